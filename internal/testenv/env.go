@@ -1,0 +1,157 @@
+package testenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// BinDirEnv is the environment variable that names the directory holding the
+// etcd and kube-apiserver executables; hack/testenv-binaries.sh prints it.
+const BinDirEnv = "DP_TESTENV_BIN"
+
+const (
+	// startTimeout bounds Start, on top of any deadline of its context. A
+	// start takes about 4 s on an idle machine; this leaves room for a busy
+	// one running many test packages and the race detector at once.
+	startTimeout = 2 * time.Minute
+	// startAttempts is how often Start tries when a picked port was taken.
+	startAttempts = 3
+	// apiserverGrace and etcdGrace are how long Stop waits after SIGTERM
+	// before it kills a process.
+	apiserverGrace = 10 * time.Second
+	etcdGrace      = 5 * time.Second
+)
+
+// Env is a running control plane: one etcd and one kube-apiserver, with a
+// temporary directory for their data, certificates and logs. Start creates
+// it; Stop ends it. The fields must not be modified.
+type Env struct {
+	// Config authenticates as an administrator (group system:masters, which
+	// RBAC allows everything). Copy it with rest.CopyConfig before changing
+	// it. Client-side rate limiting is relaxed to 100 QPS, burst 200.
+	Config *rest.Config
+	// Client is a clientset that uses Config.
+	Client kubernetes.Interface
+
+	dir        string
+	ca         *pki
+	kubeconfig string
+	etcd       *process
+	apiserver  *process
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// Start starts etcd and kube-apiserver from the directory named by
+// DP_TESTENV_BIN on free loopback ports and waits until the apiserver is
+// ready. Start gives up when ctx ends or after two minutes. On failure it
+// leaves nothing running and the error includes the end of the failed
+// process's log. The caller must call Stop.
+func Start(ctx context.Context) (*Env, error) {
+	binDir, err := binDirFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		env, err := start(ctx, binDir)
+		if err == nil || !errors.Is(err, errPortInUse) || attempt == startAttempts {
+			return env, err
+		}
+	}
+}
+
+// binDirFromEnv returns DP_TESTENV_BIN after checking that it holds both
+// executables.
+func binDirFromEnv() (string, error) {
+	dir := os.Getenv(BinDirEnv)
+	if dir == "" {
+		return "", fmt.Errorf("%s is not set; run make test, or set it to the directory printed by hack/testenv-binaries.sh", BinDirEnv)
+	}
+	for _, name := range []string{"etcd", "kube-apiserver"} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			return "", fmt.Errorf("%s=%s: %w; run hack/testenv-binaries.sh", BinDirEnv, dir, err)
+		}
+		if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
+			return "", fmt.Errorf("%s=%s: %s is not an executable", BinDirEnv, dir, name)
+		}
+	}
+	return dir, nil
+}
+
+// start makes one attempt at starting the control plane in a new temporary
+// directory, and cleans up after a failure.
+func start(ctx context.Context, binDir string) (*Env, error) {
+	dir, err := os.MkdirTemp("", "dp-testenv-")
+	if err != nil {
+		return nil, err
+	}
+	env := &Env{dir: dir}
+	if err := env.boot(ctx, binDir); err != nil {
+		_ = env.Stop()
+		return nil, fmt.Errorf("testenv: %w", err)
+	}
+	return env, nil
+}
+
+// boot generates the certificates, starts etcd, then kube-apiserver, and
+// fills in the clients.
+func (e *Env) boot(ctx context.Context, binDir string) error {
+	ports, err := freePorts(3)
+	if err != nil {
+		return err
+	}
+	if e.ca, err = newPKI(); err != nil {
+		return err
+	}
+	files, err := writePKIFiles(e.dir, e.ca)
+	if err != nil {
+		return err
+	}
+	etcdURL := loopbackURL("http", ports[0])
+	e.etcd, err = startEtcd(ctx, binDir, e.dir, etcdURL, loopbackURL("http", ports[1]))
+	if err != nil {
+		return err
+	}
+	if e.Config, err = e.newConfig(loopbackURL("https", ports[2]), "testenv-admin", "system:masters"); err != nil {
+		return err
+	}
+	args := apiserverArgs(e.dir, files, etcdURL, ports[2])
+	if e.apiserver, err = startAPIServer(ctx, binDir, e.dir, args, e.Config); err != nil {
+		return err
+	}
+	if e.Client, err = kubernetes.NewForConfig(e.Config); err != nil {
+		return err
+	}
+	e.kubeconfig = filepath.Join(e.dir, "kubeconfig")
+	return writeKubeconfig(e.kubeconfig, e.Config)
+}
+
+// Stop stops kube-apiserver and waits for it to exit, then does the same
+// with etcd (in the other order the apiserver would retry etcd for a long
+// time), then removes the temporary directory with all data and logs. Each
+// process gets a grace period after SIGTERM and is then killed. Calling Stop
+// again does nothing and returns the first call's result.
+func (e *Env) Stop() error {
+	e.stopOnce.Do(func() {
+		if e.apiserver != nil {
+			e.apiserver.stop(apiserverGrace)
+		}
+		if e.etcd != nil {
+			e.etcd.stop(etcdGrace)
+		}
+		e.stopErr = os.RemoveAll(e.dir)
+	})
+	return e.stopErr
+}

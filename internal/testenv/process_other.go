@@ -1,0 +1,12 @@
+//go:build !linux
+
+package testenv
+
+import "syscall"
+
+// sysProcAttr returns nil: only Linux can tie a child's life to its parent's,
+// so elsewhere a test binary that is killed leaves etcd and kube-apiserver
+// running.
+func sysProcAttr() *syscall.SysProcAttr {
+	return nil
+}
