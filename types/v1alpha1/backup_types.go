@@ -14,7 +14,7 @@ type BackupSpec struct {
 	// backupType is datafile, logfile or snapshot; datafile when not set.
 	// +kubebuilder:validation:Required
 	// +kubebuilder:default=datafile
-	BackupType BackupType `json:"backupType"`
+	BackupType BackupType `json:"backupType,omitempty"`
 
 	// parentBackupName names the Completed datafile Backup this one is an
 	// incremental backup of. Set, it makes the backup incremental: the tool's

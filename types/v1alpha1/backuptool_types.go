@@ -21,12 +21,12 @@ type BackupToolSpec struct {
 	// deployKind is job (one-shot task) or daemon (long-running task).
 	// +kubebuilder:validation:Required
 	// +kubebuilder:default=job
-	DeployKind DeployKind `json:"deployKind"`
+	DeployKind DeployKind `json:"deployKind,omitempty"`
 
 	// type is file or pitr.
 	// +kubebuilder:validation:Required
 	// +kubebuilder:default=file
-	Type ToolType `json:"type"`
+	Type ToolType `json:"type,omitempty"`
 
 	// resources are the compute resources of the tool's container.
 	// +optional

@@ -1,0 +1,56 @@
+# dataprotection: build, generate, verify, test, bench.
+# `make test` installs everything the tests need on a fresh machine (it runs
+# as root in CI) and then runs every test, including the ones against a real
+# kube-apiserver + etcd.
+
+GO       ?= go
+TOOL     := $(GO) tool -modfile=tools/go.mod
+PKGS     := ./...
+
+.PHONY: all build generate verify lint test test-unit deps testenv bench clean
+
+all: build
+
+build:
+	$(GO) build $(PKGS)
+
+## generate: regenerate deepcopy, CRDs, clientset/listers/informers, mocks, protobuf.
+generate:
+	hack/update-codegen.sh
+
+## verify: regenerate and fail on any diff; gofmt, go vet, staticcheck, go mod tidy.
+verify: generate lint
+	$(GO) mod tidy
+	cd tools && $(GO) mod tidy
+	git diff --exit-code
+	@test -z "$$(git status --porcelain)" || { git status --porcelain; echo "verify: untracked generated files"; exit 1; }
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	$(GO) vet $(PKGS)
+	$(TOOL) staticcheck $(PKGS)
+
+## deps: OS packages the tests need (idempotent; needs root on a fresh machine).
+deps:
+	hack/install-deps.sh
+
+## testenv: build (or reuse from the cache) kube-apiserver and etcd.
+testenv:
+	hack/testenv-binaries.sh
+
+## test: install what the tests need, then run every test with -race.
+test: deps
+	@bin=$$(hack/testenv-binaries.sh | tail -n 1) && \
+	  echo "testenv binaries: $$bin" && \
+	  DP_TESTENV_BIN="$$bin" DP_REQUIRE_TESTENV=1 $(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+## test-unit: the tests that need nothing installed (integration tests skip).
+test-unit:
+	$(GO) test -race $(PKGS)
+
+## bench: run the benchmarks and write bench/RESULTS.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean:
+	$(GO) clean -testcache

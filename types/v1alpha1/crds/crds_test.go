@@ -1,0 +1,32 @@
+package crds_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
+	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
+)
+
+func TestEmbeddedCRDsMatchTheAPI(t *testing.T) {
+	all, err := crds.CRDs()
+	require.NoError(t, err)
+	require.Len(t, all, 4)
+	scopes := map[string]apiextensionsv1.ResourceScope{}
+	for _, c := range all {
+		require.Equal(t, "dataprotection.kubeblocks.io", c.Spec.Group)
+		require.Len(t, c.Spec.Versions, 1)
+		v := c.Spec.Versions[0]
+		require.Equal(t, "v1alpha1", v.Name)
+		require.NotNil(t, v.Subresources, "%s has a status subresource", c.Name)
+		require.NotNil(t, v.Subresources.Status)
+		scopes[c.Spec.Names.Kind] = c.Spec.Scope
+	}
+	require.Equal(t, map[string]apiextensionsv1.ResourceScope{
+		"Backup":       apiextensionsv1.NamespaceScoped,
+		"BackupPolicy": apiextensionsv1.NamespaceScoped,
+		"BackupTool":   apiextensionsv1.ClusterScoped,
+		"RestoreJob":   apiextensionsv1.NamespaceScoped,
+	}, scopes)
+}
