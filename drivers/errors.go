@@ -74,12 +74,15 @@ type Error struct {
 	Msg string
 	// Err is the underlying error, if any.
 	Err error
+
+	// wrapped is true when Msg already includes Err's text (Errorf with %w).
+	wrapped bool
 }
 
 // Error returns the message, with the underlying error.
 func (e *Error) Error() string {
 	switch {
-	case e.Err == nil:
+	case e.Err == nil || e.wrapped:
 		return e.Msg
 	case e.Msg == "":
 		return e.Err.Error()
@@ -94,7 +97,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // wraps its operand as the underlying error.
 func Errorf(c Code, format string, args ...any) error {
 	err := fmt.Errorf(format, args...)
-	return &Error{Code: c, Msg: err.Error(), Err: errors.Unwrap(err)}
+	inner := errors.Unwrap(err)
+	return &Error{Code: c, Msg: err.Error(), Err: inner, wrapped: inner != nil}
 }
 
 // WithCode wraps err with code c and no further message; nil stays nil.

@@ -2,6 +2,20 @@ module github.com/dpsdk/dataprotection/hack/testenv
 
 go 1.26.8
 
+// Tools module for hack/testenv-binaries.sh, which builds the control plane
+// that internal/testenv runs in integration tests. It is a module of its own so
+// that kube-apiserver's dependencies never reach the library's go.mod, and
+// ./... of the main module does not descend into it.
+//
+// To move to another Kubernetes release v1.M.P: set the version in every line
+// below to v0.M.P (regenerate the list from the v0.0.0 requirements in
+// `go mod download -json k8s.io/kubernetes@v1.M.P`, field GoMod, leaving out
+// sample-cli-plugin and sample-controller), run
+// `go get -tool k8s.io/kubernetes/cmd/kube-apiserver@v1.M.P` (the @version is
+// mandatory, else go get moves to the newest release), and
+// `go get -tool go.etcd.io/etcd/server/v3@<the etcd server version that
+// k8s.io/kubernetes requires>`.
+
 // Staging modules that k8s.io/kubernetes v1.37.2 requires at v0.0.0 (it resolves
 // them with local replace directives); pin each to the matching release tag.
 replace (
@@ -38,6 +52,8 @@ replace (
 	k8s.io/streaming => k8s.io/streaming v0.37.2
 )
 
+// etcd is pinned (below) to v3.7.0, the go.etcd.io/etcd/server/v3 version that
+// k8s.io/kubernetes v1.37.2 itself requires, so adding it changed no version.
 tool (
 	go.etcd.io/etcd/server/v3
 	k8s.io/kubernetes/cmd/kube-apiserver

@@ -59,14 +59,17 @@ type Env struct {
 func Start(ctx context.Context) (*Env, error) {
 	binDir, err := binDirFromEnv()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("testenv: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
 		env, err := start(ctx, binDir)
-		if err == nil || !errors.Is(err, errPortInUse) || attempt == startAttempts {
-			return env, err
+		if err == nil {
+			return env, nil
+		}
+		if !errors.Is(err, errPortInUse) || attempt == startAttempts {
+			return nil, fmt.Errorf("testenv: %w", err)
 		}
 	}
 }
@@ -100,7 +103,7 @@ func start(ctx context.Context, binDir string) (*Env, error) {
 	env := &Env{dir: dir}
 	if err := env.boot(ctx, binDir); err != nil {
 		_ = env.Stop()
-		return nil, fmt.Errorf("testenv: %w", err)
+		return nil, err
 	}
 	return env, nil
 }
