@@ -1,0 +1,204 @@
+package policy
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// ResolveBackup turns a Backup into the tasks that make it. It fails, with a
+// message fit for the Backup's failureReason, when the policy has no section
+// for the backup's type, when an incremental backup's parent is unusable or
+// the tool has no incremental commands, or when the backup's directory would
+// leave the claim.
+func ResolveBackup(in BackupInputs) (*BackupPlan, error) {
+	t := in.Backup.Spec.BackupType
+	base := in.Policy.BasePolicyFor(t)
+	if base == nil {
+		return nil, fmt.Errorf("BackupPolicy %q has no %s policy", in.Policy.Name, t)
+	}
+	plan := &BackupPlan{}
+	var main PlannedTask
+	var err error
+	if t == v1alpha1.BackupTypeSnapshot {
+		main = snapshotTask(in)
+	} else {
+		main, err = toolBackupTask(in, plan)
+		if err != nil {
+			return nil, err
+		}
+	}
+	plan.Driver = main.Driver
+	plan.Tasks = append(plan.Tasks, statusUpdates(in, base, v1alpha1.PreBackup, plan)...)
+	plan.Tasks = append(plan.Tasks, hooks(in, v1alpha1.PreBackup)...)
+	plan.Main = len(plan.Tasks)
+	plan.Tasks = append(plan.Tasks, main)
+	plan.Tasks = append(plan.Tasks, hooks(in, v1alpha1.PostBackup)...)
+	plan.Tasks = append(plan.Tasks, statusUpdates(in, base, v1alpha1.PostBackup, plan)...)
+	return plan, nil
+}
+
+// newTask fills the fields every task of a Backup shares.
+func newTask(in BackupInputs, kind drivers.TaskKind, step string) drivers.Task {
+	b := in.Backup
+	return drivers.Task{
+		ID:         TaskID(b.Name, b.UID, in.Attempt, step),
+		Kind:       kind,
+		BackupType: b.Spec.BackupType,
+		Owner:      drivers.ObjectRef{Kind: "Backup", Namespace: b.Namespace, Name: b.Name, UID: b.UID},
+		Labels:     map[string]string{v1alpha1.LabelBackupName: b.Name, v1alpha1.LabelBackupType: string(b.Spec.BackupType)},
+		Target:     in.Target,
+		Deadline:   in.Deadline,
+	}
+}
+
+func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
+	b, tool := in.Backup, in.Tool
+	common := in.Policy.CommonPolicyFor(b.Spec.BackupType)
+	if tool == nil {
+		return PlannedTask{}, fmt.Errorf("BackupTool %q not found", common.BackupToolName)
+	}
+	rel, err := BackupPath(in.Policy, b.Namespace, b.Name)
+	if err != nil {
+		return PlannedTask{}, err
+	}
+	plan.ToolName, plan.Storage = tool.Name, storageFor(common, b.Namespace, rel)
+	plan.BackupDir = backupDir(plan.Storage)
+	task := newTask(in, drivers.KindBackup, "main")
+	env := baseEnv(in.Target, common.Target.Secret, b.Name, plan.BackupDir)
+	commands := tool.Spec.BackupCommands
+	if b.Spec.ParentBackupName != "" {
+		if commands, err = incremental(in, env); err != nil {
+			return PlannedTask{}, err
+		}
+		plan.ParentName = b.Spec.ParentBackupName
+	}
+	applyTool(&task, tool, env)
+	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
+	task.Storage = plan.Storage
+	return PlannedTask{Driver: drivers.DriverName(b.Spec.BackupType, tool), Task: task}, nil
+}
+
+// applyTool sets the tool's image, resources and environment on a task.
+func applyTool(task *drivers.Task, tool *v1alpha1.BackupTool, env *envBuilder) {
+	for _, v := range tool.Spec.Env {
+		env.add(v)
+	}
+	task.Image = tool.Spec.Image
+	task.Env = env.vars
+	for _, src := range tool.Spec.EnvFrom {
+		task.EnvFrom = append(task.EnvFrom, *src.DeepCopy())
+	}
+	if tool.Spec.Resources != nil {
+		task.Resources = tool.Spec.Resources.DeepCopy()
+	}
+}
+
+// incremental checks the parent of an incremental backup, adds its location
+// and check point to env, and returns the tool's incremental commands.
+func incremental(in BackupInputs, env *envBuilder) ([]string, error) {
+	b, p, name := in.Backup, in.Parent, in.Backup.Spec.ParentBackupName
+	switch {
+	case p == nil:
+		return nil, fmt.Errorf("parent backup %q not found", name)
+	case p.Status.Phase != v1alpha1.BackupCompleted:
+		return nil, fmt.Errorf("parent backup %q is %s, not Completed", name, phaseOf(p))
+	case p.Spec.BackupPolicyName != b.Spec.BackupPolicyName || p.Spec.BackupType != b.Spec.BackupType:
+		return nil, fmt.Errorf("parent backup %q is not a %s backup of policy %q", name, b.Spec.BackupType, b.Spec.BackupPolicyName)
+	case len(in.Tool.Spec.IncrementalBackupCommands) == 0:
+		return nil, fmt.Errorf("BackupTool %q has no incrementalBackupCommands for the incremental backup", in.Tool.Name)
+	}
+	env.set(EnvParentBackupName, p.Name)
+	env.set(EnvParentBackupDir, filePathOf(p))
+	env.set(EnvParentCheckpoint, checkpointOf(p))
+	return in.Tool.Spec.IncrementalBackupCommands, nil
+}
+
+func snapshotTask(in BackupInputs) PlannedTask {
+	task := newTask(in, drivers.KindBackup, "main")
+	task.Snapshot = &drivers.SnapshotSpec{Name: in.Backup.Name, Claims: targetClaims(in.Target)}
+	return PlannedTask{Driver: drivers.NameSnapshot, Task: task}
+}
+
+func hooks(in BackupInputs, stage v1alpha1.BackupStatusUpdateStage) []PlannedTask {
+	s := in.Policy.Spec.Snapshot
+	if in.Backup.Spec.BackupType != v1alpha1.BackupTypeSnapshot || s == nil || s.Hooks == nil {
+		return nil
+	}
+	cmds := s.Hooks.PreCommands
+	if stage == v1alpha1.PostBackup {
+		cmds = s.Hooks.PostCommands
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	task := newTask(in, drivers.KindHook, "hook-"+string(stage))
+	task.Image, task.Container = s.Hooks.Image, s.Hooks.ContainerName
+	task.Env = baseEnv(in.Target, s.Target.Secret, in.Backup.Name, "").vars
+	task.Steps = []drivers.Step{{Name: string(stage) + "-hook", Commands: cmds}}
+	return []PlannedTask{{Driver: drivers.NameSnapshot, Task: task}}
+}
+
+// statusUpdates returns the policy's status updates of one stage; an update
+// with no stage runs post.
+func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.BackupStatusUpdateStage, plan *BackupPlan) []PlannedTask {
+	var out []PlannedTask
+	for i, u := range base.BackupStatusUpdates {
+		if u.UpdateStage != stage && (u.UpdateStage != "" || stage != v1alpha1.PostBackup) {
+			continue
+		}
+		task := newTask(in, drivers.KindStatusUpdate, fmt.Sprintf("%s-%d", stage, i))
+		task.Container, task.Storage = u.ContainerName, plan.Storage
+		task.Env = baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir).vars
+		if in.Tool != nil {
+			task.Image = in.Tool.Spec.Image
+		}
+		task.Steps = []drivers.Step{{Name: "status-update", Commands: []string{u.Script}}}
+		out = append(out, PlannedTask{Driver: plan.Driver, Task: task, StatusPath: u.Path})
+	}
+	return out
+}
+
+// targetClaims lists the claims of the target's volumes.
+func targetClaims(t drivers.Target) []string {
+	var claims []string
+	for _, v := range t.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			claims = append(claims, v.PersistentVolumeClaim.ClaimName)
+		}
+	}
+	return claims
+}
+
+func phaseOf(b *v1alpha1.Backup) v1alpha1.BackupPhase {
+	if b.Status.Phase == "" {
+		return v1alpha1.BackupNew
+	}
+	return b.Status.Phase
+}
+
+func filePathOf(b *v1alpha1.Backup) string {
+	if m := b.Status.Manifests; m != nil && m.BackupTool != nil {
+		return m.BackupTool.FilePath
+	}
+	return ""
+}
+
+func checkpointOf(b *v1alpha1.Backup) string {
+	if m := b.Status.Manifests; m != nil && m.BackupTool != nil {
+		return m.BackupTool.CheckPoint
+	}
+	return ""
+}
+
+// relativeToMount returns a recorded BACKUP_DIR relative to the claim root.
+func relativeToMount(dir string) (string, error) {
+	rel, ok := strings.CutPrefix(path.Clean(dir), DefaultMountPath+"/")
+	if !ok || rel == "" || strings.Contains(rel, "..") {
+		return "", fmt.Errorf("backup directory %q is not under %s", dir, DefaultMountPath)
+	}
+	return rel, nil
+}

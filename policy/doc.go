@@ -1,0 +1,20 @@
+// Package policy turns the API objects into decisions, purely: it validates
+// a BackupPolicy against the BackupTools it names and the drivers the host
+// registered ([Validate]), and resolves a Backup or a RestoreJob, with its
+// policy, tool, target and backup chain, into the [drivers.Task]s that make
+// it happen ([ResolveBackup], [ResolveRestore], [ResolveDeletion]).
+//
+// Nothing here does I/O or reads a clock: the executor gathers the inputs
+// (objects from the store, targets from the resolver, capabilities from the
+// drivers, the time) and passes them in.
+//
+// # Environment of tool commands
+//
+// Every command of a task sees, in this order: DB_HOST (the target's host),
+// DB_USER and DB_PASSWORD (references to the policy's secret, never values),
+// BACKUP_NAME, BACKUP_DIR (the backup's own directory), the target's own
+// variables (local targets), PARENT_BACKUP_NAME, PARENT_BACKUP_DIR and
+// PARENT_CHECKPOINT (incremental backups), then the tool's env with
+// Kubernetes $(VAR) expansion against the variables before it, and the
+// tool's envFrom sources.
+package policy

@@ -1,0 +1,74 @@
+package policy
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// The environment variables the engine gives every tool command.
+const (
+	EnvDBHost           = "DB_HOST"
+	EnvDBUser           = "DB_USER"
+	EnvDBPassword       = "DB_PASSWORD"
+	EnvBackupName       = "BACKUP_NAME"
+	EnvBackupDir        = "BACKUP_DIR"
+	EnvParentBackupName = "PARENT_BACKUP_NAME"
+	EnvParentBackupDir  = "PARENT_BACKUP_DIR"
+	EnvParentCheckpoint = "PARENT_CHECKPOINT"
+)
+
+// envBuilder assembles an environment in order, expanding $(VAR) references
+// in later values against the plain values before them.
+type envBuilder struct {
+	vars  []corev1.EnvVar
+	plain map[string]string
+}
+
+func newEnv() *envBuilder { return &envBuilder{plain: map[string]string{}} }
+
+func (e *envBuilder) set(name, value string) {
+	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: value})
+	e.plain[name] = value
+}
+
+func (e *envBuilder) secret(name string, s *v1alpha1.BackupPolicySecret, key string) {
+	e.vars = append(e.vars, corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{
+		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: s.Name}, Key: key},
+	}})
+	delete(e.plain, name)
+}
+
+// add appends a tool env var, expanding its value against what came before.
+// A var whose value comes from a source is passed on as it is.
+func (e *envBuilder) add(v corev1.EnvVar) {
+	if v.ValueFrom != nil {
+		e.vars = append(e.vars, *v.DeepCopy())
+		delete(e.plain, v.Name)
+		return
+	}
+	e.set(v.Name, drivers.Expand(v.Value, e.lookup))
+}
+
+func (e *envBuilder) lookup(name string) (string, bool) {
+	v, ok := e.plain[name]
+	return v, ok
+}
+
+// baseEnv is the environment every command of a backup or restore task gets
+// before the tool's own variables.
+func baseEnv(target drivers.Target, secret *v1alpha1.BackupPolicySecret, backupName, backupDir string) *envBuilder {
+	e := newEnv()
+	e.set(EnvDBHost, target.Host)
+	if secret != nil {
+		e.secret(EnvDBUser, secret, secret.UsernameKey)
+		e.secret(EnvDBPassword, secret, secret.PasswordKey)
+	}
+	e.set(EnvBackupName, backupName)
+	e.set(EnvBackupDir, backupDir)
+	for _, k := range sortedKeys(target.Env) {
+		e.set(k, target.Env[k])
+	}
+	return e
+}

@@ -1,0 +1,66 @@
+package policy
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// DefaultMountPath is where the backup claim is mounted in a task's container.
+const DefaultMountPath = "/backupdata"
+
+// AnnotationPathPrefix on a BackupPolicy puts its backups' directories under
+// this prefix in the claim, instead of under the namespace's name.
+const AnnotationPathPrefix = v1alpha1.GroupName + "/path-prefix"
+
+// BackupPath is the directory of a backup relative to the claim's root:
+// "<prefix>/<backup name>", where the prefix is the policy's path-prefix
+// annotation (cleaned, relative) or the backup's namespace. It never leaves
+// the claim: an annotation with ".." is an error.
+func BackupPath(p *v1alpha1.BackupPolicy, backupNamespace, backupName string) (string, error) {
+	prefix := backupNamespace
+	if a := p.Annotations[AnnotationPathPrefix]; a != "" {
+		clean := path.Clean("/" + a)
+		if strings.Contains(a, "..") || clean == "/" {
+			return "", fmt.Errorf("annotation %s=%q: must be a path without \"..\"", AnnotationPathPrefix, a)
+		}
+		prefix = strings.TrimPrefix(clean, "/")
+	}
+	return path.Join(prefix, backupName), nil
+}
+
+// storageFor returns the storage of a datafile or logfile backup.
+func storageFor(c *v1alpha1.CommonBackupPolicy, namespace, relPath string) *drivers.Storage {
+	pvc := c.PersistentVolumeClaim
+	s := &drivers.Storage{ClaimName: pvc.Name, MountPath: DefaultMountPath, Path: relPath}
+	if pvc.CreatePolicy == v1alpha1.CreatePVCPolicyNever {
+		return s
+	}
+	capacity := resource.MustParse(v1alpha1.DefaultInitCapacity)
+	if pvc.InitCapacity != nil {
+		capacity = pvc.InitCapacity.DeepCopy()
+	}
+	s.Create = &drivers.ClaimTemplate{Capacity: capacity, StorageClassName: pvc.StorageClassName,
+		GenerateName: pvc.Name + "-" + namespace}
+	if cm := pvc.PersistentVolumeConfigMap; cm != nil {
+		s.Create.PersistentVolumeTemplate = &drivers.ConfigMapRef{Namespace: cm.Namespace, Name: cm.Name}
+	}
+	return s
+}
+
+func backupDir(s *drivers.Storage) string { return path.Join(s.MountPath, s.Path) }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,125 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// Inputs are what Validate checks a policy against.
+type Inputs struct {
+	// Tools are the BackupTools by name; a tool the policy names and that
+	// is missing here does not exist.
+	Tools map[string]*v1alpha1.BackupTool
+	// Drivers are the capabilities of the registered drivers by name.
+	Drivers drivers.CapabilitySet
+	// SecretKeys are the keys of the secrets the policy names, by secret
+	// name; a nil map means secrets cannot be inspected and are not
+	// checked, a secret missing from a non-nil map does not exist.
+	SecretKeys map[string][]string
+}
+
+// Validation is the verdict on a policy.
+type Validation struct {
+	// Phase is Available or Failed.
+	Phase v1alpha1.BackupPolicyPhase
+	// Reason says precisely why the policy failed, one sentence per
+	// problem, each starting with the field path; empty when Available.
+	Reason string
+	// Errors are the problems, for callers that want them separately.
+	Errors field.ErrorList
+}
+
+// Validate checks a BackupPolicy: its own fields (v1alpha1.ValidateBackupPolicy:
+// cron, ttl, selector, secret keys, PVC settings, status update paths), then
+// for each backup type it configures the BackupTool it names (exists, is
+// valid, has commands for the type), the driver that would run it (registered,
+// able to run the type's backups, hooks and status updates), and the secret
+// (exists and holds the keys, when SecretKeys is given). p should be
+// defaulted (v1alpha1.SetDefaults), as stored objects are.
+func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
+	errs := v1alpha1.ValidateBackupPolicy(p)
+	spec := field.NewPath("spec")
+	if s := p.Spec.Snapshot; s != nil {
+		errs = append(errs, checkSnapshot(s, in, spec.Child("snapshot"))...)
+	}
+	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
+		if c := p.CommonPolicyFor(t); c != nil {
+			errs = append(errs, checkCommon(t, c, in, spec.Child(string(t)))...)
+		}
+	}
+	if len(errs) == 0 {
+		return Validation{Phase: v1alpha1.PolicyAvailable}
+	}
+	return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs}
+}
+
+func reason(errs field.ErrorList) string {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func checkSnapshot(s *v1alpha1.SnapshotPolicy, in Inputs, fp *field.Path) field.ErrorList {
+	t := v1alpha1.BackupTypeSnapshot
+	errs := checkDriver(drivers.NameSnapshot, drivers.KindBackup, t, in, fp)
+	if h := s.Hooks; h != nil && (len(h.PreCommands) > 0 || len(h.PostCommands) > 0) {
+		errs = append(errs, checkDriver(drivers.NameSnapshot, drivers.KindHook, t, in, fp.Child("hooks"))...)
+	}
+	if len(s.BackupStatusUpdates) > 0 {
+		errs = append(errs, checkDriver(drivers.NameSnapshot, drivers.KindStatusUpdate, t, in, fp.Child("backupStatusUpdates"))...)
+	}
+	return append(errs, checkSecret(s.Target.Secret, in, fp.Child("target", "secret"))...)
+}
+
+func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Inputs, fp *field.Path) field.ErrorList {
+	toolPath := fp.Child("backupToolName")
+	tool, ok := in.Tools[c.BackupToolName]
+	if !ok || tool == nil {
+		return field.ErrorList{field.NotFound(toolPath, c.BackupToolName)}
+	}
+	var errs field.ErrorList
+	for _, e := range v1alpha1.ValidateBackupTool(tool) {
+		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool is invalid: "+e.Error()))
+	}
+	if len(tool.Spec.BackupCommands) == 0 {
+		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool has no backupCommands"))
+	}
+	name := drivers.DriverName(t, tool)
+	errs = append(errs, checkDriver(name, drivers.KindBackup, t, in, toolPath)...)
+	if len(c.BackupStatusUpdates) > 0 {
+		errs = append(errs, checkDriver(name, drivers.KindStatusUpdate, t, in, fp.Child("backupStatusUpdates"))...)
+	}
+	return append(errs, checkSecret(c.Target.Secret, in, fp.Child("target", "secret"))...)
+}
+
+func checkDriver(name string, k drivers.TaskKind, t v1alpha1.BackupType, in Inputs, fp *field.Path) field.ErrorList {
+	if err := in.Drivers.Check(name, k, t); err != nil {
+		return field.ErrorList{field.Invalid(fp, name, err.Error())}
+	}
+	return nil
+}
+
+func checkSecret(s *v1alpha1.BackupPolicySecret, in Inputs, fp *field.Path) field.ErrorList {
+	if s == nil || in.SecretKeys == nil {
+		return nil
+	}
+	keys, ok := in.SecretKeys[s.Name]
+	if !ok {
+		return field.ErrorList{field.NotFound(fp.Child("name"), s.Name)}
+	}
+	var errs field.ErrorList
+	for _, k := range []struct{ path, key string }{{"usernameKey", s.UsernameKey}, {"passwordKey", s.PasswordKey}} {
+		if !slices.Contains(keys, k.key) {
+			errs = append(errs, field.Invalid(fp.Child(k.path), k.key, fmt.Sprintf("secret %q has no key %q", s.Name, k.key)))
+		}
+	}
+	return errs
+}
