@@ -1,0 +1,93 @@
+package executor
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// deleteBackup deletes a Backup's data, then lets the object go: it stops
+// the Backup's tasks (of every attempt), runs the delete-artifacts task
+// until it succeeds (a failed run is retried with a new attempt, after an
+// event), cleans up the tasks and removes the finalizer. Each step is
+// idempotent, so a deletion interrupted at any point resumes.
+func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
+	if !hasFinalizer(b) {
+		return Result{}, nil
+	}
+	tasks := e.backupTasks(ctx, b)
+	if !b.Status.Phase.IsTerminal() {
+		if err := e.forget(ctx, tasks); err != nil {
+			return Result{}, err
+		}
+	}
+	attempt := attemptOf(b, AnnotationDeleteAttempt)
+	deadline := b.DeletionTimestamp.Add(time.Duration(attempt+1) * e.opts.DeleteTimeout)
+	del, err := policy.ResolveDeletion(b, attempt, deadline)
+	if err != nil {
+		e.events.Eventf(b, corev1.EventTypeWarning, "DeleteFailed", "cannot delete the backup's data: %v", err)
+		return Result{}, nil
+	}
+	if del != nil {
+		done, res, err := e.runDeletion(ctx, b, del, attempt)
+		if !done || err != nil {
+			return res, err
+		}
+		tasks = append(tasks, *del)
+	}
+	if err := e.forget(ctx, tasks); err != nil {
+		return Result{}, err
+	}
+	removeFinalizer(b)
+	if _, err := e.store.Backups().Update(ctx, b); err != nil {
+		return Result{}, err
+	}
+	e.log.Info("backup deleted", "backup", key(b.Namespace, b.Name))
+	return Result{}, nil
+}
+
+// runDeletion drives the delete-artifacts task; done when it succeeded.
+func (e *Executor) runDeletion(ctx context.Context, b *v1alpha1.Backup, del *policy.PlannedTask, attempt int) (bool, Result, error) {
+	out, err := e.drive(ctx, del)
+	if err != nil {
+		return false, Result{}, err
+	}
+	switch out.state {
+	case taskRunning:
+		return false, e.poll(), nil
+	case taskFailed:
+		e.events.Eventf(b, corev1.EventTypeWarning, "DeleteFailed", "deleting the backup's data failed (attempt %d): %s",
+			attempt+1, out.reason)
+		setAnnotation(b, AnnotationDeleteAttempt, strconv.Itoa(attempt+1))
+		_, err := e.store.Backups().Update(ctx, b)
+		return false, Result{RequeueAfter: e.opts.RetryDelay}, err
+	}
+	e.events.Event(b, corev1.EventTypeNormal, "DataDeleted", "the backup's data was deleted")
+	return true, Result{}, nil
+}
+
+// backupTasks lists the tasks of every attempt of b, from its plan when it
+// still resolves, else the main task by its recorded driver.
+func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) []policy.PlannedTask {
+	var out []policy.PlannedTask
+	in, err := e.gatherBackup(ctx, b.DeepCopy())
+	for attempt := 0; attempt <= attemptOf(b, AnnotationAttempt); attempt++ {
+		if err == nil {
+			in.Attempt = attempt
+			if plan, perr := policy.ResolveBackup(in.BackupInputs); perr == nil {
+				out = append(out, plan.Tasks...)
+				continue
+			}
+		}
+		if d := b.Annotations[v1alpha1.DriverAnnotation]; d != "" {
+			out = append(out, policy.PlannedTask{Driver: d, Task: drivers.Task{ID: policy.TaskID(b.Name, b.UID, attempt, "main")}})
+		}
+	}
+	return out
+}

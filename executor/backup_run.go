@@ -1,0 +1,161 @@
+package executor
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// runBackup drives the tasks of an InProgress Backup in order, writing what
+// finished tasks report into its status.
+func (e *Executor) runBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
+	in, err := e.gatherBackup(ctx, b)
+	var term *errTerminal
+	if errors.As(err, &term) {
+		return e.failBackup(ctx, b, term.reason, term.msg)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	plan, err := policy.ResolveBackup(in.BackupInputs)
+	if err != nil {
+		return e.failBackup(ctx, b, "InvalidBackup", err.Error())
+	}
+	status := b.Status.DeepCopy()
+	for i := range plan.Tasks {
+		out, err := e.drive(ctx, &plan.Tasks[i])
+		if err != nil {
+			return Result{}, err
+		}
+		switch out.state {
+		case taskRunning:
+			return e.poll(), e.saveProgress(ctx, b, status)
+		case taskFailed:
+			return e.failRun(ctx, b, in, out.reason)
+		}
+		if err := applyResult(status, plan, i, out.status); err != nil {
+			return e.failRun(ctx, b, in, err.Error())
+		}
+	}
+	return e.completeBackup(ctx, b, status)
+}
+
+// saveProgress writes the status updates of the tasks finished so far.
+func (e *Executor) saveProgress(ctx context.Context, b *v1alpha1.Backup, status *v1alpha1.BackupStatus) error {
+	_, err := e.updateBackupStatus(ctx, b, func(s *v1alpha1.BackupStatus) { *s = *status })
+	return err
+}
+
+// applyResult writes what task i of the plan reported into status.
+func applyResult(status *v1alpha1.BackupStatus, plan *policy.BackupPlan, i int, st *drivers.TaskStatus) error {
+	pt := &plan.Tasks[i]
+	switch {
+	case pt.Task.Kind == drivers.KindStatusUpdate:
+		if err := policy.ApplyStatusUpdate(status, pt.StatusPath, st.Output); err != nil {
+			return fmt.Errorf("backupStatusUpdates: %w", err)
+		}
+	case i == plan.Main:
+		return applyMainResult(status, st)
+	}
+	return nil
+}
+
+// applyMainResult records the main task's size, checksum, snapshots, and
+// its JSON output, which is merged under status.manifests (a tool may print
+// {"backupTool":{"CheckPoint":"..."},"userContext":{...}}).
+func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) error {
+	if len(st.Output) > 0 {
+		if err := policy.ApplyStatusUpdate(status, "manifests", st.Output); err != nil {
+			return fmt.Errorf("backup tool output: %w", err)
+		}
+	}
+	if status.Manifests == nil {
+		status.Manifests = &v1alpha1.ManifestsStatus{}
+	}
+	m := status.Manifests
+	size := resource.NewQuantity(st.TotalSize, resource.BinarySI).String()
+	status.TotalSize = size
+	if len(st.Snapshots) > 0 {
+		m.BackupSnapshot = &v1alpha1.BackupSnapshotStatus{VolumeSnapshotName: st.Snapshots[0].VolumeSnapshotName,
+			VolumeSnapshotContentName: st.Snapshots[0].VolumeSnapshotContentName}
+	}
+	if len(st.Artifacts) > 0 {
+		if m.BackupTool == nil {
+			m.BackupTool = &v1alpha1.BackupToolManifestsStatus{}
+		}
+		m.BackupTool.UploadTotalSize = size
+		m.BackupTool.CheckSum = checksumOf(st.Artifacts)
+	}
+	return nil
+}
+
+// checksumOf is the checksum of one artifact, or for several the sha256 of
+// the lines "<checksum>  <path>\n" in the artifacts' order (drivers sort
+// them by path).
+func checksumOf(arts []drivers.Artifact) string {
+	if len(arts) == 1 {
+		return arts[0].Checksum
+	}
+	h := sha256.New()
+	for _, a := range arts {
+		fmt.Fprintf(h, "%s  %s\n", a.Checksum, a.Path)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// failRun retries a failed run while onFailAttempted allows (by bumping the
+// attempt, so the next run's tasks get new IDs), and fails the Backup after.
+func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupInputs, reason string) (Result, error) {
+	retries := int(in.Policy.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
+	if in.Attempt >= retries {
+		return e.failBackup(ctx, b, "BackupFailed", reason)
+	}
+	setAnnotation(b, AnnotationAttempt, strconv.Itoa(in.Attempt+1))
+	out, err := e.store.Backups().Update(ctx, b)
+	if err != nil {
+		return Result{}, err
+	}
+	e.events.Eventf(out, corev1.EventTypeWarning, "RetryingBackup", "attempt %d of %d failed: %s",
+		in.Attempt+1, retries+1, reason)
+	return Result{RequeueAfter: e.opts.RetryDelay}, nil
+}
+
+func (e *Executor) completeBackup(ctx context.Context, b *v1alpha1.Backup, status *v1alpha1.BackupStatus) (Result, error) {
+	now := metav1.NewTime(e.now())
+	out, err := e.updateBackupStatus(ctx, b, func(s *v1alpha1.BackupStatus) {
+		*s = *status
+		s.Phase = v1alpha1.BackupCompleted
+		s.CompletionTimestamp = &now
+		s.Duration = &metav1.Duration{Duration: now.Sub(s.StartTimestamp.Time)}
+		if b.Spec.BackupType == v1alpha1.BackupTypeLogFile && s.Manifests != nil {
+			if s.Manifests.BackupLog == nil {
+				s.Manifests.BackupLog = &v1alpha1.BackupLogStatus{}
+			}
+			if s.Manifests.BackupLog.StartTime == nil {
+				s.Manifests.BackupLog.StartTime = s.StartTimestamp
+			}
+			if s.Manifests.BackupLog.StopTime == nil {
+				s.Manifests.BackupLog.StopTime = &now
+			}
+		}
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	e.events.Eventf(out, corev1.EventTypeNormal, "Completed", "backup completed: %s in %s",
+		out.Status.TotalSize, out.Status.Duration.Duration)
+	e.metrics.BackupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupCompleted)).
+		Observe(out.Status.Duration.Seconds())
+	return Result{}, nil
+}

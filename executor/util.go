@@ -1,0 +1,71 @@
+package executor
+
+import (
+	"strconv"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// AnnotationAttempt on a Backup or RestoreJob numbers its current run; a
+// failed run with retries left (onFailAttempted) bumps it, and the new run's
+// tasks get new IDs.
+const AnnotationAttempt = v1alpha1.GroupName + "/attempt"
+
+// AnnotationDeleteAttempt on a Backup numbers the runs of its data deletion.
+const AnnotationDeleteAttempt = v1alpha1.GroupName + "/delete-attempt"
+
+// attemptOf reads an attempt annotation; missing or malformed is 0.
+func attemptOf(m metav1.Object, key string) int {
+	n, err := strconv.Atoi(m.GetAnnotations()[key])
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+func setAnnotation(m metav1.Object, key, value string) {
+	a := m.GetAnnotations()
+	if a == nil {
+		a = map[string]string{}
+	}
+	a[key] = value
+	m.SetAnnotations(a)
+}
+
+func hasFinalizer(m metav1.Object) bool {
+	for _, f := range m.GetFinalizers() {
+		if f == v1alpha1.Finalizer {
+			return true
+		}
+	}
+	return false
+}
+
+func removeFinalizer(m metav1.Object) {
+	var keep []string
+	for _, f := range m.GetFinalizers() {
+		if f != v1alpha1.Finalizer {
+			keep = append(keep, f)
+		}
+	}
+	m.SetFinalizers(keep)
+}
+
+// lastLines returns at most n lines and max bytes of the end of s.
+func lastLines(s string, n, max int) string {
+	s = strings.TrimRight(s, "\n")
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	out := strings.Join(lines, " | ")
+	if len(out) > max {
+		out = "..." + out[len(out)-max:]
+	}
+	return out
+}
+
+func timePtr(t metav1.Time) *metav1.Time { return &t }
