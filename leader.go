@@ -1,0 +1,65 @@
+package dataprotection
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"k8s.io/client-go/tools/leaderelection"
+	"k8s.io/client-go/tools/leaderelection/resourcelock"
+)
+
+// LeaderElection makes Run act only while it holds a lease (client-go
+// leaderelection), so replicas of a host can share one cluster.
+type LeaderElection struct {
+	// Lock is the lease, such as a resourcelock.LeaseLock in the host's
+	// namespace with this replica's identity. Required.
+	Lock resourcelock.Interface
+	// LeaseDuration is how long a lease is valid. Default 15s.
+	LeaseDuration time.Duration
+	// RenewDeadline is how long the leader retries renewing. Default 10s.
+	RenewDeadline time.Duration
+	// RetryPeriod is how often candidates try to acquire. Default 2s.
+	RetryPeriod time.Duration
+}
+
+// errLostLease is returned by Run when leadership is lost.
+var errLostLease = errors.New("leader election lost")
+
+// runLeading runs loop while holding the lease; it returns when ctx ends
+// (nil) or when the lease is lost (an error, so the host can exit and
+// restart cleanly).
+func runLeading(ctx context.Context, le *LeaderElection, loop func(context.Context) error) error {
+	if le.Lock == nil {
+		return errors.New("LeaderElection.Lock is required")
+	}
+	cfg := leaderelection.LeaderElectionConfig{
+		Lock:            le.Lock,
+		LeaseDuration:   orDefault(le.LeaseDuration, 15*time.Second),
+		RenewDeadline:   orDefault(le.RenewDeadline, 10*time.Second),
+		RetryPeriod:     orDefault(le.RetryPeriod, 2*time.Second),
+		ReleaseOnCancel: true,
+	}
+	var loopErr error
+	lost := false
+	cfg.Callbacks = leaderelection.LeaderCallbacks{
+		OnStartedLeading: func(ctx context.Context) { loopErr = loop(ctx) },
+		OnStoppedLeading: func() { lost = ctx.Err() == nil },
+	}
+	elector, err := leaderelection.NewLeaderElector(cfg)
+	if err != nil {
+		return err
+	}
+	elector.Run(ctx)
+	if lost {
+		return errLostLease
+	}
+	return loopErr
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
