@@ -1,0 +1,61 @@
+package objstore
+
+import (
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	utilrand "k8s.io/apimachinery/pkg/util/rand"
+
+	"github.com/dpsdk/dataprotection/store"
+)
+
+// maxGeneratedNameBase keeps a generated name within the 63 characters of a
+// DNS label, as the API server's name generator does.
+const maxGeneratedNameBase = 63 - 5
+
+// GenerateName sets the name of an object that has only a generateName to
+// that prefix and five random characters, as the API server does. A name
+// taken already makes Create fail with AlreadyExists; the caller may retry.
+func GenerateName(obj store.Object) {
+	base := obj.GetGenerateName()
+	if obj.GetName() != "" || base == "" {
+		return
+	}
+	if len(base) > maxGeneratedNameBase {
+		base = base[:maxGeneratedNameBase]
+	}
+	obj.SetName(base + utilrand.String(5))
+}
+
+// prepareUpdate makes obj what an update of old to obj stores, before
+// validation: old's status, system fields an update may not change, and the
+// generation, bumped when the spec changed. The API server does the same
+// (an update that changes uid or sets deletionTimestamp then fails
+// validation).
+func prepareUpdate(k *Kind, obj, old store.Object) {
+	k.setStatus(obj, old)
+	if obj.GetUID() == "" {
+		obj.SetUID(old.GetUID())
+	}
+	obj.SetCreationTimestamp(old.GetCreationTimestamp())
+	if old.GetDeletionTimestamp() != nil {
+		obj.SetDeletionTimestamp(old.GetDeletionTimestamp())
+	}
+	if old.GetDeletionGracePeriodSeconds() != nil && obj.GetDeletionGracePeriodSeconds() == nil {
+		obj.SetDeletionGracePeriodSeconds(old.GetDeletionGracePeriodSeconds())
+	}
+	gen := old.GetGeneration()
+	if !equality.Semantic.DeepEqual(k.spec(obj), k.spec(old)) {
+		gen++
+	}
+	obj.SetGeneration(gen)
+}
+
+// markDeleting sets the deletionTimestamp of an object with finalizers, a
+// zero grace period, and bumps its generation, as the API server does for
+// kinds without graceful deletion.
+func markDeleting(obj store.Object, now metav1.Time) {
+	obj.SetGeneration(obj.GetGeneration() + 1)
+	obj.SetDeletionTimestamp(&now)
+	var zero int64
+	obj.SetDeletionGracePeriodSeconds(&zero)
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// Object is an API object of this SDK: a pointer to a Backup, BackupPolicy,
+// BackupTool or RestoreJob.
+type Object interface {
+	runtime.Object
+	metav1.Object
+}
+
+// Store holds the four kinds. Implementations are safe for concurrent use.
+type Store interface {
+	// Backups is the namespaced Backup resource.
+	Backups() Resource[*v1alpha1.Backup]
+	// BackupPolicies is the namespaced BackupPolicy resource.
+	BackupPolicies() Resource[*v1alpha1.BackupPolicy]
+	// BackupTools is the cluster-scoped BackupTool resource: namespace
+	// arguments are ignored and must be "".
+	BackupTools() Resource[*v1alpha1.BackupTool]
+	// RestoreJobs is the namespaced RestoreJob resource.
+	RestoreJobs() Resource[*v1alpha1.RestoreJob]
+	// Close releases the store's resources. Watches end.
+	Close() error
+}
+
+// Resource is the access to one kind. Objects passed in are not retained or
+// modified; objects returned are the caller's to modify.
+type Resource[T Object] interface {
+	// Get returns the object; NotFound when it does not exist.
+	Get(ctx context.Context, namespace, name string) (T, error)
+	// List returns the objects of a namespace ("" for all namespaces)
+	// whose labels match selector (nil for all), sorted by namespace and
+	// name.
+	List(ctx context.Context, namespace string, selector labels.Selector) ([]T, error)
+	// Create stores a new object and returns it as stored. AlreadyExists
+	// when the name is taken, Invalid when validation fails.
+	Create(ctx context.Context, obj T) (T, error)
+	// Update writes the object's metadata and spec; status is ignored.
+	// Conflict when obj's resourceVersion is not the current one.
+	Update(ctx context.Context, obj T) (T, error)
+	// UpdateStatus writes the object's status; metadata and spec are
+	// ignored. Conflict when obj's resourceVersion is not the current one.
+	UpdateStatus(ctx context.Context, obj T) (T, error)
+	// Delete deletes the object, or marks it with a deletionTimestamp when
+	// it has finalizers. NotFound when it does not exist. A non-empty
+	// preconditionUID that does not match the object's UID is a Conflict.
+	Delete(ctx context.Context, namespace, name string, preconditionUID string) error
+	// Watch streams the changes of a namespace ("" for all) made after the
+	// call. The channel closes when ctx ends, Stop is called, or the store
+	// closes; the caller then lists and watches again.
+	Watch(ctx context.Context, namespace string) (watch.Interface, error)
+}
+
+// IsNotFound reports whether err says the object does not exist.
+func IsNotFound(err error) bool { return apierrors.IsNotFound(err) }
+
+// IsAlreadyExists reports whether err says the name is taken.
+func IsAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
+
+// IsConflict reports whether err says the object changed since it was read.
+func IsConflict(err error) bool { return apierrors.IsConflict(err) }
+
+// IsInvalid reports whether err says the object failed validation.
+func IsInvalid(err error) bool { return apierrors.IsInvalid(err) }
