@@ -240,16 +240,7 @@ func TestDeletingABackupDeletesItsDataThenTheObject(t *testing.T) {
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 20, terminalPhase)
 	require.NoError(t, h.store.Backups().Delete(h.ctx, ns, "b1", ""))
-	for range 10 {
-		res, err := h.ex.ReconcileBackup(h.ctx, ns, "b1")
-		require.NoError(t, err)
-		if _, err := h.store.Backups().Get(h.ctx, ns, "b1"); err != nil {
-			break
-		}
-		h.step(res)
-	}
-	_, err := h.store.Backups().Get(h.ctx, ns, "b1")
-	require.Error(t, err, "the Backup is gone")
+	h.reconcileUntilGone("b1", 10)
 	var deletes int
 	for _, s := range h.driver.Started() {
 		if s.Kind == drivers.KindDeleteArtifacts {
@@ -276,12 +267,6 @@ func TestDeletingARunningBackupCancelsItFirst(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, h.driver.Live(), 1)
 	require.NoError(t, h.store.Backups().Delete(h.ctx, ns, "b1", ""))
-	for range 10 {
-		if _, err := h.ex.ReconcileBackup(h.ctx, ns, "b1"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = h.store.Backups().Get(h.ctx, ns, "b1")
-	require.Error(t, err)
+	h.reconcileUntilGone("b1", 10)
 	assert.Empty(t, h.driver.Live())
 }

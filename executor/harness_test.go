@@ -61,7 +61,7 @@ func tool() *v1alpha1.BackupTool {
 		BackupCommands:            []string{"pg_basebackup -D $BACKUP_DIR"},
 		IncrementalBackupCommands: []string{"pg_basebackup --incremental $PARENT_BACKUP_DIR -D $BACKUP_DIR"},
 		Physical:                  v1alpha1.BackupToolRestoreCommand{RestoreCommands: []string{"restore-phy"}, IncrementalRestoreCommands: []string{"restore-incr"}},
-		Logical:                   &v1alpha1.BackupToolRestoreCommand{RestoreCommands: []string{"restore-logic"}},
+		Logical:                   &v1alpha1.BackupToolRestoreCommand{RestoreCommands: []string{"restore-logic"}, IncrementalRestoreCommands: []string{"restore-logic-incr"}},
 	}}
 }
 
@@ -146,4 +146,18 @@ func (h *harness) drainEvents() []string {
 			return out
 		}
 	}
+}
+
+// reconcileUntilGone reconciles a Backup being deleted until it is gone.
+func (h *harness) reconcileUntilGone(name string, max int) {
+	h.t.Helper()
+	for range max {
+		res, err := h.ex.ReconcileBackup(h.ctx, ns, name)
+		require.NoError(h.t, err)
+		if _, err := h.store.Backups().Get(h.ctx, ns, name); err != nil {
+			return
+		}
+		h.step(res)
+	}
+	h.t.Fatalf("backup %s was not deleted in %d steps", name, max)
 }
