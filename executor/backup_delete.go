@@ -39,7 +39,6 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 		if !done || err != nil {
 			return res, err
 		}
-		tasks = append(tasks, *del)
 	}
 	if err := e.forget(ctx, tasks); err != nil {
 		return Result{}, err
@@ -49,6 +48,13 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 		return Result{}, err
 	}
 	e.log.Info("backup deleted", "backup", key(b.Namespace, b.Name))
+	if del != nil {
+		// After the finalizer: cleaning the delete task up first would let a
+		// crash in between run it again. A crash here leaves only its record.
+		if err := e.forget(ctx, []policy.PlannedTask{*del}); err != nil {
+			e.log.Error(err, "clean up the delete task", "backup", key(b.Namespace, b.Name))
+		}
+	}
 	return Result{}, nil
 }
 
