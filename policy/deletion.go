@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"fmt"
+	"path"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -13,7 +15,10 @@ import (
 // directory in the claim, or its volume snapshot), run by the driver that
 // made it (recorded in the Backup's annotation v1alpha1.DriverAnnotation). It
 // returns nil when the Backup never produced data (it never started, or the
-// engine recorded no location or driver for it).
+// engine recorded no location or driver for it). A recorded directory that
+// is not the Backup's own (not under the claim's mount, or not named after
+// the Backup, as BackupPath names it) is an error: deleting it could delete
+// other backups' data.
 func ResolveDeletion(b *v1alpha1.Backup, attempt int, deadline time.Time) (*PlannedTask, error) {
 	driver := b.Annotations[v1alpha1.DriverAnnotation]
 	if driver == "" || b.Status.StartTimestamp == nil {
@@ -28,24 +33,42 @@ func ResolveDeletion(b *v1alpha1.Backup, attempt int, deadline time.Time) (*Plan
 		Deadline:   deadline,
 	}
 	if b.Spec.BackupType == v1alpha1.BackupTypeSnapshot {
-		name := b.Name
-		if m := b.Status.Manifests; m != nil && m.BackupSnapshot != nil && m.BackupSnapshot.VolumeSnapshotName != "" {
-			name = m.BackupSnapshot.VolumeSnapshotName
-		}
-		task.Snapshot = &drivers.SnapshotSpec{Name: name}
+		task.Snapshot = &drivers.SnapshotSpec{Name: snapshotNameOf(b)}
 		return &PlannedTask{Driver: driver, Task: task}, nil
 	}
 	dir := filePathOf(b)
 	if dir == "" || b.Status.PersistentVolumeClaimName == "" {
 		return nil, nil
 	}
-	rel, err := relativeToMount(dir)
+	rel, err := ownDirectory(b, dir)
 	if err != nil {
 		return nil, err
 	}
 	task.Storage = &drivers.Storage{ClaimName: b.Status.PersistentVolumeClaimName, MountPath: DefaultMountPath, Path: rel}
 	task.Env = []corev1.EnvVar{{Name: EnvBackupName, Value: b.Name}, {Name: EnvBackupDir, Value: dir}}
 	return &PlannedTask{Driver: driver, Task: task}, nil
+}
+
+// ownDirectory returns dir relative to the claim's root when it is the
+// directory of backup b: under the mount and named after b.
+func ownDirectory(b *v1alpha1.Backup, dir string) (string, error) {
+	rel, err := relativeToMount(dir)
+	if err != nil {
+		return "", err
+	}
+	if path.Base(rel) != b.Name {
+		return "", fmt.Errorf("backup directory %q is not the directory of backup %q", dir, b.Name)
+	}
+	return rel, nil
+}
+
+// snapshotNameOf returns the VolumeSnapshot of a snapshot backup: the one
+// recorded in its manifests, else the one named after the backup.
+func snapshotNameOf(b *v1alpha1.Backup) string {
+	if m := b.Status.Manifests; m != nil && m.BackupSnapshot != nil && m.BackupSnapshot.VolumeSnapshotName != "" {
+		return m.BackupSnapshot.VolumeSnapshotName
+	}
+	return b.Name
 }
 
 func deepCopyVolumes(r *v1alpha1.RestoreJob) []corev1.Volume {

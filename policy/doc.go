@@ -16,5 +16,8 @@
 // variables (local targets), PARENT_BACKUP_NAME, PARENT_BACKUP_DIR and
 // PARENT_CHECKPOINT (incremental backups), then the tool's env with
 // Kubernetes $(VAR) expansion against the variables before it, and the
-// tool's envFrom sources.
+// tool's envFrom sources. The expansion happens here, once: values in
+// [drivers.Task].Env are final ("$$" has become "$"), except that a
+// reference to a variable whose value is not known here (one from a secret
+// or another source, or an unknown name) is left as written.
 package policy

@@ -33,7 +33,12 @@ func (e *envBuilder) set(name, value string) {
 	e.plain[name] = value
 }
 
-func (e *envBuilder) secret(name string, s *v1alpha1.BackupPolicySecret, key string) {
+// secret appends a variable that references key of secret s; an empty key
+// (an object that was not defaulted) is the API's default key def.
+func (e *envBuilder) secret(name string, s *v1alpha1.BackupPolicySecret, key, def string) {
+	if key == "" {
+		key = def
+	}
 	e.vars = append(e.vars, corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{
 		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: s.Name}, Key: key},
 	}})
@@ -62,8 +67,8 @@ func baseEnv(target drivers.Target, secret *v1alpha1.BackupPolicySecret, backupN
 	e := newEnv()
 	e.set(EnvDBHost, target.Host)
 	if secret != nil {
-		e.secret(EnvDBUser, secret, secret.UsernameKey)
-		e.secret(EnvDBPassword, secret, secret.PasswordKey)
+		e.secret(EnvDBUser, secret, secret.UsernameKey, v1alpha1.DefaultUsernameKey)
+		e.secret(EnvDBPassword, secret, secret.PasswordKey, v1alpha1.DefaultPasswordKey)
 	}
 	e.set(EnvBackupName, backupName)
 	e.set(EnvBackupDir, backupDir)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"path"
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -114,15 +115,14 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 	if len(cmds.RestoreCommands) == 0 {
 		return nil, nil
 	}
-	last := in.Chain[len(in.Chain)-1]
-	lastDir := filePathOf(last)
-	rel, err := relativeToMount(lastDir)
+	storage, dirs, err := chainStorage(in.Chain)
 	if err != nil {
-		return nil, fmt.Errorf("backup %q: %w", last.Name, err)
+		return nil, err
 	}
+	last := len(in.Chain) - 1
 	task := restoreTask(in, step)
-	task.Storage = &drivers.Storage{ClaimName: last.Status.PersistentVolumeClaimName, MountPath: DefaultMountPath, Path: rel}
-	applyTool(&task, in.Tool, baseEnv(in.Target, in.RestoreJob.Spec.Target.Secret, last.Name, lastDir))
+	task.Storage = storage
+	applyTool(&task, in.Tool, baseEnv(in.Target, in.RestoreJob.Spec.Target.Secret, in.Chain[last].Name, dirs[last]))
 	for i, b := range in.Chain {
 		commands := cmds.RestoreCommands
 		if i > 0 {
@@ -132,18 +132,38 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 		}
 		env := newEnv()
 		env.set(EnvBackupName, b.Name)
-		env.set(EnvBackupDir, filePathOf(b))
+		env.set(EnvBackupDir, dirs[i])
 		task.Steps = append(task.Steps, drivers.Step{Name: b.Name, Commands: commands, Env: env.vars})
 	}
 	return &PlannedTask{Driver: in.Driver, Task: task}, nil
 }
 
+// chainStorage returns the storage of the chain's last backup and the
+// directory (BACKUP_DIR) of each backup of the chain. Every backup must have
+// recorded its own directory in the same claim: a restore mounts one claim.
+func chainStorage(chain []*v1alpha1.Backup) (*drivers.Storage, []string, error) {
+	claim := chain[len(chain)-1].Status.PersistentVolumeClaimName
+	dirs := make([]string, len(chain))
+	var rel string
+	for i, b := range chain {
+		var err error
+		if rel, err = ownDirectory(b, filePathOf(b)); err != nil {
+			return nil, nil, fmt.Errorf("backup %q: %w", b.Name, err)
+		}
+		switch c := b.Status.PersistentVolumeClaimName; {
+		case c == "":
+			return nil, nil, fmt.Errorf("backup %q has no persistentVolumeClaimName", b.Name)
+		case c != claim:
+			return nil, nil, fmt.Errorf("backup %q is in claim %q, not in claim %q of the backup to restore", b.Name, c, claim)
+		}
+		dirs[i] = path.Join(DefaultMountPath, rel)
+	}
+	return &drivers.Storage{ClaimName: claim, MountPath: DefaultMountPath, Path: rel}, dirs, nil
+}
+
 func snapshotRestore(in RestoreInputs, b *v1alpha1.Backup) *PlannedTask {
 	task := restoreTask(in, "phy")
-	name := b.Name
-	if m := b.Status.Manifests; m != nil && m.BackupSnapshot != nil && m.BackupSnapshot.VolumeSnapshotName != "" {
-		name = m.BackupSnapshot.VolumeSnapshotName
-	}
+	name := snapshotNameOf(b)
 	var claims []string
 	for _, v := range task.Volumes {
 		if v.PersistentVolumeClaim != nil {

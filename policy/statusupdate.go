@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsjson "sigs.k8s.io/json"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // maxStatusUpdateOutput bounds the JSON a status update may write.
@@ -21,14 +23,14 @@ const maxStatusUpdateOutput = 64 << 10
 // wrong type or output that is not a JSON object is an error and status is
 // left unchanged. The phase, timestamps and failureReason, which the engine
 // owns, cannot be written.
+//
+// The result is what its JSON says (times written by the update are kept to
+// the second, as the API stores them), except that the times the update did
+// not change keep their original precision.
 func ApplyStatusUpdate(status *v1alpha1.BackupStatus, path string, output []byte) error {
-	output = bytes.TrimSpace(output)
-	if len(output) > maxStatusUpdateOutput {
-		return fmt.Errorf("status update output is %d bytes, more than %d", len(output), maxStatusUpdateOutput)
-	}
-	var patch map[string]any
-	if err := json.Unmarshal(output, &patch); err != nil || patch == nil {
-		return fmt.Errorf("status update output is not a JSON object: %q", truncate(output, 120))
+	patch, err := parsePatch(output)
+	if err != nil {
+		return err
 	}
 	current, err := toMap(status)
 	if err != nil {
@@ -37,15 +39,30 @@ func ApplyStatusUpdate(status *v1alpha1.BackupStatus, path string, output []byte
 	if err := mergeAt(current, path, patch); err != nil {
 		return err
 	}
-	var next v1alpha1.BackupStatus
-	if err := decodeStrict(current, &next); err != nil {
+	next, err := decodeCanonical(current)
+	if err != nil {
 		return fmt.Errorf("status update at %q: %w", displayPath(path), err)
 	}
-	if err := checkEngineOwned(status, &next); err != nil {
+	if err := checkEngineOwned(status, next); err != nil {
 		return err
 	}
-	*status = next
+	keepPrecision(status, next)
+	*status = *next
 	return nil
+}
+
+// parsePatch parses a status update's output, which must be a JSON object
+// of at most maxStatusUpdateOutput bytes.
+func parsePatch(output []byte) (map[string]any, error) {
+	output = bytes.TrimSpace(output)
+	if len(output) > maxStatusUpdateOutput {
+		return nil, fmt.Errorf("status update output is %d bytes, more than %d", len(output), maxStatusUpdateOutput)
+	}
+	var patch map[string]any
+	if err := json.Unmarshal(output, &patch); err != nil || patch == nil {
+		return nil, fmt.Errorf("status update output is not a JSON object: %q", truncate(output, 120))
+	}
+	return patch, nil
 }
 
 func toMap(status *v1alpha1.BackupStatus) (map[string]any, error) {
@@ -90,6 +107,24 @@ func merge(dst, src map[string]any) {
 	}
 }
 
+// decodeCanonical decodes m strictly into a BackupStatus, then encodes and
+// decodes that again, so that the result is what the API would store (times
+// to the second, a zero time as null) and survives its own round trip.
+func decodeCanonical(m map[string]any) (*v1alpha1.BackupStatus, error) {
+	var first, next v1alpha1.BackupStatus
+	if err := decodeStrict(m, &first); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(&first)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &next); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
 func decodeStrict(m map[string]any, into *v1alpha1.BackupStatus) error {
 	data, err := json.Marshal(m)
 	if err != nil {
@@ -105,16 +140,55 @@ func decodeStrict(m map[string]any, into *v1alpha1.BackupStatus) error {
 	return nil
 }
 
+// checkEngineOwned returns an error when after differs from before in a
+// field the engine owns. Times are compared as the API stores them, to the
+// second.
 func checkEngineOwned(before, after *v1alpha1.BackupStatus) error {
 	switch {
 	case before.Phase != after.Phase:
 		return fmt.Errorf("status update may not write phase")
-	case !before.StartTimestamp.Equal(after.StartTimestamp), !before.CompletionTimestamp.Equal(after.CompletionTimestamp):
+	case !sameSecond(before.StartTimestamp, after.StartTimestamp), !sameSecond(before.CompletionTimestamp, after.CompletionTimestamp):
 		return fmt.Errorf("status update may not write startTimestamp or completionTimestamp")
 	case before.FailureReason != after.FailureReason:
 		return fmt.Errorf("status update may not write failureReason")
 	}
 	return nil
+}
+
+// keepPrecision gives after the original values of the times that are the
+// same second in before and after: the JSON round trip truncated them, the
+// update did not change them.
+func keepPrecision(before, after *v1alpha1.BackupStatus) {
+	pairs := [][2]**metav1.Time{
+		{&before.Expiration, &after.Expiration},
+		{&before.StartTimestamp, &after.StartTimestamp},
+		{&before.CompletionTimestamp, &after.CompletionTimestamp},
+	}
+	if b, a := backupLog(before), backupLog(after); b != nil && a != nil {
+		pairs = append(pairs, [2]**metav1.Time{&b.StartTime, &a.StartTime}, [2]**metav1.Time{&b.StopTime, &a.StopTime})
+	}
+	for _, p := range pairs {
+		if sameSecond(*p[0], *p[1]) {
+			*p[1] = (*p[0]).DeepCopy()
+		}
+	}
+}
+
+func backupLog(s *v1alpha1.BackupStatus) *v1alpha1.BackupLogStatus {
+	if s.Manifests == nil {
+		return nil
+	}
+	return s.Manifests.BackupLog
+}
+
+// sameSecond reports whether a and b encode to the same JSON: the same
+// second, or both unset (nil or the zero time, which encodes as null).
+func sameSecond(a, b *metav1.Time) bool {
+	aUnset, bUnset := a == nil || a.IsZero(), b == nil || b.IsZero()
+	if aUnset || bUnset {
+		return aUnset == bUnset
+	}
+	return a.Unix() == b.Unix()
 }
 
 func displayPath(p string) string {

@@ -47,7 +47,10 @@ type Resource[T Object] interface {
 	// when the name is taken, Invalid when validation fails.
 	Create(ctx context.Context, obj T) (T, error)
 	// Update writes the object's metadata and spec; status is ignored.
-	// Conflict when obj's resourceVersion is not the current one.
+	// Conflict when obj's resourceVersion is not the current one, or when
+	// obj carries a UID that is not the stored object's; Invalid when the
+	// resourceVersion is empty. A write that changes nothing may keep the
+	// resourceVersion.
 	Update(ctx context.Context, obj T) (T, error)
 	// UpdateStatus writes the object's status; metadata and spec are
 	// ignored. Conflict when obj's resourceVersion is not the current one.
@@ -57,8 +60,10 @@ type Resource[T Object] interface {
 	// preconditionUID that does not match the object's UID is a Conflict.
 	Delete(ctx context.Context, namespace, name string, preconditionUID string) error
 	// Watch streams the changes of a namespace ("" for all) made after the
-	// call. The channel closes when ctx ends, Stop is called, or the store
-	// closes; the caller then lists and watches again.
+	// call. The channel closes when ctx ends, Stop is called, the store
+	// closes, the watcher falls too far behind (embedded stores) or the
+	// server ends the watch or sends an Error event (kube); the caller then
+	// lists and watches again.
 	Watch(ctx context.Context, namespace string) (watch.Interface, error)
 }
 

@@ -29,8 +29,7 @@ func GenerateName(obj store.Object) {
 // prepareUpdate makes obj what an update of old to obj stores, before
 // validation: old's status, system fields an update may not change, and the
 // generation, bumped when the spec changed. The API server does the same
-// (an update that changes uid or sets deletionTimestamp then fails
-// validation).
+// (an update that sets deletionTimestamp then fails validation).
 func prepareUpdate(k *Kind, obj, old store.Object) {
 	k.setStatus(obj, old)
 	if obj.GetUID() == "" {

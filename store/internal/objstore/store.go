@@ -32,10 +32,13 @@ type Store struct {
 	clock   func() time.Time
 	hubs    map[*Kind]*hub
 
+	// lifeMu is held shared by every call while it uses the backend and
+	// exclusively by Close; it guards closed.
+	lifeMu sync.RWMutex
+	closed bool
 	// writeMu makes writes and their event publication one at a time, so
-	// that events go out in commit order. closed is guarded by it.
+	// that events go out in commit order.
 	writeMu sync.Mutex
-	closed  bool
 }
 
 // New returns a Store over b. The Store owns b and closes it on Close.
@@ -73,12 +76,12 @@ func (s *Store) RestoreJobs() store.Resource[*v1alpha1.RestoreJob] {
 	return resource[*v1alpha1.RestoreJob]{s, RestoreJobKind}
 }
 
-// Close waits for a running write, ends every watch, and closes the
+// Close waits for the running calls, ends every watch, and closes the
 // backend. Later calls fail with a ServiceUnavailable error; closing again
 // does nothing.
 func (s *Store) Close() error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
 	if s.closed {
 		return nil
 	}
@@ -89,19 +92,14 @@ func (s *Store) Close() error {
 	return s.backend.Close()
 }
 
-// isClosed reports whether Close was called.
-func (s *Store) isClosed() bool {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	return s.closed
-}
-
 // view runs a read transaction.
 func (s *Store) view(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.isClosed() {
+	s.lifeMu.RLock()
+	defer s.lifeMu.RUnlock()
+	if s.closed {
 		return ClosedError()
 	}
 	return s.backend.View(fn)
@@ -117,11 +115,13 @@ func (s *Store) write(ctx context.Context, k *Kind, fn writeFunc) (store.Object,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.lifeMu.RLock()
+	defer s.lifeMu.RUnlock()
 	if s.closed {
 		return nil, ClosedError()
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	var out store.Object
 	var ev *watch.Event
 	err := s.backend.Update(func(tx Tx) (err error) {

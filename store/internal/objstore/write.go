@@ -113,15 +113,20 @@ func (s *Store) delete(ctx context.Context, k *Kind, namespace, name, uid string
 	return err
 }
 
-// current returns the stored object that obj updates, after checking obj's
-// resourceVersion against it.
+// current returns the stored object that obj updates, after the API
+// server's checks in its order: a uid on obj is a precondition (Conflict),
+// then the resourceVersion must be the stored one.
 func current(tx Tx, k *Kind, obj store.Object) (store.Object, error) {
-	old, err := tx.Get(k, k.Key(obj.GetNamespace(), obj.GetName()))
+	name := obj.GetName()
+	old, err := tx.Get(k, k.Key(obj.GetNamespace(), name))
 	if err != nil || old == nil {
-		return nil, orErr(err, errNotFound(k, obj.GetName()))
+		return nil, orErr(err, errNotFound(k, name))
 	}
 	k.SetTypeMeta(old)
-	if err := errResourceVersion(k, obj.GetName(), obj.GetResourceVersion(), old.GetResourceVersion()); err != nil {
+	if uid := obj.GetUID(); uid != "" && uid != old.GetUID() {
+		return nil, errUIDPrecondition(k, name, string(uid), string(old.GetUID()))
+	}
+	if err := errResourceVersion(k, name, obj.GetResourceVersion(), old.GetResourceVersion()); err != nil {
 		return nil, err
 	}
 	return old, nil
