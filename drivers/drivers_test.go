@@ -102,3 +102,17 @@ func TestExpandFollowsKubernetesRules(t *testing.T) {
 		assert.Equal(t, want, drivers.Expand(in, lookup), in)
 	}
 }
+
+func TestSubstituteThenExpandEqualsOneExpansion(t *testing.T) {
+	early := map[string]string{"DIR": "/b/$x", "NAME": "b1"}
+	late := map[string]string{"DIR": "/b/$x", "NAME": "b1", "PASS": "p$(w)"}
+	lookup := func(m map[string]string) func(string) (string, bool) {
+		return func(n string) (string, bool) { v, ok := m[n]; return v, ok }
+	}
+	for _, in := range []string{"$(DIR)/data", "$(PASS)@$(NAME)", "$$(NAME) $$5", "$(NOPE)", "plain"} {
+		once := drivers.Expand(in, lookup(late))
+		twice := drivers.Expand(drivers.Substitute(in, lookup(early)), lookup(late))
+		assert.Equal(t, once, twice, in)
+	}
+	assert.Equal(t, "a$$b", drivers.Escape("a$b"))
+}

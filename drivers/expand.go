@@ -40,3 +40,45 @@ func Expand(s string, lookup func(name string) (string, bool)) string {
 	}
 	return b.String()
 }
+
+// Substitute replaces the references $(NAME) in s that lookup knows with
+// their values, escaped ("$" becomes "$$"), and keeps everything else as it
+// is, "$$" escapes included. The result is still in Kubernetes syntax: one
+// final Expand (by a driver, or by the kubelet for a container's env) gives
+// what a single expansion of the original would, so references resolved
+// early (plain values) and late (secrets) mix without double expansion.
+func Substitute(s string, lookup func(name string) (string, bool)) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch s[i+1] {
+		case '$':
+			b.WriteString("$$")
+			i++
+		case '(':
+			end := strings.IndexByte(s[i+2:], ')')
+			if end < 0 {
+				b.WriteString(s[i:])
+				return b.String()
+			}
+			if v, ok := lookup(s[i+2 : i+2+end]); ok {
+				b.WriteString(Escape(v))
+			} else {
+				b.WriteString(s[i : i+3+end])
+			}
+			i += 2 + end
+		default:
+			b.WriteByte('$')
+		}
+	}
+	return b.String()
+}
+
+// Escape returns s with every "$" doubled, so that Expand returns s itself.
+func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }

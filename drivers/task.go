@@ -56,7 +56,9 @@ type Task struct {
 	Steps []Step
 	// Env is the environment of every command, in order: DB_HOST, DB_USER,
 	// DB_PASSWORD, BACKUP_NAME, BACKUP_DIR, then the tool's env. Secret
-	// values are references (ValueFrom.SecretKeyRef), never values.
+	// values are references (ValueFrom.SecretKeyRef), never values. Values
+	// are in Kubernetes syntax: a driver that sets them itself expands each
+	// one exactly once, in order, with Expand (as the kubelet does).
 	Env []corev1.EnvVar
 	// EnvFrom are sources of further variables; Env wins over them.
 	EnvFrom []corev1.EnvFromSource

@@ -16,8 +16,9 @@
 // variables (local targets), PARENT_BACKUP_NAME, PARENT_BACKUP_DIR and
 // PARENT_CHECKPOINT (incremental backups), then the tool's env with
 // Kubernetes $(VAR) expansion against the variables before it, and the
-// tool's envFrom sources. The expansion happens here, once: values in
-// [drivers.Task].Env are final ("$$" has become "$"), except that a
-// reference to a variable whose value is not known here (one from a secret
-// or another source, or an unknown name) is left as written.
+// tool's envFrom sources. Values in [drivers.Task].Env stay in Kubernetes
+// syntax: references to plain values before them are substituted here
+// (escaped), and the driver — or the kubelet, for a Job — expands each value
+// exactly once at the end, which resolves "$$" escapes and references to
+// secret-backed variables that only the driver can read.
 package policy

@@ -19,8 +19,11 @@ const (
 	EnvParentCheckpoint = "PARENT_CHECKPOINT"
 )
 
-// envBuilder assembles an environment in order, expanding $(VAR) references
-// in later values against the plain values before them.
+// envBuilder assembles an environment in order. Values stay in Kubernetes
+// syntax: engine values are escaped, and a tool value's references to plain
+// values before it are substituted (escaped), so the one expansion a driver
+// (or the kubelet) does at the end gives the documented result, including
+// references to secret-backed variables, which only the driver can resolve.
 type envBuilder struct {
 	vars  []corev1.EnvVar
 	plain map[string]string
@@ -28,8 +31,9 @@ type envBuilder struct {
 
 func newEnv() *envBuilder { return &envBuilder{plain: map[string]string{}} }
 
+// set appends an engine variable with a literal value.
 func (e *envBuilder) set(name, value string) {
-	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: value})
+	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: drivers.Escape(value)})
 	e.plain[name] = value
 }
 
@@ -45,15 +49,24 @@ func (e *envBuilder) secret(name string, s *v1alpha1.BackupPolicySecret, key, de
 	delete(e.plain, name)
 }
 
-// add appends a tool env var, expanding its value against what came before.
-// A var whose value comes from a source is passed on as it is.
+// add appends a tool env var, substituting its references to the plain
+// values before it. A var whose value comes from a source, or still refers
+// to one, is not plain: later references to it are left to the driver.
 func (e *envBuilder) add(v corev1.EnvVar) {
 	if v.ValueFrom != nil {
 		e.vars = append(e.vars, *v.DeepCopy())
 		delete(e.plain, v.Name)
 		return
 	}
-	e.set(v.Name, drivers.Expand(v.Value, e.lookup))
+	sub := drivers.Substitute(v.Value, e.lookup)
+	e.vars = append(e.vars, corev1.EnvVar{Name: v.Name, Value: sub})
+	unresolved := false
+	literal := drivers.Expand(sub, func(string) (string, bool) { unresolved = true; return "", false })
+	if unresolved {
+		delete(e.plain, v.Name)
+		return
+	}
+	e.plain[v.Name] = literal
 }
 
 func (e *envBuilder) lookup(name string) (string, bool) {
