@@ -30,9 +30,8 @@ func terminal(reason, format string, args ...any) error {
 // inputs is an *errTerminal; other errors are transient.
 type backupInputs struct {
 	policy.BackupInputs
-	ttl       time.Duration
-	hasTTL    bool
-	candidate []drivers.Target
+	ttl    time.Duration
+	hasTTL bool
 }
 
 // startBackup records the target and driver on a New Backup, then marks it
