@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/dpsdk/dataprotection/executor"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/store/bolt"
 	"github.com/dpsdk/dataprotection/store/memory"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
@@ -32,11 +34,33 @@ import (
 // must equal that of an uninterrupted run, with no task executed twice and
 // nothing left in progress.
 
-// crashStoreFactory makes a fresh store for one run of the scenario.
-type crashStoreFactory func(t *testing.T) store.Store
+// crashStoreFactory makes a fresh store for one run of the scenario, and a
+// function that gives the store a restarted engine uses: the same one for
+// the memory store, the same file reopened for bolt.
+type crashStoreFactory func(t *testing.T) (store.Store, func(store.Store) store.Store)
 
 func TestCrashSafetyMemoryStore(t *testing.T) {
-	runCrashHarness(t, func(t *testing.T) store.Store { return memory.New(memory.Options{Clock: crashClock.Now}) })
+	runCrashHarness(t, func(t *testing.T) (store.Store, func(store.Store) store.Store) {
+		return memory.New(memory.Options{Clock: crashClock.Now}), func(s store.Store) store.Store { return s }
+	})
+}
+
+func TestCrashSafetyBoltStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the bolt crash harness reopens a database per kill point; skipped with -short")
+	}
+	runCrashHarness(t, func(t *testing.T) (store.Store, func(store.Store) store.Store) {
+		path := filepath.Join(t.TempDir(), "dp.db")
+		open := func() store.Store {
+			st, err := bolt.Open(path, &bolt.Options{NoSync: true, Clock: crashClock.Now})
+			require.NoError(t, err)
+			return st
+		}
+		return open(), func(old store.Store) store.Store {
+			require.NoError(t, old.Close())
+			return open()
+		}
+	})
 }
 
 // crashClock is shared by the store and the engine of one run; runs are
@@ -164,11 +188,12 @@ func (d crashDriver) Cleanup(ctx context.Context, id string) error {
 
 // world is one run of the scenario.
 type world struct {
-	ctx   context.Context
-	store store.Store
-	drv   *fakedriver.Driver
-	ks    *killSwitch
-	ex    *executor.Executor
+	ctx    context.Context
+	store  store.Store
+	reopen func(store.Store) store.Store
+	drv    *fakedriver.Driver
+	ks     *killSwitch
+	ex     *executor.Executor
 }
 
 func (w *world) restart() {
@@ -185,7 +210,8 @@ func (w *world) restart() {
 // never); it returns the end state and the number of counted calls.
 func runScenario(t *testing.T, newStore crashStoreFactory, k int) (endState, int) {
 	crashClock.SetTime(t0)
-	w := &world{ctx: context.Background(), store: newStore(t), ks: &killSwitch{k: k},
+	st, reopen := newStore(t)
+	w := &world{ctx: context.Background(), store: st, reopen: reopen, ks: &killSwitch{k: k},
 		drv: fakedriver.New(func(task *drivers.Task) fakedriver.Outcome {
 			if strings.HasPrefix(task.ID, "manual-") && strings.HasSuffix(task.ID, "-0-main") {
 				return fakedriver.Outcome{Polls: 1, Fail: true, Message: "first attempt fails"}
@@ -197,7 +223,10 @@ func runScenario(t *testing.T, newStore crashStoreFactory, k int) (endState, int
 	w.restart()
 	for i := 0; i < len(scenarioSteps); {
 		if w.runStep(scenarioSteps[i]) {
-			w.restart() // the engine died: a new one starts on the same store and driver
+			// The engine died: a new one starts on the same store (reopened)
+			// and the same driver backend.
+			w.store = w.reopen(w.store)
+			w.restart()
 			continue
 		}
 		i++
