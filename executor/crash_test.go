@@ -42,7 +42,7 @@ type crashStoreFactory func(t *testing.T) (store.Store, func(store.Store) store.
 func TestCrashSafetyMemoryStore(t *testing.T) {
 	runCrashHarness(t, func(t *testing.T) (store.Store, func(store.Store) store.Store) {
 		return memory.New(memory.Options{Clock: crashClock.Now}), func(s store.Store) store.Store { return s }
-	})
+	}, fullScenario)
 }
 
 func TestCrashSafetyBoltStore(t *testing.T) {
@@ -60,26 +60,42 @@ func TestCrashSafetyBoltStore(t *testing.T) {
 			require.NoError(t, old.Close())
 			return open()
 		}
-	})
+	}, fullScenario)
 }
 
 // crashClock is shared by the store and the engine of one run; runs are
 // sequential, each resets it.
 var crashClock = clocktesting.NewFakeClock(t0)
 
-func runCrashHarness(t *testing.T, newStore crashStoreFactory) {
-	want, total := runScenario(t, newStore, 0)
-	t.Logf("uninterrupted run: %d store writes and driver calls", total)
-	require.Greater(t, total, 50)
+// scenario is a list of steps (user actions followed by reconcile rounds),
+// a check of the uninterrupted run's end state, and the stride between the
+// kill points tried (1: every one).
+type scenario struct {
+	steps  []func(w *world)
+	check  func(t *testing.T, want endState)
+	stride int
+}
+
+// fullScenario has schedules, retention, a retried run, a restore and a
+// manual deletion.
+var fullScenario = scenario{steps: scenarioSteps, stride: 1, check: func(t *testing.T, want endState) {
 	all := strings.Join(want.objects, "\n")
 	require.Contains(t, all, `restore restore phase=Completed`, "the scenario restores")
 	require.Contains(t, all, `policy phase=Available`)
 	require.NotContains(t, all, "backup manual ", "the manual backup was deleted")
 	require.Contains(t, all, "backup pg-datafile-20261125160000 phase=Completed")
 	require.Contains(t, strings.Join(want.executions, ","), "manual-UID-1-main", "the failed run was retried")
-	var duplicates, stuck, lost int
-	for k := 1; k <= total; k++ {
-		got, _ := runScenario(t, newStore, k)
+}}
+
+func runCrashHarness(t *testing.T, newStore crashStoreFactory, sc scenario) {
+	want, total := runScenario(t, newStore, sc, 0)
+	t.Logf("uninterrupted run: %d store writes and driver calls", total)
+	require.Greater(t, total, 30)
+	sc.check(t, want)
+	var duplicates, stuck, lost, tried int
+	for k := 1; k <= total; k += sc.stride {
+		tried++
+		got, _ := runScenario(t, newStore, sc, k)
 		duplicates += got.duplicates
 		stuck += got.stuck
 		if diff := got.diff(want); diff != "" {
@@ -87,7 +103,7 @@ func runCrashHarness(t *testing.T, newStore crashStoreFactory) {
 			t.Errorf("kill after call %d: end state differs:\n%s", k, diff)
 		}
 	}
-	t.Logf("kill points tried: %d; duplicates: %d; stuck: %d; lost or different: %d", total, duplicates, stuck, lost)
+	t.Logf("kill points tried: %d of %d; duplicates: %d; stuck: %d; lost or different: %d", tried, total, duplicates, stuck, lost)
 	require.Zero(t, duplicates, "no task executed twice")
 	require.Zero(t, stuck, "nothing left in progress")
 }
@@ -208,7 +224,7 @@ func (w *world) restart() {
 
 // runScenario runs the scenario, killing the engine after call k (0:
 // never); it returns the end state and the number of counted calls.
-func runScenario(t *testing.T, newStore crashStoreFactory, k int) (endState, int) {
+func runScenario(t *testing.T, newStore crashStoreFactory, sc scenario, k int) (endState, int) {
 	crashClock.SetTime(t0)
 	st, reopen := newStore(t)
 	w := &world{ctx: context.Background(), store: st, reopen: reopen, ks: &killSwitch{k: k},
@@ -221,8 +237,8 @@ func runScenario(t *testing.T, newStore crashStoreFactory, k int) (endState, int
 		})}
 	defer func() { _ = w.store.Close() }()
 	w.restart()
-	for i := 0; i < len(scenarioSteps); {
-		if w.runStep(scenarioSteps[i]) {
+	for i := 0; i < len(sc.steps); {
+		if w.runStep(sc.steps[i]) {
 			// The engine died: a new one starts on the same store (reopened)
 			// and the same driver backend.
 			w.store = w.reopen(w.store)
