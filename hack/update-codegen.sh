@@ -25,3 +25,7 @@ tool informer-gen --go-header-file "$HEADER" \
   --versioned-clientset-package "$MOD/client/clientset/versioned" \
   --listers-package "$MOD/client/listers" \
   --output-dir client/informers --output-pkg "$MOD/client/informers" ./types/v1alpha1
+
+echo ">> mockgen: drivers/drivermock" >&2
+tool mockgen -typed -package drivermock -destination drivers/drivermock/drivermock.go \
+  -copyright_file "$HEADER" "$MOD/drivers" Driver,TargetResolver
