@@ -3,6 +3,7 @@ package dataprotection
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/client-go/tools/leaderelection"
@@ -40,18 +41,22 @@ func runLeading(ctx context.Context, le *LeaderElection, loop func(context.Conte
 		RetryPeriod:     orDefault(le.RetryPeriod, 2*time.Second),
 		ReleaseOnCancel: true,
 	}
-	var loopErr error
-	lost := false
+	var started, lost atomic.Bool
+	loopDone := make(chan error, 1)
 	cfg.Callbacks = leaderelection.LeaderCallbacks{
-		OnStartedLeading: func(ctx context.Context) { loopErr = loop(ctx) },
-		OnStoppedLeading: func() { lost = ctx.Err() == nil },
+		OnStartedLeading: func(ctx context.Context) { started.Store(true); loopDone <- loop(ctx) },
+		OnStoppedLeading: func() { lost.Store(ctx.Err() == nil) },
 	}
 	elector, err := leaderelection.NewLeaderElector(cfg)
 	if err != nil {
 		return err
 	}
-	elector.Run(ctx)
-	if lost {
+	elector.Run(ctx) // returns when ctx ends or the lease is lost; the loop's context is then done
+	var loopErr error
+	if started.Load() {
+		loopErr = <-loopDone
+	}
+	if lost.Load() {
 		return errLostLease
 	}
 	return loopErr
