@@ -1,0 +1,198 @@
+package csi
+
+import (
+	"context"
+	"sync"
+
+	"github.com/go-logr/logr"
+	snapshotclient "github.com/kubernetes-csi/external-snapshotter/client/v6/clientset/versioned"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/clock"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// Options tune a Driver. A nil *Options is the zero value, which is ready to
+// use.
+type Options struct {
+	// SnapshotClassName is the VolumeSnapshotClass of snapshots whose task
+	// names none (Task.Snapshot.ClassName wins when set). Empty: the
+	// cluster's default class for the claim's CSI driver.
+	SnapshotClassName string
+	// Hooks runs the commands of hook and status-update tasks in the target.
+	// Nil: the driver does not run those tasks (Start returns Unimplemented
+	// and Capabilities does not list them).
+	Hooks HookRunner
+	// OmitOwnerReferences leaves the owner reference to the Backup off the
+	// VolumeSnapshots. Set it when the Backups do not live in the cluster
+	// the snapshots are made in (an embedded store): the garbage collector
+	// deletes objects whose owner does not exist.
+	OmitOwnerReferences bool
+	// Logger receives the driver's logs. Default: discarded.
+	Logger logr.Logger
+	// Clock tells the time for deadlines. Default: the real clock.
+	Clock clock.PassiveClock
+}
+
+// Driver is the CSI VolumeSnapshot driver. It is safe for concurrent use.
+type Driver struct {
+	kube kubernetes.Interface
+	snap snapshotclient.Interface
+	opts Options
+	log  logr.Logger
+
+	mu    sync.Mutex
+	tasks map[string]*record
+}
+
+var _ drivers.Driver = (*Driver)(nil)
+
+// New returns a driver that makes VolumeSnapshots with snap and claims with
+// kube. opts may be nil.
+func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts *Options) *Driver {
+	d := &Driver{kube: kube, snap: snap, tasks: map[string]*record{}}
+	if opts != nil {
+		d.opts = *opts
+	}
+	if d.opts.Clock == nil {
+		d.opts.Clock = clock.RealClock{}
+	}
+	d.log = d.opts.Logger
+	if d.log.GetSink() == nil {
+		d.log = logr.Discard()
+	}
+	return d
+}
+
+// Capabilities reports backup, restore and delete-artifacts tasks, plus hook
+// and status-update tasks when Options.Hooks is set, all for snapshot
+// backups only.
+func (d *Driver) Capabilities(ctx context.Context) (drivers.Capabilities, error) {
+	if err := ctx.Err(); err != nil {
+		return drivers.Capabilities{}, apiError("capabilities", err)
+	}
+	return d.capabilities(), nil
+}
+
+func (d *Driver) capabilities() drivers.Capabilities {
+	kinds := []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}
+	if d.opts.Hooks != nil {
+		kinds = append(kinds, drivers.KindHook, drivers.KindStatusUpdate)
+	}
+	return drivers.Capabilities{Kinds: kinds, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeSnapshot}}
+}
+
+// Start starts task; it is idempotent on task.ID (see the package
+// documentation). Errors: InvalidArgument for a malformed task, Unimplemented
+// for a kind or backup type the driver does not run, FailedPrecondition when
+// a claim to snapshot or a snapshot to restore is missing or unusable,
+// AlreadyExists when an object of the task's name belongs to something else,
+// and the code of the API server's error otherwise.
+func (d *Driver) Start(ctx context.Context, task *drivers.Task) error {
+	if err := ctx.Err(); err != nil {
+		return apiError("start", err)
+	}
+	if err := d.validate(task); err != nil {
+		return err
+	}
+	if rec := d.lookup(task.ID); rec != nil && (rec.end != nil || rec.kind == drivers.KindDeleteArtifacts) {
+		return nil // stopped, or tracked in memory; hooks check in startHook
+	}
+	switch task.Kind {
+	case drivers.KindBackup:
+		return d.startBackup(ctx, task)
+	case drivers.KindRestore:
+		return d.startRestore(ctx, task)
+	case drivers.KindDeleteArtifacts:
+		return d.startDelete(ctx, task)
+	default:
+		return d.startHook(task)
+	}
+}
+
+// Status reports the task with this ID, or an error with code NotFound when
+// the driver knows no such task (never started, cleaned up, or left
+// incomplete by a Start that did not finish).
+func (d *Driver) Status(ctx context.Context, id string) (*drivers.TaskStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, apiError("status", err)
+	}
+	rec := d.lookup(id)
+	if rec == nil {
+		return d.discoverStatus(ctx, id)
+	}
+	switch rec.kind {
+	case drivers.KindBackup:
+		return d.backupStatus(ctx, id, rec.namespace)
+	case drivers.KindRestore:
+		return d.restoreStatus(ctx, id, rec.namespace)
+	case drivers.KindDeleteArtifacts:
+		return d.deleteStatus(ctx, rec)
+	default:
+		return d.hookStatus(rec), nil
+	}
+}
+
+// discoverStatus finds a task the driver does not know in memory by the
+// objects labelled with its ID, in every namespace.
+func (d *Driver) discoverStatus(ctx context.Context, id string) (*drivers.TaskStatus, error) {
+	st, err := d.backupStatus(ctx, id, allNamespaces)
+	if !drivers.IsNotFound(err) {
+		return st, err
+	}
+	return d.restoreStatus(ctx, id, allNamespaces)
+}
+
+// Cancel stops the task with this ID: a backup's snapshots that are not
+// ready are deleted, a hook's context is cancelled. The task then reports
+// Failed with code Canceled. A finished or unknown task is left as it is.
+func (d *Driver) Cancel(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return apiError("cancel", err)
+	}
+	rec := d.lookup(id)
+	switch {
+	case rec == nil:
+		return d.cancelBackup(ctx, id, allNamespaces)
+	case rec.kind == drivers.KindBackup:
+		return d.cancelBackup(ctx, id, rec.namespace)
+	case rec.kind == drivers.KindDeleteArtifacts:
+		return d.cancelDelete(ctx, rec)
+	case rec.kind == drivers.KindRestore:
+		return nil // a restore is finished when Start returns
+	default:
+		d.cancelHook(rec)
+		return nil
+	}
+}
+
+// Cleanup forgets the task with this ID: it stops it when it still runs,
+// deletes its VolumeSnapshots that are not ready, and removes the driver's
+// labels and annotations from its other objects (ready snapshots, restored
+// claims), which it never deletes. Status then returns NotFound. Idempotent.
+func (d *Driver) Cleanup(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return apiError("cleanup", err)
+	}
+	rec := d.lookup(id)
+	ns := allNamespaces
+	if rec != nil {
+		ns = rec.namespace
+		if rec.hook != nil {
+			d.cancelHook(rec)
+		}
+	}
+	if rec == nil || rec.kind == drivers.KindBackup {
+		if err := d.cleanupBackup(ctx, id, ns); err != nil {
+			return err
+		}
+	}
+	if rec == nil || rec.kind == drivers.KindRestore {
+		if err := d.cleanupRestore(ctx, id, ns); err != nil {
+			return err
+		}
+	}
+	d.forget(id)
+	return nil
+}

@@ -1,0 +1,102 @@
+// Package job is the Kubernetes driver: it runs each backup, restore and
+// delete-artifacts task as one batch/v1 Job, and each hook and status-update
+// task by pod exec in the target's own container.
+//
+//	d := job.New(clientset, &job.Options{RESTConfig: restConfig})
+//	engine, err := dataprotection.New(dataprotection.Config{
+//		Drivers: drivers.Registry{drivers.NameJob: d}, ...})
+//
+// # Jobs
+//
+// A task's Job is named after the task's ID and labelled with it
+// (LabelTaskID), which makes Start idempotent: a second Start finds the Job
+// and adopts it, in this process or after a restart. The Job lives in
+// Options.Namespace, by default the namespace of the task's Backup or
+// RestoreJob, which then controls it through an owner reference (so
+// deleting the owner deletes the Job where the garbage collector runs). It
+// carries the task's labels, backoffLimit = Task.BackoffLimit,
+// activeDeadlineSeconds from Task.Deadline, restartPolicy Never.
+//
+// The container runs the task's image with `sh -c <script>`. The script,
+// generated deterministically from the task, runs every step in order, in a
+// subshell that exports the step's variables, and every command of a step
+// in order with `sh -c`; the first command that fails ends the task with its
+// exit status. The container's env is Task.Env as it is (a secretKeyRef stays
+// a reference: secret values never enter the Job), then envFrom, then the
+// task's resources. A backup's Job mounts the target pod's volumes at the
+// target container's mount paths and, when the target has node-bound volumes
+// (claims, host paths), is required to run on the target's node (node
+// affinity on the Node's name) with the target's tolerations; a restore
+// mounts the task's volumes. Both mount the backup claim at
+// Storage.MountPath. A backup's steps run in BACKUP_DIR, created first.
+//
+// When the steps are done the script writes its result as JSON to the
+// termination message: the exit status; for a backup, each file under
+// BACKUP_DIR with its size and sha256, and their total size (only the count,
+// total size and a sha256 over the per-file lines when the list does not fit
+// the message's 4096 bytes); the last line of standard output when it is a
+// JSON object (a tool's manifest, merged into the Backup's
+// status.manifests); and for a failure, which command failed and the end of
+// its log. Status reads it from the Job's pod. The script needs a POSIX sh,
+// awk (for the result; without it only the exit status is reported),
+// sha256sum, find, sort, wc and mktemp: what busybox and coreutils images
+// have. File names containing a newline are left out of the list.
+//
+// Status reads the Job's conditions by type, never by position: Complete or
+// SuccessCriteriaMet is success, Failed or FailureTarget failure (code
+// DeadlineExceeded for the reason DeadlineExceeded); before that the task is
+// Running while the Job has active pods and Pending otherwise, and Failed
+// with DeadlineExceeded once its deadline has passed, even where no Job
+// controller enforces it. Cancel suspends the Job, marks it with
+// AnnotationCanceled and deletes its pods; Cleanup deletes the Job
+// (propagation Background) and its pods.
+//
+// # Backup claims
+//
+// Before a backup's Job the driver makes sure the backup claim exists. A
+// missing claim is created when the task has a ClaimTemplate (createPolicy
+// IfNotPresent): ReadWriteMany, the template's capacity and storage class;
+// with a persistentVolumeConfigMap (and no storage class), the
+// PersistentVolume in its key "persistentVolume", with $(GENERATE_NAME)
+// replaced, is created first and the claim bound to it. Both carry the
+// annotation AnnotationCreatedByPolicy. Without a template (createPolicy
+// Never) a missing claim is a FailedPrecondition error naming it.
+//
+// # Deleting backup data
+//
+// A delete-artifacts task is a Job that mounts the claim and runs
+// `rm -rf` of exactly MountPath/Path (a non-empty relative path without
+// ".."), then removes the parent directories it left empty. When the claim
+// is gone, there is nothing to delete and the Job only says so.
+//
+// # Hooks and status updates
+//
+// Hook and status-update tasks run in the target's container
+// (Task.Container, by default the target's first) through a PodExecutor,
+// by default pod exec through the API server. The task's environment is
+// resolved as the kubelet would (secrets and config maps are read from the
+// target's namespace, $(VAR) references expanded) and passed on the
+// command's standard input, so secret values appear neither in the exec
+// request nor in any object. Standard output, at most 64 KiB, is the task's
+// Output when it is JSON. These tasks are tracked in memory: after an engine
+// restart, Status of one is NotFound and the engine starts it again, so a
+// hook or status update that was running, or had finished without the
+// engine recording its result, runs once more.
+//
+// # Errors
+//
+// Errors of the API server map to driver codes: NotFound, AlreadyExists,
+// Conflict, Forbidden and Unauthorized (PermissionDenied), Invalid and
+// BadRequest (InvalidArgument), TooManyRequests (ResourceExhausted),
+// timeouts, unavailability and connection failures (Unavailable).
+//
+// # Permissions
+//
+// The driver's identity needs: jobs (get, list, create, update, delete),
+// pods (list, delete), persistentvolumeclaims (get, create), configmaps
+// (get), persistentvolumes (get, create) for claim templates, and for hooks
+// and status updates pods/exec (create), secrets and configmaps (get) in the
+// targets' namespaces. Without Options.Namespace, listing jobs in every
+// namespace lets it find, after a restart, the Jobs of tasks it has not
+// seen yet.
+package job

@@ -1,0 +1,90 @@
+package job
+
+import (
+	"context"
+
+	batchv1 "k8s.io/api/batch/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/dpsdk/dataprotection/drivers"
+)
+
+// startJob creates the Job of task t, or adopts it when it exists.
+func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
+	ns := d.namespaceFor(t)
+	if err := checkTargetNamespace(t, ns); err != nil {
+		return err
+	}
+	jobs := d.client.BatchV1().Jobs(ns)
+	existing, err := jobs.Get(ctx, t.ID, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return d.adopt(existing, t)
+	case !apierrors.IsNotFound(err):
+		return apiError(err, "get Job %s/%s", ns, t.ID)
+	}
+	plan := jobPlan{namespace: ns, now: d.opts.Clock.Now()}
+	if plan.claimMissing, err = d.prepareClaim(ctx, ns, t); err != nil {
+		return err
+	}
+	created, err := jobs.Create(ctx, d.buildJob(t, plan), metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		if existing, err = jobs.Get(ctx, t.ID, metav1.GetOptions{}); err != nil {
+			return apiError(err, "get Job %s/%s", ns, t.ID)
+		}
+		return d.adopt(existing, t)
+	}
+	if err != nil {
+		return apiError(err, "create Job %s/%s", ns, t.ID)
+	}
+	d.remember(t.ID, ns)
+	d.opts.Logger.Info("created Job", "task", t.ID, "kind", t.Kind, "namespace", ns, "uid", created.UID)
+	return nil
+}
+
+// adopt takes an existing Job as the task's when it carries the task's ID.
+func (d *Driver) adopt(job *batchv1.Job, t *drivers.Task) error {
+	if job.Labels[LabelTaskID] != t.ID {
+		return drivers.Errorf(drivers.AlreadyExists, "job driver: Job %s/%s exists and is not the Job of task %q",
+			job.Namespace, job.Name, t.ID)
+	}
+	d.remember(t.ID, job.Namespace)
+	return nil
+}
+
+// prepareClaim makes sure the claim a task mounts is there: a backup's is
+// created when missing (see ensureClaim), a restore's must exist, and a
+// delete-artifacts task whose claim is gone has nothing to delete
+// (claimMissing).
+func (d *Driver) prepareClaim(ctx context.Context, ns string, t *drivers.Task) (claimMissing bool, err error) {
+	switch t.Kind {
+	case drivers.KindBackup:
+		return false, d.ensureClaim(ctx, ns, t.Storage)
+	case drivers.KindRestore:
+		s := *t.Storage
+		s.Create = nil
+		return false, d.ensureClaim(ctx, ns, &s)
+	case drivers.KindDeleteArtifacts:
+		exists, err := d.claimExists(ctx, ns, t.Storage.ClaimName)
+		return !exists, err
+	}
+	return false, nil
+}
+
+// checkTargetNamespace returns a FailedPrecondition error for a backup
+// whose target's claims are in another namespace than its Job: a pod can
+// only mount claims of its own namespace.
+func checkTargetNamespace(t *drivers.Task, ns string) error {
+	if t.Kind != drivers.KindBackup || t.Target.Namespace == "" || t.Target.Namespace == ns {
+		return nil
+	}
+	for _, v := range t.Target.Volumes {
+		if v.PersistentVolumeClaim != nil || v.Ephemeral != nil {
+			return drivers.Errorf(drivers.FailedPrecondition,
+				"job driver: task %q: the target %s/%s has claims, which a Job in namespace %s cannot mount",
+				t.ID, t.Target.Namespace, t.Target.Name, ns)
+		}
+	}
+	return nil
+}

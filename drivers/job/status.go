@@ -1,0 +1,163 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/dpsdk/dataprotection/drivers"
+)
+
+// jobStatus reports the task of the Job named id.
+func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus, error) {
+	job, err := d.getJob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	st := &drivers.TaskStatus{ID: id, Phase: drivers.Pending}
+	if s := job.Status.StartTime; s != nil {
+		st.StartTime = s.Time
+	}
+	failed, complete := condition(job, batchv1.JobFailed, batchv1.JobFailureTarget),
+		condition(job, batchv1.JobComplete, batchv1.JobSuccessCriteriaMet)
+	switch {
+	case job.Annotations[AnnotationCanceled] != "":
+		st.Phase, st.ErrorCode, st.Message = drivers.Failed, drivers.Canceled, "the task was cancelled"
+		st.CompletionTime = parseTime(job.Annotations[AnnotationCanceled])
+	case failed != nil:
+		return st, d.failedJob(ctx, job, failed, st)
+	case complete != nil:
+		return st, d.succeededJob(ctx, job, complete, st)
+	case d.pastDeadline(job):
+		st.Phase, st.ErrorCode = drivers.Failed, drivers.DeadlineExceeded
+		st.Message = fmt.Sprintf("Job %s/%s was still running at its deadline %s", job.Namespace, job.Name,
+			job.Annotations[AnnotationDeadline])
+	case job.Status.StartTime != nil && job.Status.Active > 0:
+		st.Phase = drivers.Running
+	}
+	return st, nil
+}
+
+// condition returns the first condition of the Job that is of one of the
+// types and true, looking at every condition (never at a position).
+func condition(job *batchv1.Job, types ...batchv1.JobConditionType) *batchv1.JobCondition {
+	for _, t := range types {
+		for i := range job.Status.Conditions {
+			if c := &job.Status.Conditions[i]; c.Type == t && c.Status == corev1.ConditionTrue {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// pastDeadline reports whether the Job's task deadline has passed.
+func (d *Driver) pastDeadline(job *batchv1.Job) bool {
+	dl := parseTime(job.Annotations[AnnotationDeadline])
+	return !dl.IsZero() && d.opts.Clock.Now().After(dl)
+}
+
+// succeededJob fills st from a succeeded Job's pod's termination message.
+func (d *Driver) succeededJob(ctx context.Context, job *batchv1.Job, c *batchv1.JobCondition, st *drivers.TaskStatus) error {
+	st.Phase, st.CompletionTime = drivers.Succeeded, finishTime(job, c)
+	term, err := d.terminated(ctx, job, true)
+	if err != nil {
+		return err
+	}
+	if term == nil {
+		d.opts.Logger.Info("succeeded Job has no terminated pod: no artifacts to report", "namespace", job.Namespace, "job", job.Name)
+		return nil
+	}
+	if r, ok := parseResult(term.Message); ok {
+		r.applyTo(st)
+	}
+	return nil
+}
+
+// failedJob fills st with why a Job failed: its condition, the script's
+// result (which command failed, the end of its log) or, when the script
+// wrote none, the end of the container's log.
+func (d *Driver) failedJob(ctx context.Context, job *batchv1.Job, c *batchv1.JobCondition, st *drivers.TaskStatus) error {
+	st.Phase, st.CompletionTime = drivers.Failed, finishTime(job, c)
+	if c.Reason == batchv1.JobReasonDeadlineExceeded {
+		st.ErrorCode = drivers.DeadlineExceeded
+	}
+	parts := []string{fmt.Sprintf("Job %s/%s failed", job.Namespace, job.Name)}
+	if c.Reason != "" {
+		parts[0] += ": " + c.Reason
+	}
+	if c.Message != "" {
+		parts = append(parts, c.Message)
+	}
+	term, err := d.terminated(ctx, job, false)
+	if err != nil {
+		return err
+	}
+	if term != nil {
+		if r, ok := parseResult(term.Message); ok {
+			parts, st.LogTail = append(parts, r.failure()), r.LogTail
+		} else {
+			parts, st.LogTail = append(parts, containerFailure(term)), strings.TrimSpace(term.Message)
+		}
+	}
+	st.Message = strings.Join(parts, "; ")
+	return nil
+}
+
+// containerFailure describes a container that ended without the script's
+// result.
+func containerFailure(t *corev1.ContainerStateTerminated) string {
+	s := fmt.Sprintf("container exited with status %d", t.ExitCode)
+	if t.Reason != "" {
+		s += " (" + t.Reason + ")"
+	}
+	return s
+}
+
+// terminated returns the termination state of the task's container in the
+// newest of the Job's pods where it ended (with exit status 0 when
+// succeeded is set), or nil when there is none.
+func (d *Driver) terminated(ctx context.Context, job *batchv1.Job, succeeded bool) (*corev1.ContainerStateTerminated, error) {
+	sel := labels.Set{batchv1.ControllerUidLabel: string(job.UID)}
+	pods, err := d.client.CoreV1().Pods(job.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+	if err != nil {
+		return nil, apiError(err, "list the pods of Job %s/%s", job.Namespace, job.Name)
+	}
+	items := pods.Items
+	sort.Slice(items, func(i, j int) bool {
+		return items[j].CreationTimestamp.Before(&items[i].CreationTimestamp) ||
+			(items[i].CreationTimestamp.Equal(&items[j].CreationTimestamp) && items[i].Name > items[j].Name)
+	})
+	for i := range items {
+		for _, cs := range items[i].Status.ContainerStatuses {
+			if t := cs.State.Terminated; cs.Name == ContainerName && t != nil && (!succeeded || t.ExitCode == 0) {
+				return t, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// finishTime is when a finished Job finished.
+func finishTime(job *batchv1.Job, c *batchv1.JobCondition) time.Time {
+	if t := job.Status.CompletionTime; t != nil {
+		return t.Time
+	}
+	return c.LastTransitionTime.Time
+}
+
+// parseTime parses an RFC 3339 annotation; zero when empty or malformed.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

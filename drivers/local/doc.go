@@ -1,0 +1,118 @@
+// Package local is the embedded default driver: it runs tasks as processes
+// on this machine, with no cluster. Hosts register it under the deployKind
+// "job" (and "daemon") when they embed the engine:
+//
+//	d, err := local.New(local.Options{Root: "/var/lib/backups", Secrets: local.SecretDir("/etc/dp/secrets")})
+//	...
+//	drivers.Registry{"job": d, "daemon": d}
+//
+// # Running a task
+//
+// Every command of every step runs in order with `<Shell> -c <command>`; the
+// task stops at the first command that exits non-zero. As a container's
+// args are in Kubernetes, commands are expanded first: $(VAR) references to
+// the command's environment are replaced and "$$" is an escaped "$" (write
+// "$$$$" for the shell's own "$$"). The task's image, container, resources,
+// volumes and volume mounts are ignored.
+//
+// A command's environment is the host's (Options.Environ), then, as the
+// kubelet builds it, the task's envFrom sources, its env in order (a
+// value's $(VAR) references expand against the variables before it), then
+// its step's env, which wins over the task's. secretKeyRef and
+// configMapKeyRef values, and envFrom sources, come from Options.Secrets
+// and Options.ConfigMaps; a missing one fails Start with FailedPrecondition
+// unless the reference is optional. Other sources (fieldRef,
+// resourceFieldRef) are InvalidArgument.
+//
+// # Storage
+//
+// A task's claim is the directory <Root>/<Storage.ClaimName> (created for
+// backups when Storage.Create is set, required otherwise) and its backup
+// directory <Root>/<ClaimName>/<Storage.Path>. Tasks name paths as the
+// container would see them, under Storage.MountPath (BACKUP_DIR is
+// MountPath/Path), so every env value that is the mount path or a path
+// below it is mapped to the same path below the claim's directory before
+// its references expand: BACKUP_DIR=/backupdata/ns/b1 becomes
+// <Root>/<claim>/ns/b1 in the command's environment (a path written
+// literally in a command is not mapped: use the variables). Commands run
+// in the backup directory (backups create it; restores and status updates
+// use it when it exists; hooks run in a directory of their own).
+//
+// Nothing the driver creates, reads, measures or deletes escapes Root:
+// claim names must be DNS subdomains and storage paths relative without
+// "..", and a directory reached through a symbolic link is refused
+// (FailedPrecondition). A backup's artifacts are the regular files under
+// its directory, walked without following links, with their sizes and
+// sha256 checksums, sorted by path; TotalSize is their sum. A
+// delete-artifacts task removes the backup directory (never the claim, and
+// not through a link), in the driver's own process; deleting a missing
+// directory succeeds.
+//
+// # Supervision and restarts
+//
+// Each task has a state directory, <StateDir>/<task ID>, created
+// atomically (built under a temporary name, then renamed), which holds the
+// task as started (its env carries secret references, never values), the
+// directories and deadline, the supervisor script, the supervisor's process
+// ID (written by the supervisor; the file's time is the start time), the
+// exit record, a cancellation record, the combined output
+// (output.log), the standard output (stdout.log) and, once the task is over,
+// its final status. Small files are written to a temporary file and
+// renamed.
+//
+// The driver starts a small POSIX shell supervisor as the leader of a new
+// session and process group; it runs the commands and writes the exit
+// record itself, so it needs nothing from the host process after Start and
+// survives it. The supervisor and every process it starts inherit a file
+// locked with flock: the task's processes live exactly as long as someone
+// holds that lock, with no pid reuse to fear. A new Driver on the same
+// StateDir therefore reports every task exactly (Running while the lock is
+// held, then the recorded outcome), adopts a known ID in Start without
+// running anything, and reports a task whose processes ended without an
+// exit record (killed from outside, or the machine rebooted) as Failed with
+// code Unavailable and a message that says so.
+//
+// The commands and their environments reach the supervisor in environment
+// variables (__DP_*), which the commands themselves never see, so secret
+// values are never written to disk by the driver. They do reach the
+// combined output file if a command prints them; everything the driver
+// reports (LogTail, Message, Output, Driver.Log) has every secret value the
+// task's environment holds replaced by "[REDACTED]", also after a restart,
+// when the values are resolved again from the SecretSource. The driver's
+// own log lines (Options.Logger) name tasks, processes and directories,
+// never environment values.
+//
+// # Cancel, deadlines, cleanup
+//
+// Cancel records the cancellation (the task reports Failed with code
+// Canceled at once), sends SIGTERM to the task's process group and SIGKILL
+// after Options.KillGrace; commands not yet started never start. A task
+// still running at its Deadline is stopped the same way and reports
+// DeadlineExceeded; the driver arms a timer at Start and checks the
+// deadline in every Status, so the deadline of a task adopted after a
+// restart holds too. Cleanup stops a running task (waiting up to KillGrace
+// before SIGKILL) and removes its state directory, never its backup
+// directory.
+//
+// # Output
+//
+// A backup is measured once its commands succeeded, in the background: a
+// Status call waits for the measurement up to two seconds (and while its
+// context lasts), and a larger backup reports Running until a later call
+// finds it measured, so that no call outlives the engine's call timeout.
+//
+// A task's Output is its standard output when that is a JSON object, else
+// the last line of it that is one; LogTail is the end of the combined
+// output (Options.LogTailBytes), starting at a line. A command that exits
+// non-zero fails the task with code Unknown and a message naming the step,
+// the command and the exit status.
+//
+// # Targets
+//
+// Targets is a drivers.TargetResolver over local database instances (name,
+// labels, host, env, data directory) for the engine's Config.Targets; a
+// target's DataDir reaches its tasks as DATA_DIR.
+//
+// The driver needs a Unix system (process groups and flock). It is safe for
+// concurrent use; one Driver at a time may use a StateDir.
+package local

@@ -1,0 +1,238 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dpsdk/dataprotection/drivers"
+)
+
+// Limits of what the driver reads of a task's output.
+const (
+	// maxOutput bounds the standard output that is parsed as a whole.
+	maxOutput = 1 << 20
+	// outputWindow is the end of a larger standard output that is
+	// searched for a JSON line.
+	outputWindow = 64 << 10
+)
+
+// redacted replaces secret values in what a task printed.
+const redacted = "[REDACTED]"
+
+// measureWait bounds how long a Status call waits for a backup's
+// measurement; a larger backup reports Running until a later call finds it
+// measured.
+const measureWait = 2 * time.Second
+
+// measurement is the measurement of a finished backup's directory, made
+// once, in the background, so that Status calls stay short however large
+// the backup.
+type measurement struct {
+	done      chan struct{}
+	artifacts []drivers.Artifact
+	total     int64
+	err       error
+}
+
+// artifacts returns the measurement of the backup directory of task id,
+// starting it if needed and waiting for it a little (up to measureWait,
+// and while ctx lasts); nil while it runs.
+func (d *Driver) artifacts(ctx context.Context, id, backupDir string) *measurement {
+	d.mu.Lock()
+	m := d.measuring[id]
+	if m == nil {
+		m = &measurement{done: make(chan struct{})}
+		d.measuring[id] = m
+		go func() {
+			defer close(m.done)
+			m.artifacts, m.total, m.err = d.measure(backupDir)
+		}()
+	}
+	d.mu.Unlock()
+	t := time.NewTimer(measureWait)
+	defer t.Stop()
+	select {
+	case <-m.done:
+		return m
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+// measure lists the regular files under a backup directory (symlinks are
+// not followed) with their sizes and sha256 checksums, sorted by path, and
+// their total size. The directory must still be inside the root without a
+// symlink on the way.
+func (d *Driver) measure(dir string) ([]drivers.Artifact, int64, error) {
+	if err := safeDir(d.root, relTo(d.root, dir), false); err != nil {
+		return nil, 0, err
+	}
+	var arts []drivers.Artifact
+	var total int64
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		sum, size, err := checksum(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		arts = append(arts, drivers.Artifact{Path: filepath.ToSlash(rel), Size: size, Checksum: sum})
+		total += size
+		return nil
+	})
+	if err != nil {
+		return nil, 0, drivers.Errorf(drivers.Unknown, "%w", err)
+	}
+	sort.Slice(arts, func(i, j int) bool { return arts[i].Path < arts[j].Path })
+	return arts, total, nil
+}
+
+func checksum(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// jsonOutput returns the task's standard output when it is a JSON object,
+// else the last line of it that is one, else nil; secret values redacted.
+func jsonOutput(dir string, secrets []string) []byte {
+	data, whole := readTail(filepath.Join(dir, fileStdout), maxOutput, outputWindow)
+	if whole {
+		if out := jsonObject(bytes.TrimSpace(data), secrets); out != nil {
+			return out
+		}
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	for i := len(lines) - 1; i >= 0; i-- {
+		if out := jsonObject(bytes.TrimSpace(lines[i]), secrets); out != nil {
+			return out
+		}
+	}
+	return nil
+}
+
+func jsonObject(b []byte, secrets []string) []byte {
+	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
+		return nil
+	}
+	out := []byte(redact(string(b), secrets))
+	if !json.Valid(out) {
+		return nil
+	}
+	return out
+}
+
+// readTail returns the whole file when it is at most limit bytes (whole is
+// then true), and otherwise its last window bytes.
+func readTail(path string, limit, window int64) (data []byte, whole bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false
+	}
+	size := fi.Size()
+	if size <= limit {
+		data, _ = io.ReadAll(f)
+		return data, true
+	}
+	data = make([]byte, window)
+	n, _ := f.ReadAt(data, size-window)
+	return data[:n], false
+}
+
+// logTail returns the end of the task's combined output, at most
+// LogTailBytes, starting at a line when it was cut, secrets redacted.
+func (d *Driver) logTail(dir string, secrets []string) string {
+	n := int64(d.opts.LogTailBytes)
+	margin := int64(0)
+	if len(secrets) > 0 {
+		margin = int64(len(secrets[0])) // the longest: a value cut in two is still redacted
+	}
+	data, whole := readTail(filepath.Join(dir, fileLog), n+margin, n+margin)
+	s := redact(string(data), secrets)
+	if int64(len(s)) > n {
+		s, whole = s[int64(len(s))-n:], false
+	}
+	if !whole {
+		if i := strings.IndexByte(s, '\n'); i >= 0 && i < len(s)-1 {
+			s = s[i+1:]
+		}
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// redact replaces every secret value in s; secrets are sorted longest
+// first, so a value that contains another is replaced whole.
+func redact(s string, secrets []string) string {
+	for _, v := range secrets {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, redacted)
+		}
+	}
+	return s
+}
+
+// redactions returns the secret values of a task: those resolved when this
+// Driver started it, or resolved again from the recorded task.
+func (d *Driver) redactions(ctx context.Context, id, dir string) []string {
+	d.mu.Lock()
+	v, ok := d.secrets[id]
+	d.mu.Unlock()
+	if ok {
+		return v
+	}
+	var st taskState
+	if found, err := readJSON(dir, fileState, &st); !found || err != nil || st.Task == nil {
+		return nil
+	}
+	v = d.secretValues(ctx, st.Task)
+	if v == nil {
+		v = []string{}
+	}
+	d.mu.Lock()
+	d.secrets[id] = v
+	d.mu.Unlock()
+	return v
+}
+
+// Log returns the whole combined output of a task, secret values redacted.
+// Errors: NotFound for an unknown task.
+func (d *Driver) Log(ctx context.Context, id string) ([]byte, error) {
+	if err := d.begin(ctx, "log"); err != nil {
+		return nil, err
+	}
+	if !validID(id) {
+		return nil, notFound(id)
+	}
+	dir := d.taskDir(id)
+	data, err := os.ReadFile(filepath.Join(dir, fileLog))
+	if err != nil {
+		return nil, notFound(id)
+	}
+	return []byte(redact(string(data), d.redactions(ctx, id, dir))), nil
+}
