@@ -16,7 +16,9 @@ build:
 
 ## generate: regenerate deepcopy, CRDs, clientset/listers/informers, mocks, protobuf.
 generate:
+	hack/install-deps.sh --generate
 	hack/update-codegen.sh
+	hack/update-proto.sh
 
 ## verify: regenerate and fail on any diff; gofmt, go vet, staticcheck, go mod tidy.
 verify: generate lint

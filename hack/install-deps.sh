@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # install-deps.sh installs the OS packages the tests need, when missing:
 # git, make, and PostgreSQL (server and client programs, for the end-to-end
-# test in e2e/). Idempotent; on a machine that has them it does nothing.
+# test in e2e/). With --generate it also installs protoc (protobuf-compiler),
+# which only `make generate` / `make verify` need. Idempotent; on a machine
+# that has them it does nothing.
 set -euo pipefail
 
 need=()
@@ -10,6 +12,9 @@ command -v make >/dev/null || need+=(make)
 # The e2e test takes the newest /usr/lib/postgresql/<version>/bin (Debian's
 # layout), where the server programs live; they are not on PATH.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+if [ "${1:-}" = "--generate" ]; then
+  command -v protoc >/dev/null || need+=(protobuf-compiler)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
