@@ -1,0 +1,53 @@
+package dataprotection_test
+
+import (
+	"context"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	dataprotection "github.com/dpsdk/dataprotection"
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/store/memory"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// A host with its own loop calls the Reconcile methods; each call is one
+// idempotent step. (Engine.Run does this for you.)
+func ExampleEngine_ReconcileBackup() {
+	ctx := context.Background()
+	st := memory.New(memory.Options{})
+	defer st.Close()
+	engine, err := dataprotection.New(dataprotection.Config{
+		Store:   st,
+		Drivers: drivers.Registry{"job": fakedriver.New(nil)}, // a real host registers drivers/local, drivers/job...
+		Targets: drivers.StaticTargets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = st.BackupTools().Create(ctx, &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: "tool"},
+		Spec: v1alpha1.BackupToolSpec{Image: "postgres:16", BackupCommands: []string{"pg_basebackup -D $BACKUP_DIR"}}})
+	_, _ = st.BackupPolicies().Create(ctx, &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "pg"},
+		Spec: v1alpha1.BackupPolicySpec{Datafile: &v1alpha1.CommonBackupPolicy{
+			BasePolicy: v1alpha1.BasePolicy{Target: v1alpha1.TargetCluster{
+				LabelsSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "pg"}}}},
+			PersistentVolumeClaim: v1alpha1.PersistentVolumeClaim{Name: "backup-data"}, BackupToolName: "tool"}}})
+	_, _ = st.Backups().Create(ctx, &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "b1"},
+		Spec: v1alpha1.BackupSpec{BackupPolicyName: "pg"}})
+
+	_, _ = engine.ReconcileBackupPolicy(ctx, types.NamespacedName{Namespace: "demo", Name: "pg"})
+	key := types.NamespacedName{Namespace: "demo", Name: "b1"}
+	for range 10 {
+		if _, err := engine.ReconcileBackup(ctx, key); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	b, _ := st.Backups().Get(ctx, "demo", "b1")
+	fmt.Println(b.Status.Phase, b.Status.TotalSize, b.Status.Manifests.BackupTool.FilePath)
+	// Output: Completed 1Ki /backupdata/demo/b1
+}
