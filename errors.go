@@ -3,8 +3,6 @@ package dataprotection
 import (
 	"errors"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
@@ -29,29 +27,13 @@ func (e *Error) Error() string { return "dataprotection: " + e.Op + ": " + e.Err
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorCode classifies err: the Code of an *Error, a store (Kubernetes API)
-// error's reason mapped to a Code, or a driver error's Code. Unknown for
-// anything else.
+// ErrorCode classifies err: the Code of an *Error, else drivers.ErrorCode (a
+// driver error's Code, a store's Kubernetes API error mapped to a Code, a
+// network or context error). Unknown for anything else.
 func ErrorCode(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
-	}
-	switch {
-	case apierrors.IsNotFound(err):
-		return drivers.NotFound
-	case apierrors.IsAlreadyExists(err):
-		return drivers.AlreadyExists
-	case apierrors.IsConflict(err):
-		return drivers.Conflict
-	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err):
-		return drivers.InvalidArgument
-	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err):
-		return drivers.PermissionDenied
-	case apierrors.IsServerTimeout(err), apierrors.IsServiceUnavailable(err), apierrors.IsTooManyRequests(err):
-		return drivers.Unavailable
-	case apierrors.IsTimeout(err):
-		return drivers.DeadlineExceeded
 	}
 	return drivers.ErrorCode(err)
 }

@@ -1,7 +1,6 @@
 package drivers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 )
@@ -107,24 +106,6 @@ func WithCode(c Code, err error) error {
 		return nil
 	}
 	return &Error{Code: c, Err: err}
-}
-
-// ErrorCode returns the Code of the first *Error in err's chain; Unknown when
-// there is none, and also for a nil error. A context cancellation or deadline
-// in the chain without an *Error maps to Canceled or DeadlineExceeded.
-func ErrorCode(err error) Code {
-	var e *Error
-	switch {
-	case err == nil:
-		return Unknown
-	case errors.As(err, &e):
-		return e.Code
-	case errors.Is(err, context.Canceled):
-		return Canceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return DeadlineExceeded
-	}
-	return Unknown
 }
 
 // IsNotFound reports whether err's code is NotFound.

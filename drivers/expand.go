@@ -8,37 +8,12 @@ import "strings"
 // as it is. Drivers that run commands themselves use it to give every
 // backend the same semantics.
 func Expand(s string, lookup func(name string) (string, bool)) string {
-	if !strings.Contains(s, "$") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
+	return scanRefs(s, "$", func(name, raw string) string {
+		if v, ok := lookup(name); ok {
+			return v
 		}
-		switch s[i+1] {
-		case '$':
-			b.WriteByte('$')
-			i++
-		case '(':
-			end := strings.IndexByte(s[i+2:], ')')
-			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
-			}
-			name := s[i+2 : i+2+end]
-			if v, ok := lookup(name); ok {
-				b.WriteString(v)
-			} else {
-				b.WriteString(s[i : i+3+end])
-			}
-			i += 2 + end
-		default:
-			b.WriteByte('$')
-		}
-	}
-	return b.String()
+		return raw
+	})
 }
 
 // Substitute replaces the references $(NAME) in s that lookup knows with
@@ -48,6 +23,20 @@ func Expand(s string, lookup func(name string) (string, bool)) string {
 // what a single expansion of the original would, so references resolved
 // early (plain values) and late (secrets) mix without double expansion.
 func Substitute(s string, lookup func(name string) (string, bool)) string {
+	return scanRefs(s, "$$", func(name, raw string) string {
+		if v, ok := lookup(name); ok {
+			return Escape(v)
+		}
+		return raw
+	})
+}
+
+// Escape returns s with every "$" doubled, so that Expand returns s itself.
+func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
+
+// scanRefs copies s, writing escaped for each "$$" and ref(name, raw) for
+// each reference "$(name)" (raw is the reference as written).
+func scanRefs(s, escaped string, ref func(name, raw string) string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
@@ -59,7 +48,7 @@ func Substitute(s string, lookup func(name string) (string, bool)) string {
 		}
 		switch s[i+1] {
 		case '$':
-			b.WriteString("$$")
+			b.WriteString(escaped)
 			i++
 		case '(':
 			end := strings.IndexByte(s[i+2:], ')')
@@ -67,11 +56,7 @@ func Substitute(s string, lookup func(name string) (string, bool)) string {
 				b.WriteString(s[i:])
 				return b.String()
 			}
-			if v, ok := lookup(s[i+2 : i+2+end]); ok {
-				b.WriteString(Escape(v))
-			} else {
-				b.WriteString(s[i : i+3+end])
-			}
+			b.WriteString(ref(s[i+2:i+2+end], s[i:i+3+end]))
 			i += 2 + end
 		default:
 			b.WriteByte('$')
@@ -79,6 +64,3 @@ func Substitute(s string, lookup func(name string) (string, bool)) string {
 	}
 	return b.String()
 }
-
-// Escape returns s with every "$" doubled, so that Expand returns s itself.
-func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }

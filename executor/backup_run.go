@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -20,17 +19,9 @@ import (
 // runBackup drives the tasks of an InProgress Backup in order, writing what
 // finished tasks report into its status.
 func (e *Executor) runBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
-	in, err := e.gatherBackup(ctx, b)
-	var term *errTerminal
-	if errors.As(err, &term) {
-		return e.failBackup(ctx, b, term.reason, term.msg)
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	plan, err := policy.ResolveBackup(in.BackupInputs)
-	if err != nil {
-		return e.failBackup(ctx, b, "InvalidBackup", err.Error())
+	in, plan, res, err := e.planBackup(ctx, b)
+	if in == nil {
+		return res, err
 	}
 	status := b.Status.DeepCopy()
 	for i := range plan.Tasks {

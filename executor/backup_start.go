@@ -34,20 +34,33 @@ type backupInputs struct {
 	hasTTL bool
 }
 
-// startBackup records the target and driver on a New Backup, then marks it
-// InProgress; each is one write.
-func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
+// planBackup gathers b's inputs and resolves its plan. When that fails it
+// returns a nil in: a terminal problem has failed the Backup (res, err are
+// that write's), a transient one is returned as err.
+func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupInputs, *policy.BackupPlan, Result, error) {
 	in, err := e.gatherBackup(ctx, b)
 	var term *errTerminal
 	if errors.As(err, &term) {
-		return e.failBackup(ctx, b, term.reason, term.msg)
+		res, err := e.failBackup(ctx, b, term.reason, term.msg)
+		return nil, nil, res, err
 	}
 	if err != nil {
-		return Result{}, err
+		return nil, nil, Result{}, err
 	}
 	plan, err := policy.ResolveBackup(in.BackupInputs)
 	if err != nil {
-		return e.failBackup(ctx, b, "InvalidBackup", err.Error())
+		res, err := e.failBackup(ctx, b, "InvalidBackup", err.Error())
+		return nil, nil, res, err
+	}
+	return in, plan, Result{}, nil
+}
+
+// startBackup records the target and driver on a New Backup, then marks it
+// InProgress; each is one write.
+func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
+	in, plan, res, err := e.planBackup(ctx, b)
+	if in == nil {
+		return res, err
 	}
 	if b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.DriverAnnotation] != plan.Driver {
 		setAnnotation(b, v1alpha1.AnnotationTargetPodName, in.Target.Name)
