@@ -41,17 +41,34 @@ func runLeading(ctx context.Context, le *LeaderElection, loop func(context.Conte
 		RetryPeriod:     orDefault(le.RetryPeriod, 2*time.Second),
 		ReleaseOnCancel: true,
 	}
+	// The elector gets its own context so that, when ctx ends, the loop
+	// stops first and only then is the lease released (ReleaseOnCancel):
+	// no other replica starts while this one still reconciles.
+	elCtx, elCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer elCancel()
 	var started, lost atomic.Bool
 	loopDone := make(chan error, 1)
 	cfg.Callbacks = leaderelection.LeaderCallbacks{
-		OnStartedLeading: func(ctx context.Context) { started.Store(true); loopDone <- loop(ctx) },
+		OnStartedLeading: func(lctx context.Context) {
+			started.Store(true)
+			runCtx, stop := context.WithCancel(lctx)
+			defer stop()
+			context.AfterFunc(ctx, stop)
+			loopDone <- loop(runCtx)
+			elCancel()
+		},
 		OnStoppedLeading: func() { lost.Store(ctx.Err() == nil) },
 	}
 	elector, err := leaderelection.NewLeaderElector(cfg)
 	if err != nil {
 		return err
 	}
-	elector.Run(ctx) // returns when ctx ends or the lease is lost; the loop's context is then done
+	context.AfterFunc(ctx, func() {
+		if !started.Load() {
+			elCancel() // still a candidate: stop trying
+		}
+	})
+	elector.Run(elCtx)
 	var loopErr error
 	if started.Load() {
 		loopErr = <-loopDone
