@@ -13,7 +13,8 @@ import (
 // (NotFound, AlreadyExists, Conflict — also Gone and expired resource
 // versions —, Invalid and BadRequest as InvalidArgument, Forbidden and
 // Unauthorized as PermissionDenied, TooManyRequests as ResourceExhausted,
-// timeouts and server errors as Unavailable); a network error as
+// timeouts and server errors as Unavailable, a request the server cannot
+// serve — method, media type — as Internal); a network error as
 // Unavailable; a context's end as Canceled or DeadlineExceeded; Unknown
 // otherwise, and also for a nil error.
 func ErrorCode(err error) Code {
@@ -43,6 +44,8 @@ func ErrorCode(err error) Code {
 	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err), apierrors.IsServiceUnavailable(err),
 		apierrors.IsInternalError(err), apierrors.IsUnexpectedServerError(err):
 		return Unavailable
+	case apierrors.IsMethodNotSupported(err), apierrors.IsNotAcceptable(err), apierrors.IsUnsupportedMediaType(err):
+		return Internal
 	case errors.As(err, &netErr):
 		return Unavailable
 	}
