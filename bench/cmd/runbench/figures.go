@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dpsdk/dataprotection/bench"
+	"github.com/dpsdk/dataprotection/internal/testenv"
+)
+
+// results are every run of every figure.
+type results struct {
+	Machine   bench.Machine
+	Started   time.Time
+	Took      time.Duration
+	APIServer string
+	Command   string
+
+	Lifecycle    map[int][]bench.LifecycleResult
+	Scheduler    []bench.SchedulerResult
+	Cron         []bench.CronResult
+	Retention    map[int][]bench.RetentionResult
+	DataPath     []bench.DataPathResult
+	MemEngine    []bench.MemoryResult
+	MemInformers []bench.MemoryResult
+	MemIdle      []bench.MemoryResult
+	MemOptions   bench.MemoryOptions
+	Plugin       map[string][]bench.PluginResult
+
+	// Failed says why a figure has no (or partial) results.
+	Failed map[int]string
+	// Took is each figure's real time.
+	FigureTook map[int]time.Duration
+}
+
+// run runs the figures that need no control plane first (so that an idle
+// kube-apiserver does not share their CPU), then starts one for figures 1
+// and 5, and writes the results file.
+func run(ctx context.Context, cfg *config) error {
+	r := &results{Machine: bench.ReadMachine(), Started: time.Now(), Command: cfg.describe(),
+		Lifecycle: map[int][]bench.LifecycleResult{}, Retention: map[int][]bench.RetentionResult{},
+		Plugin: map[string][]bench.PluginResult{}, Failed: map[int]string{}, FigureTook: map[int]time.Duration{}}
+	figure := func(n int, f func() error) {
+		if !cfg.figures[n] || ctx.Err() != nil {
+			return
+		}
+		log.Printf("figure %d: start", n)
+		start := time.Now()
+		if err := f(); err != nil {
+			log.Printf("figure %d: %v", n, err)
+			r.Failed[n] = err.Error()
+		}
+		r.FigureTook[n] = time.Since(start)
+		log.Printf("figure %d: done in %s", n, r.FigureTook[n].Round(time.Second))
+	}
+	figure(3, func() error { return runRetention(ctx, cfg, r) })
+	figure(6, func() error { return runPlugin(ctx, cfg, r) })
+	figure(4, func() error { return runDataPath(ctx, cfg, r) })
+	figure(2, func() error { return runScheduler(ctx, cfg, r) })
+	if cfg.figures[1] || cfg.figures[5] {
+		if err := withControlPlane(ctx, r, func(c *bench.Cluster, kubeconfig string) {
+			figure(1, func() error { return runLifecycle(ctx, cfg, c, r) })
+			figure(5, func() error { return runMemory(ctx, cfg, c, kubeconfig, r) })
+		}); err != nil {
+			for _, n := range []int{1, 5} {
+				if cfg.figures[n] {
+					r.Failed[n] = err.Error()
+				}
+			}
+		}
+	}
+	r.Took = time.Since(r.Started)
+	if err := os.WriteFile(cfg.out, []byte(render(r)), 0o644); err != nil {
+		return err
+	}
+	log.Printf("wrote %s in %s", cfg.out, r.Took.Round(time.Second))
+	if len(r.Failed) > 0 {
+		return fmt.Errorf("%d figure(s) failed; see %s", len(r.Failed), cfg.out)
+	}
+	return ctx.Err()
+}
+
+// withControlPlane starts etcd and kube-apiserver from DP_TESTENV_BIN,
+// installs the CRDs, runs f, and stops them.
+func withControlPlane(ctx context.Context, r *results, f func(c *bench.Cluster, kubeconfig string)) error {
+	log.Printf("starting the control plane (%s=%s)", testenv.BinDirEnv, os.Getenv(testenv.BinDirEnv))
+	env, err := testenv.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := env.Stop(); err != nil {
+			log.Printf("stop the control plane: %v", err)
+		}
+	}()
+	c, err := bench.NewCluster(ctx, env.Config)
+	if err != nil {
+		return err
+	}
+	if v, err := c.Client.Discovery().ServerVersion(); err == nil {
+		r.APIServer = v.GitVersion
+	}
+	f(c, env.Kubeconfig())
+	return nil
+}
+
+func runRetention(ctx context.Context, cfg *config, r *results) error {
+	for run := range cfg.fastRuns {
+		for _, n := range cfg.retentionN {
+			var a childArgs
+			a.Retention.Backups, a.Retention.Policies = n, cfg.retentionPolices
+			var res bench.RetentionResult
+			if err := child(ctx, "retention", a, 5*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("retention run %d, %d Backups: %.2f ms/call, %d allocs", run+1, n, res.NsPerOp/1e6, res.AllocsPerOp)
+			r.Retention[n] = append(r.Retention[n], res)
+		}
+	}
+	return nil
+}
+
+func runPlugin(ctx context.Context, cfg *config, r *results) error {
+	for run := range cfg.fastRuns {
+		for _, mode := range []string{bench.PluginDirect, bench.PluginWire, bench.PluginSubprocess} {
+			var res bench.PluginResult
+			if err := child(ctx, "plugin", childArgs{PluginMode: mode}, 5*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("plugin run %d, %s: %.1f µs per Start+Status", run+1, mode, res.NsPerOp/1e3)
+			r.Plugin[mode] = append(r.Plugin[mode], res)
+		}
+	}
+	return nil
+}
+
+func runDataPath(ctx context.Context, cfg *config, r *results) error {
+	dir, err := os.MkdirTemp(cfg.workdir, "dp-bench-datapath-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var a childArgs
+	a.DataPath.Dir, a.DataPath.Size, a.DataPath.Runs = filepath.Join(dir, "work"), cfg.dataMiB<<20, cfg.fastRuns
+	if err := child(ctx, "datapath", a, 15*time.Minute, &r.DataPath); err != nil {
+		return err
+	}
+	for i, res := range r.DataPath {
+		log.Printf("data path run %d: engine %s, tar %s, sha256 %s", i+1, res.Engine.Round(time.Millisecond),
+			res.Tar.Round(time.Millisecond), res.Checksum.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// runScheduler alternates the engine's runs and robfig/cron's.
+func runScheduler(ctx context.Context, cfg *config, r *results) error {
+	for run := range max(cfg.runs, cfg.schedRuns) {
+		if run < cfg.schedRuns {
+			a := childArgs{Scheduler: bench.SchedulerOptions{Policies: cfg.schedPolicies, Minutes: cfg.schedMinutes}}
+			var res bench.SchedulerResult
+			if err := child(ctx, "scheduler", a, 15*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("scheduler run %d: %d fires, lag p50 %.3fs p99 %.3fs max %.3fs, %.1f CPU s/hour, %s", run+1, res.Fires,
+				res.Lag.P50, res.Lag.P99, res.Lag.Max, res.CPUPerHour(), res.Wall.Round(time.Second))
+			r.Scheduler = append(r.Scheduler, res)
+		}
+		if run < cfg.runs {
+			a := childArgs{Cron: bench.CronOptions{Policies: cfg.schedPolicies, Window: cfg.cronWindow}}
+			var res bench.CronResult
+			if err := child(ctx, "cron", a, cfg.cronWindow+5*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("robfig/cron run %d: %d fires, lag p50 %.4fs p99 %.4fs, %.2f CPU s/hour", run+1, res.Fires,
+				res.Lag.P50, res.Lag.P99, res.CPUPerHour())
+			r.Cron = append(r.Cron, res)
+		}
+	}
+	return nil
+}
+
+func runLifecycle(ctx context.Context, cfg *config, c *bench.Cluster, r *results) error {
+	for run := range cfg.lifecycleRuns {
+		for _, n := range cfg.lifecycleN {
+			ns := fmt.Sprintf("lifecycle-%d-%d", n, run)
+			res, err := bench.Lifecycle(ctx, c, bench.LifecycleOptions{N: n, Namespace: ns})
+			if err != nil {
+				return fmt.Errorf("lifecycle of %d Backups: %w", n, err)
+			}
+			log.Printf("lifecycle run %d, N=%d: engine %s (%.1f backups/s), raw %d writes %s", run+1, n,
+				res.Engine.Round(time.Millisecond), float64(n)/res.Engine.Seconds(), res.RawWrites, res.Raw.Round(time.Millisecond))
+			r.Lifecycle[n] = append(r.Lifecycle[n], res)
+		}
+	}
+	return nil
+}
+
+// runMemory fills the cluster once, then measures the idle process, the
+// informers and the engine, each in a new process, -runs times.
+func runMemory(ctx context.Context, cfg *config, c *bench.Cluster, kubeconfig string, r *results) error {
+	opts := bench.MemoryOptions{Backups: cfg.memBackups, Policies: cfg.memPolicies, Namespaces: 100}
+	r.MemOptions = opts
+	start := time.Now()
+	if err := bench.FillMemory(ctx, c, opts); err != nil {
+		return fmt.Errorf("fill: %w", err)
+	}
+	log.Printf("memory: %d Backups and %d BackupPolicies created in %s", opts.Backups, opts.Policies, time.Since(start).Round(time.Second))
+	a := childArgs{Kubeconfig: kubeconfig, Memory: opts}
+	for run := range cfg.runs {
+		for _, m := range []struct {
+			name string
+			out  *[]bench.MemoryResult
+		}{{"memory-idle", &r.MemIdle}, {"memory-informers", &r.MemInformers}, {"memory-engine", &r.MemEngine}} {
+			var res bench.MemoryResult
+			if err := child(ctx, m.name, a, 10*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("memory run %d, %s: held %.1f MiB, peak %.1f MiB, in %s", run+1, m.name, mib(res.Held.RSS),
+				mib(res.Held.PeakRSS), res.Time.Round(time.Millisecond))
+			*m.out = append(*m.out, res)
+		}
+	}
+	return nil
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }

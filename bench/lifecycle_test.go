@@ -1,0 +1,41 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dpsdk/dataprotection/internal/testenv"
+)
+
+func TestMain(m *testing.M) {
+	if servePluginIfAsked() {
+		return
+	}
+	os.Exit(testenv.RunMain(m))
+}
+
+// cluster returns the package's control plane with the CRDs installed.
+func cluster(t *testing.T) *Cluster {
+	env := testenv.Require(t)
+	c, err := NewCluster(context.Background(), env.Config)
+	require.NoError(t, err)
+	return c
+}
+
+func TestLifecycleCompletesEveryBackupAndCountsRequests(t *testing.T) {
+	c := cluster(t)
+	res, err := Lifecycle(context.Background(), c, LifecycleOptions{N: 10, Namespace: "lifecycle-test"})
+	require.NoError(t, err)
+	assert.Equal(t, 10, res.N)
+	assert.Positive(t, res.Engine)
+	assert.Positive(t, res.Raw)
+	assert.GreaterOrEqual(t, res.EngineRequests.Writes, int64(10*4), "finalizer, annotations, InProgress, Job, Completed")
+	assert.Positive(t, res.EngineRequests.Reads())
+	assert.Equal(t, int64(10*3), res.Kubelet.Writes, "pod, pod status, Job status")
+	assert.Equal(t, int64(10)+res.EngineRequests.Writes, res.RawWrites)
+	t.Logf("%+v", res)
+}

@@ -1,0 +1,208 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	clocktesting "k8s.io/utils/clock/testing"
+
+	dataprotection "github.com/dpsdk/dataprotection"
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/store/memory"
+)
+
+// schedStart is the compressed clock's start, between two slots.
+var schedStart = time.Date(2026, 1, 5, 0, 0, 30, 0, time.UTC)
+
+// schedulerTool is the BackupTool of the scheduler figure.
+const schedulerTool = "bench-scheduler"
+
+// SchedulerOptions size the scheduler figure.
+type SchedulerOptions struct {
+	// Policies is the number of BackupPolicies, each with three enabled
+	// hourly schedules. Default 10,000.
+	Policies int
+	// PerNamespace is the number of policies in each namespace. Default 100.
+	PerNamespace int
+	// Minutes is how many minutes of schedule the compressed clock runs.
+	// Default 60.
+	Minutes int
+	// Workers is the engine's Config.Workers. Default 2.
+	Workers int
+	// MinuteTimeout bounds the real time of one minute. Default 2 minutes.
+	MinuteTimeout time.Duration
+}
+
+func (o *SchedulerOptions) defaults() {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.Policies, 10_000)
+	def(&o.PerNamespace, 100)
+	def(&o.Minutes, 60)
+	def(&o.Workers, 2)
+	if o.MinuteTimeout <= 0 {
+		o.MinuteTimeout = 2 * time.Minute
+	}
+}
+
+// SchedulerResult is one run of the scheduler figure, in the process that
+// ran it.
+type SchedulerResult struct {
+	Policies, Schedules, Minutes int
+	// Fires is the number of scheduled Backups created.
+	Fires int
+	// Lag is the fire lag: the real time from the clock reaching a slot to
+	// the creation of its Backup.
+	Lag Latencies
+	// CPU is the process's CPU time over the simulated minutes, Wall their
+	// real time; Setup is the time to create and validate the policies.
+	CPU, Wall, Setup time.Duration
+	// PerMinute is the CPU time of each simulated minute, in order: it
+	// grows with the Backups the policies accumulate.
+	PerMinute []time.Duration
+	// Live is the memory at the end; Held the same after a forced GC.
+	Live, Held Memory
+}
+
+// CPUPerHour is the CPU seconds per hour of schedule.
+func (r SchedulerResult) CPUPerHour() float64 {
+	return r.CPU.Seconds() * 60 / float64(r.Minutes)
+}
+
+// Scheduler runs the scheduler figure once, in this process: an engine
+// over a memory store on a fake clock, with the instant driver. The clock
+// jumps from slot to slot; in between it runs at real speed while the
+// engine works and skips its idle time (see runSlot).
+func Scheduler(ctx context.Context, opts SchedulerOptions) (SchedulerResult, error) {
+	opts.defaults()
+	res := SchedulerResult{Policies: opts.Policies, Schedules: 3 * opts.Policies, Minutes: opts.Minutes}
+	fc := clocktesting.NewFakeClock(schedStart)
+	obs := newObserver()
+	mem := memory.New(memory.Options{Clock: fc.Now, WatchBuffer: 16 << 10})
+	defer mem.Close()
+	start := time.Now()
+	if err := createPolicies(ctx, mem, opts); err != nil {
+		return res, err
+	}
+	engine, err := dataprotection.New(dataprotection.Config{Store: observedStore{Store: mem, obs: obs},
+		Drivers: newInstantDriver().registry(), Targets: drivers.StaticTargets{benchTarget("")},
+		Clock: fc, Workers: opts.Workers})
+	if err != nil {
+		return res, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = engine.Run(ctx) })
+	defer func() { cancel(); wg.Wait() }()
+	err = poll(ctx, "every BackupPolicy Available", 50*time.Millisecond, 10*time.Minute, func() (bool, error) {
+		return obs.availablePolicies() == opts.Policies, nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Setup = time.Since(start)
+	return res, runMinutes(ctx, fc, obs, opts, &res)
+}
+
+// createPolicies creates the tool and opts.Policies policies.
+func createPolicies(ctx context.Context, st store.Store, opts SchedulerOptions) error {
+	_, err := st.BackupTools().Create(ctx, newTool(schedulerTool, "true"))
+	if err != nil {
+		return err
+	}
+	for i := range opts.Policies {
+		ns := fmt.Sprintf("ns-%03d", i/opts.PerNamespace)
+		if _, err := st.BackupPolicies().Create(ctx, scheduledPolicy(ns, i, schedulerTool)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runMinutes runs the compressed clock over opts.Minutes slots and fills
+// the lag, CPU and memory of res.
+func runMinutes(ctx context.Context, fc *clocktesting.FakeClock, obs *observer, opts SchedulerOptions, res *SchedulerResult) error {
+	per := schedulesPerMinute(opts.Policies)
+	var lags []time.Duration
+	cpu0, wall0 := CPUTime(), time.Now()
+	fires := 0
+	for m := 1; m <= opts.Minutes; m++ {
+		slot := schedStart.Truncate(time.Minute).Add(time.Duration(m) * time.Minute)
+		jumped, cpu := time.Now(), CPUTime()
+		fc.SetTime(slot)
+		fires += per[slot.Minute()]
+		limit := slot.Add(59 * time.Second)
+		if m == opts.Minutes {
+			limit = time.Time{} // the last minute runs until its Backups are done
+		}
+		if err := runSlot(ctx, fc, obs, slot, fires, limit, opts.MinuteTimeout); err != nil {
+			return err
+		}
+		res.PerMinute = append(res.PerMinute, CPUTime()-cpu)
+		lags = append(lags, obs.lags(slot, jumped)...)
+	}
+	res.CPU, res.Wall = CPUTime()-cpu0, time.Since(wall0)
+	res.Fires, res.Lag = len(lags), NewLatencies(lags)
+	res.Live = ReadMemory(false)
+	res.Held = ReadMemory(true)
+	return nil
+}
+
+// schedulesPerMinute counts the schedules of n policies by minute of the
+// hour.
+func schedulesPerMinute(n int) [60]int {
+	var per [60]int
+	for i := range n {
+		for k := range 3 {
+			per[scheduleMinute(i, k)]++
+		}
+	}
+	return per
+}
+
+// Quiet is how long the engine must have written nothing for the
+// compressed clock to skip ahead.
+const quiet = 20 * time.Millisecond
+
+// runSlot runs the clock from slot until the fires scheduled Backups so far
+// are all created and Completed and the engine is quiet, or the clock
+// reaches limit (zero: no limit), when the next slot comes and the work not
+// done carries over. The clock runs at real speed while the engine writes
+// and skips ahead by 500 ms whenever it has been quiet for 20 ms, so that
+// the engine's waits (PollInterval, retries) pass without idle real time.
+func runSlot(ctx context.Context, fc *clocktesting.FakeClock, obs *observer, slot time.Time, fires int, limit time.Time, timeout time.Duration) error {
+	const tick = 5 * time.Millisecond
+	deadline := time.Now().Add(timeout)
+	last := time.Now()
+	for {
+		created, completed, since := obs.totals()
+		switch {
+		case created == fires && completed == fires && since >= quiet:
+			return nil
+		case !limit.IsZero() && !fc.Now().Before(limit):
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case time.Now().After(deadline):
+			return fmt.Errorf("slot %s: %d of %d Backups created, %d completed after %s", slot.Format(time.TimeOnly),
+				created, fires, completed, timeout)
+		}
+		time.Sleep(tick)
+		now := time.Now()
+		step := now.Sub(last)
+		if since >= quiet {
+			step = 500 * time.Millisecond
+		}
+		if !limit.IsZero() {
+			step = min(step, limit.Sub(fc.Now()))
+		}
+		fc.Step(step)
+		last = now
+	}
+}
