@@ -66,6 +66,9 @@ type SchedulerResult struct {
 	// PerMinute is the CPU time of each simulated minute, in order: it
 	// grows with the Backups the policies accumulate.
 	PerMinute []time.Duration
+	// Overruns counts the minutes whose work was not done when the clock
+	// got 59 s past their slot (the work then carried over to the next).
+	Overruns int
 	// Live is the memory at the end; Held the same after a forced GC.
 	Live, Held Memory
 }
@@ -137,12 +140,12 @@ func runMinutes(ctx context.Context, fc *clocktesting.FakeClock, obs *observer, 
 		jumped, cpu := time.Now(), CPUTime()
 		fc.SetTime(slot)
 		fires += per[slot.Minute()]
-		limit := slot.Add(59 * time.Second)
-		if m == opts.Minutes {
-			limit = time.Time{} // the last minute runs until its Backups are done
-		}
-		if err := runSlot(ctx, fc, obs, slot, fires, limit, opts.MinuteTimeout); err != nil {
+		overran, err := runSlot(ctx, fc, obs, slot, fires, m == opts.Minutes, opts.MinuteTimeout)
+		if err != nil {
 			return err
+		}
+		if overran {
+			res.Overruns++
 		}
 		res.PerMinute = append(res.PerMinute, CPUTime()-cpu)
 		lags = append(lags, obs.lags(slot, jumped)...)
@@ -166,43 +169,50 @@ func schedulesPerMinute(n int) [60]int {
 	return per
 }
 
-// Quiet is how long the engine must have written nothing for the
+// quiet is how long the engine must have made no store call for the
 // compressed clock to skip ahead.
 const quiet = 20 * time.Millisecond
 
 // runSlot runs the clock from slot until the fires scheduled Backups so far
-// are all created and Completed and the engine is quiet, or the clock
-// reaches limit (zero: no limit), when the next slot comes and the work not
-// done carries over. The clock runs at real speed while the engine writes
-// and skips ahead by 500 ms whenever it has been quiet for 20 ms, so that
-// the engine's waits (PollInterval, retries) pass without idle real time.
-func runSlot(ctx context.Context, fc *clocktesting.FakeClock, obs *observer, slot time.Time, fires int, limit time.Time, timeout time.Duration) error {
+// are all created and Completed and the engine is idle. The clock runs at
+// real speed while the engine works and skips ahead by 500 ms whenever it
+// has been idle for 20 ms, so that the engine's waits (PollInterval,
+// retries) pass without idle real time; it never reaches the next slot. When
+// it gets 59 s past the slot with work left, the minute overran: the next
+// slot comes and the work carries over, unless last is set, when the work
+// must finish without the clock.
+func runSlot(ctx context.Context, fc *clocktesting.FakeClock, obs *observer, slot time.Time, fires int, last bool, timeout time.Duration) (overran bool, err error) {
 	const tick = 5 * time.Millisecond
+	limit := slot.Add(59 * time.Second)
 	deadline := time.Now().Add(timeout)
-	last := time.Now()
+	prev := time.Now()
 	for {
-		created, completed, since := obs.totals()
-		switch {
-		case created == fires && completed == fires && since >= quiet:
-			return nil
-		case !limit.IsZero() && !fc.Now().Before(limit):
-			return nil
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case time.Now().After(deadline):
-			return fmt.Errorf("slot %s: %d of %d Backups created, %d completed after %s", slot.Format(time.TimeOnly),
+		created, completed, idle := obs.totals()
+		if created == fires && completed == fires && idle >= quiet {
+			return overran, nil
+		}
+		if !fc.Now().Before(limit) {
+			overran = true
+			if !last {
+				return true, nil
+			}
+		}
+		if ctx.Err() != nil {
+			return overran, ctx.Err()
+		}
+		if time.Now().After(deadline) {
+			return overran, fmt.Errorf("slot %s: %d of %d Backups created, %d completed after %s", slot.Format(time.TimeOnly),
 				created, fires, completed, timeout)
 		}
 		time.Sleep(tick)
 		now := time.Now()
-		step := now.Sub(last)
-		if since >= quiet {
+		step := now.Sub(prev)
+		if idle >= quiet {
 			step = 500 * time.Millisecond
 		}
-		if !limit.IsZero() {
-			step = min(step, limit.Sub(fc.Now()))
+		if step = min(step, limit.Sub(fc.Now())); step > 0 {
+			fc.Step(step)
 		}
-		fc.Step(step)
-		last = now
+		prev = now
 	}
 }

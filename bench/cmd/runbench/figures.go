@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"os"
@@ -41,6 +42,9 @@ type results struct {
 // kube-apiserver does not share their CPU), then starts one for figures 1
 // and 5, and writes the results file.
 func run(ctx context.Context, cfg *config) error {
+	if cfg.render != "" {
+		return rerender(cfg)
+	}
 	r := &results{Machine: bench.ReadMachine(), Started: time.Now(), Command: cfg.describe(),
 		Lifecycle: map[int][]bench.LifecycleResult{}, Retention: map[int][]bench.RetentionResult{},
 		Plugin: map[string][]bench.PluginResult{}, Failed: map[int]string{}, FigureTook: map[int]time.Duration{}}
@@ -77,11 +81,33 @@ func run(ctx context.Context, cfg *config) error {
 	if err := os.WriteFile(cfg.out, []byte(render(r)), 0o644); err != nil {
 		return err
 	}
+	if cfg.json != "" {
+		data, err := json.MarshalIndent(r, "", "\t")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(cfg.json, data, 0o644); err != nil {
+			return err
+		}
+	}
 	log.Printf("wrote %s in %s", cfg.out, r.Took.Round(time.Second))
 	if len(r.Failed) > 0 {
 		return fmt.Errorf("%d figure(s) failed; see %s", len(r.Failed), cfg.out)
 	}
 	return ctx.Err()
+}
+
+// rerender writes the results file from the JSON of an earlier run.
+func rerender(cfg *config) error {
+	data, err := os.ReadFile(cfg.render)
+	if err != nil {
+		return err
+	}
+	var r results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("%s: %w", cfg.render, err)
+	}
+	return os.WriteFile(cfg.out, []byte(render(&r)), 0o644)
 }
 
 // withControlPlane starts etcd and kube-apiserver from DP_TESTENV_BIN,

@@ -31,6 +31,8 @@ import (
 // config is the command line.
 type config struct {
 	out      string
+	json     string
+	render   string
 	runs     int
 	fastRuns int
 	quick    bool
@@ -78,6 +80,8 @@ func parseFlags() *config {
 	lifecycleN := flag.String("lifecycle-n", "100,1000", "figure 1: numbers of Backups, comma-separated")
 	retentionN := flag.String("retention-n", "10000,100000", "figure 3: numbers of Backups, comma-separated")
 	flag.StringVar(&cfg.out, "out", "bench/RESULTS.md", "the results file")
+	flag.StringVar(&cfg.json, "json", "", "also write every run's numbers as JSON to this file")
+	flag.StringVar(&cfg.render, "render", "", "run nothing: write the results file from a JSON file written by -json")
 	flag.IntVar(&cfg.runs, "runs", 3, "runs of figures 1, 2 (robfig/cron) and 5 (medians and spreads are over them)")
 	flag.IntVar(&cfg.fastRuns, "fast-runs", 5, "runs of the fast figures 3, 4 and 6")
 	flag.BoolVar(&cfg.quick, "quick", false, "smoke sizes and 2 runs: every figure in about two minutes")

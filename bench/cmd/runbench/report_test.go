@@ -1,11 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dpsdk/dataprotection/bench"
 )
@@ -49,4 +53,18 @@ func TestRenderNothingAndFailures(t *testing.T) {
 	out := render(r)
 	assert.Contains(t, out, "**Figure 5 failed:** `boom`")
 	assert.NotContains(t, out, "## 1.")
+}
+
+func TestRerenderFromJSON(t *testing.T) {
+	dir := t.TempDir()
+	r := &results{Retention: map[int][]bench.RetentionResult{10: {{Backups: 10, Policies: 1, NsPerOp: 1e3}}},
+		Failed: map[int]string{}, FigureTook: map[int]time.Duration{3: time.Second}}
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	in, out := filepath.Join(dir, "results.json"), filepath.Join(dir, "RESULTS.md")
+	require.NoError(t, os.WriteFile(in, data, 0o644))
+	require.NoError(t, rerender(&config{render: in, out: out}))
+	got, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, render(r), string(got))
 }
