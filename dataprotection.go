@@ -15,6 +15,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/executor"
 	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // Engine runs the backup API over a store and a set of drivers.
@@ -59,7 +60,7 @@ type Config struct {
 	Drivers drivers.Registry
 	// Targets resolves labelsSelectors to database instances. Default: no
 	// targets (every backup fails with "no target matches").
-	Targets drivers.TargetResolver
+	Targets targets.Resolver
 	// Secrets lets policy validation check that secrets and their keys
 	// exist. Default: not checked.
 	Secrets SecretInspector
@@ -95,7 +96,7 @@ func New(cfg Config) (Engine, error) {
 		return nil, &Error{Code: drivers.InvalidArgument, Op: "new engine", Err: errors.New("Config.Drivers has no driver")}
 	}
 	if cfg.Targets == nil {
-		cfg.Targets = drivers.StaticTargets(nil)
+		cfg.Targets = targets.Static(nil)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.RealClock{}

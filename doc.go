@@ -18,7 +18,7 @@
 //	engine, err := dataprotection.New(dataprotection.Config{
 //		Store:   st,
 //		Drivers: drivers.Registry{"job": local.New(...)},
-//		Targets: drivers.StaticTargets{{Name: "pg-0", Host: "127.0.0.1", Labels: map[string]string{"app": "pg"}}},
+//		Targets: targets.Static{{Name: "pg-0", Host: "127.0.0.1", Labels: map[string]string{"app": "pg"}}},
 //	})
 //	go engine.Run(ctx)
 //

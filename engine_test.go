@@ -15,6 +15,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -52,7 +53,7 @@ func TestRunDrivesABackupToCompletion(t *testing.T) {
 	e, err := dataprotection.New(dataprotection.Config{
 		Store:   st,
 		Drivers: drivers.Registry{"job": drv},
-		Targets: drivers.StaticTargets{{Name: "pg-0", Host: "127.0.0.1", Labels: map[string]string{"app": "pg"}}},
+		Targets: targets.Static{{Name: "pg-0", Host: "127.0.0.1", Labels: map[string]string{"app": "pg"}}},
 		Options: dataprotection.Options{PollInterval: 10 * time.Millisecond},
 	})
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -23,7 +24,7 @@ func ExampleEngine_ReconcileBackup() {
 	engine, err := dataprotection.New(dataprotection.Config{
 		Store:   st,
 		Drivers: drivers.Registry{"job": fakedriver.New(nil)}, // a real host registers drivers/local, drivers/job...
-		Targets: drivers.StaticTargets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
+		Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/internal/testenv"
 	"github.com/dpsdk/dataprotection/store/kube"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
 )
@@ -41,7 +42,7 @@ func TestLeaderElectionHandsOverOnTheKubeStore(t *testing.T) {
 		lock := &resourcelock.LeaseLock{LeaseMeta: metav1.ObjectMeta{Namespace: ns, Name: "dataprotection"},
 			Client: env.Client.CoordinationV1(), LockConfig: resourcelock.ResourceLockConfig{Identity: identity}}
 		e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: drivers.Registry{"job": drv},
-			Targets: drivers.StaticTargets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
+			Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
 			Options: dataprotection.Options{PollInterval: 50 * time.Millisecond},
 			LeaderElection: &dataprotection.LeaderElection{Lock: lock, LeaseDuration: 2 * time.Second,
 				RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond}})

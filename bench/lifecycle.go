@@ -17,6 +17,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers/job"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/kube"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -138,7 +139,7 @@ func lifecycleEngine(c *Cluster, reqs *Requests, opts LifecycleOptions) (datapro
 	}
 	engine, err := dataprotection.New(dataprotection.Config{Store: st,
 		Drivers: drivers.Registry{drivers.NameJob: job.New(client, nil)},
-		Targets: drivers.StaticTargets{benchTarget(opts.Namespace)}, Workers: opts.Workers})
+		Targets: targets.Static{benchTarget(opts.Namespace)}, Workers: opts.Workers})
 	return engine, st, err
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/dpsdk/dataprotection/client/informers/externalversions"
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -90,7 +91,7 @@ func fillPolicy(ctx context.Context, st store.Store, ns string, i int, done meta
 func fillBackup(ctx context.Context, st store.Store, ns, policy string, j int, done metav1.Time) error {
 	b := newBackup(ns, fmt.Sprintf("backup-%05d", j), policy)
 	b.Finalizers = []string{v1alpha1.Finalizer}
-	b.Annotations = map[string]string{v1alpha1.AnnotationTargetPodName: "bench-db-0", v1alpha1.DriverAnnotation: drivers.NameJob}
+	b.Annotations = map[string]string{v1alpha1.AnnotationTargetPodName: "bench-db-0", v1alpha1.AnnotationDriver: drivers.NameJob}
 	b, err := st.Backups().Create(ctx, b)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func MemoryEngine(ctx context.Context, c *Cluster, opts MemoryOptions) (MemoryRe
 	}
 	counted := &countingStore{Store: st}
 	engine, err := dataprotection.New(dataprotection.Config{Store: counted, Drivers: newInstantDriver().registry(),
-		Targets: drivers.StaticTargets{benchTarget("")}})
+		Targets: targets.Static{benchTarget("")}})
 	if err != nil {
 		return MemoryResult{}, err
 	}

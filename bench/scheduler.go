@@ -9,9 +9,9 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	dataprotection "github.com/dpsdk/dataprotection"
-	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // schedStart is the compressed clock's start, between two slots.
@@ -94,7 +94,7 @@ func Scheduler(ctx context.Context, opts SchedulerOptions) (SchedulerResult, err
 		return res, err
 	}
 	engine, err := dataprotection.New(dataprotection.Config{Store: observedStore{Store: mem, obs: obs},
-		Drivers: newInstantDriver().registry(), Targets: drivers.StaticTargets{benchTarget("")},
+		Drivers: newInstantDriver().registry(), Targets: targets.Static{benchTarget("")},
 		Clock: fc, Workers: opts.Workers})
 	if err != nil {
 		return res, err

@@ -10,9 +10,9 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	dataprotection "github.com/dpsdk/dataprotection"
-	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/schedule"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -36,7 +36,7 @@ func NewTick(ctx context.Context, policies int) (*Tick, error) {
 	fc := clocktesting.NewFakeClock(schedStart)
 	st := memory.New(memory.Options{Clock: fc.Now})
 	engine, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: newInstantDriver().registry(),
-		Targets: drivers.StaticTargets{benchTarget("")}, Clock: fc})
+		Targets: targets.Static{benchTarget("")}, Clock: fc})
 	if err != nil {
 		return nil, err
 	}

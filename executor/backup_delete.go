@@ -27,7 +27,7 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			return Result{}, err
 		}
 	}
-	attempt := attemptOf(b, AnnotationDeleteAttempt)
+	attempt := attemptOf(b, v1alpha1.AnnotationDeleteAttempt)
 	deadline := b.DeletionTimestamp.Add(time.Duration(attempt+1) * e.opts.DeleteTimeout)
 	del, err := policy.ResolveDeletion(b, attempt, deadline)
 	if err != nil {
@@ -70,7 +70,7 @@ func (e *Executor) runDeletion(ctx context.Context, b *v1alpha1.Backup, del *pol
 	case taskFailed:
 		e.events.Eventf(b, corev1.EventTypeWarning, "DeleteFailed", "deleting the backup's data failed (attempt %d): %s",
 			attempt+1, out.reason)
-		setAnnotation(b, AnnotationDeleteAttempt, strconv.Itoa(attempt+1))
+		setAnnotation(b, v1alpha1.AnnotationDeleteAttempt, strconv.Itoa(attempt+1))
 		_, err := e.store.Backups().Update(ctx, b)
 		return false, Result{RequeueAfter: e.opts.RetryDelay}, err
 	}
@@ -83,7 +83,7 @@ func (e *Executor) runDeletion(ctx context.Context, b *v1alpha1.Backup, del *pol
 func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) []policy.PlannedTask {
 	var out []policy.PlannedTask
 	in, err := e.gatherBackup(ctx, b.DeepCopy())
-	for attempt := 0; attempt <= attemptOf(b, AnnotationAttempt); attempt++ {
+	for attempt := 0; attempt <= attemptOf(b, v1alpha1.AnnotationAttempt); attempt++ {
 		if err == nil {
 			in.Attempt = attempt
 			if plan, perr := policy.ResolveBackup(in.BackupInputs); perr == nil {
@@ -91,7 +91,7 @@ func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) []policy
 				continue
 			}
 		}
-		if d := b.Annotations[v1alpha1.DriverAnnotation]; d != "" {
+		if d := b.Annotations[v1alpha1.AnnotationDriver]; d != "" {
 			out = append(out, policy.PlannedTask{Driver: d, Task: drivers.Task{ID: policy.TaskID(b.Name, b.UID, attempt, "main")}})
 		}
 	}

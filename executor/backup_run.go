@@ -112,7 +112,7 @@ func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupIn
 	if in.Attempt >= retries {
 		return e.failBackup(ctx, b, "BackupFailed", reason)
 	}
-	setAnnotation(b, AnnotationAttempt, strconv.Itoa(in.Attempt+1))
+	setAnnotation(b, v1alpha1.AnnotationAttempt, strconv.Itoa(in.Attempt+1))
 	out, err := e.store.Backups().Update(ctx, b)
 	if err != nil {
 		return Result{}, err

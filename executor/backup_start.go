@@ -62,9 +62,9 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 	if in == nil {
 		return res, err
 	}
-	if b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.DriverAnnotation] != plan.Driver {
+	if b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.AnnotationDriver] != plan.Driver {
 		setAnnotation(b, v1alpha1.AnnotationTargetPodName, in.Target.Name)
-		setAnnotation(b, v1alpha1.DriverAnnotation, plan.Driver)
+		setAnnotation(b, v1alpha1.AnnotationDriver, plan.Driver)
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
 	}
@@ -115,7 +115,7 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 	if err != nil {
 		return nil, err
 	}
-	in := &backupInputs{BackupInputs: policy.BackupInputs{Backup: b, Policy: p, Attempt: attemptOf(b, AnnotationAttempt)}}
+	in := &backupInputs{BackupInputs: policy.BackupInputs{Backup: b, Policy: p, Attempt: attemptOf(b, v1alpha1.AnnotationAttempt)}}
 	if in.ttl, in.hasTTL, err = retention.TTL(p); err != nil {
 		return nil, terminal("InvalidPolicy", "BackupPolicy %q: %v", p.Name, err)
 	}

@@ -41,7 +41,7 @@ func TestDatafileBackupCompletesWithEveryStatusField(t *testing.T) {
 	assert.JSONEq(t, `{"name":"pg-0","namespace":""}`, s.Manifests.Target)
 	assert.Contains(t, b.Finalizers, v1alpha1.Finalizer)
 	assert.Equal(t, "pg-0", b.Annotations[v1alpha1.AnnotationTargetPodName])
-	assert.Equal(t, "job", b.Annotations[v1alpha1.DriverAnnotation])
+	assert.Equal(t, "job", b.Annotations[v1alpha1.AnnotationDriver])
 
 	started := h.driver.Started()
 	require.Len(t, started, 1)

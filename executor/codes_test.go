@@ -11,6 +11,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/drivermock"
 	"github.com/dpsdk/dataprotection/executor"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -20,7 +21,7 @@ func mockHarness(t *testing.T) (*harness, *drivermock.MockDriver) {
 	m := drivermock.NewMockDriver(gomock.NewController(t))
 	m.EXPECT().Capabilities(gomock.Any()).Return(drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: v1alpha1.BackupTypes}, nil).AnyTimes()
 	h.ex = executor.New(executor.Deps{Store: h.store, Drivers: drivers.Registry{"job": m, "snapshot": m},
-		Targets: drivers.StaticTargets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}}, Clock: h.clock, Events: h.events})
+		Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}}, Clock: h.clock, Events: h.events})
 	return h, m
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/bolt"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -217,7 +218,7 @@ func (w *world) restart() {
 	w.ex = executor.New(executor.Deps{
 		Store:   crashStore{w.store, w.ks},
 		Drivers: drivers.Registry{"job": d, "daemon": d, "snapshot": d},
-		Targets: drivers.StaticTargets{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"}}},
+		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"}}},
 		Clock:   crashClock,
 	})
 }

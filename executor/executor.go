@@ -10,6 +10,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // SecretInspector reports the keys of a secret without its values, so that a
@@ -28,7 +29,7 @@ type Deps struct {
 	// Drivers run the tasks.
 	Drivers drivers.Registry
 	// Targets resolves labelsSelectors to database instances.
-	Targets drivers.TargetResolver
+	Targets targets.Resolver
 	// Secrets, when set, lets policy validation check secrets and keys.
 	Secrets SecretInspector
 	// Clock defaults to the real clock.
@@ -96,7 +97,7 @@ type Result struct {
 type Executor struct {
 	store   store.Store
 	drivers drivers.Registry
-	targets drivers.TargetResolver
+	targets targets.Resolver
 	secrets SecretInspector
 	clock   clock.PassiveClock
 	events  record.EventRecorder

@@ -15,6 +15,7 @@ import (
 	"github.com/dpsdk/dataprotection/executor"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -47,7 +48,7 @@ func (h *harness) newExecutor() *executor.Executor {
 	return executor.New(executor.Deps{
 		Store:   h.store,
 		Drivers: drivers.Registry{"job": h.driver, "daemon": h.driver, "snapshot": h.driver},
-		Targets: drivers.StaticTargets{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"},
+		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"},
 			Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{
 				PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "data-pg-0"}}}}}},
 		Clock:  h.clock,

@@ -75,8 +75,8 @@ func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy)
 }
 
 // capabilities asks every registered driver what it can run.
-func (e *Executor) capabilities(ctx context.Context) (drivers.CapabilitySet, error) {
-	set := drivers.CapabilitySet{}
+func (e *Executor) capabilities(ctx context.Context) (policy.DriverCapabilities, error) {
+	set := policy.DriverCapabilities{}
 	for _, name := range e.drivers.Names() {
 		d := e.drivers[name]
 		var caps drivers.Capabilities

@@ -33,7 +33,7 @@ func (e *Executor) ReconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobCompleted, v1alpha1.RestoreJobFailed:
 		return e.expireRestore(ctx, r)
 	}
-	plan, err := e.restorePlan(ctx, r, attemptOf(r, AnnotationAttempt))
+	plan, err := e.restorePlan(ctx, r, attemptOf(r, v1alpha1.AnnotationAttempt))
 	var term *errTerminal
 	if errors.As(err, &term) {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, term.msg)
@@ -65,7 +65,7 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		return nil, err
 	}
 	last := chain[len(chain)-1]
-	in := policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.DriverAnnotation],
+	in := policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
 		Attempt: attempt, Deadline: e.restoreDeadline(r)}
 	if name := last.Status.BackupToolName; name != "" {
 		tool, err := e.store.BackupTools().Get(ctx, "", name)
@@ -155,11 +155,11 @@ func (e *Executor) nextRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob,
 }
 
 func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, reason string) (Result, error) {
-	attempt := attemptOf(r, AnnotationAttempt)
+	attempt := attemptOf(r, v1alpha1.AnnotationAttempt)
 	if attempt >= int(r.Spec.OnFailAttempted) {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, reason)
 	}
-	setAnnotation(r, AnnotationAttempt, strconv.Itoa(attempt+1))
+	setAnnotation(r, v1alpha1.AnnotationAttempt, strconv.Itoa(attempt+1))
 	out, err := e.store.RestoreJobs().Update(ctx, r)
 	if err != nil {
 		return Result{}, err

@@ -46,7 +46,7 @@ func (e *Executor) expireRestore(ctx context.Context, r *v1alpha1.RestoreJob) (R
 // restoreTasks lists the tasks of every attempt of r that still resolve.
 func (e *Executor) restoreTasks(ctx context.Context, r *v1alpha1.RestoreJob) []policy.PlannedTask {
 	var out []policy.PlannedTask
-	for attempt := 0; attempt <= attemptOf(r, AnnotationAttempt); attempt++ {
+	for attempt := 0; attempt <= attemptOf(r, v1alpha1.AnnotationAttempt); attempt++ {
 		plan, err := e.restorePlan(ctx, r.DeepCopy(), attempt)
 		if err != nil {
 			break

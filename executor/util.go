@@ -9,14 +9,6 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// AnnotationAttempt on a Backup or RestoreJob numbers its current run; a
-// failed run with retries left (onFailAttempted) bumps it, and the new run's
-// tasks get new IDs.
-const AnnotationAttempt = v1alpha1.GroupName + "/attempt"
-
-// AnnotationDeleteAttempt on a Backup numbers the runs of its data deletion.
-const AnnotationDeleteAttempt = v1alpha1.GroupName + "/delete-attempt"
-
 // attemptOf reads an attempt annotation; missing or malformed is 0.
 func attemptOf(m metav1.Object, key string) int {
 	n, err := strconv.Atoi(m.GetAnnotations()[key])

@@ -79,7 +79,7 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 	applyTool(&task, tool, env)
 	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
 	task.Storage = plan.Storage
-	return PlannedTask{Driver: drivers.DriverName(b.Spec.BackupType, tool), Task: task}, nil
+	return PlannedTask{Driver: DriverName(b.Spec.BackupType, tool), Task: task}, nil
 }
 
 // applyTool sets the tool's image, resources and environment on a task.

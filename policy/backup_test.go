@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 	"github.com/dpsdk/dataprotection/policy"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
@@ -192,7 +193,7 @@ func TestResolveBackupExpandsToolEnv(t *testing.T) {
 				}
 				// What a command sees after the driver's one final expansion
 				// (here with no secret values known, so those stay as written).
-				final := drivers.Expand(last.Value, func(string) (string, bool) { return "", false })
+				final := envvar.Expand(last.Value, func(string) (string, bool) { return "", false })
 				assert.Equal(t, want, final, name)
 			}
 			for i, v := range tt.env {
@@ -338,7 +339,7 @@ func TestResolveBackupStorage(t *testing.T) {
 			name:       "the path-prefix annotation puts the directory under the prefix",
 			backupType: v1alpha1.BackupTypeDataFile,
 			policy: func(p *v1alpha1.BackupPolicy) {
-				p.Annotations = map[string]string{policy.AnnotationPathPrefix: "/pg-cluster-1234/postgresql/"}
+				p.Annotations = map[string]string{v1alpha1.AnnotationPathPrefix: "/pg-cluster-1234/postgresql/"}
 				p.Spec.Datafile.PersistentVolumeClaim.CreatePolicy = v1alpha1.CreatePVCPolicyNever
 			},
 			want: &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "pg-cluster-1234/postgresql/b1"},
@@ -555,7 +556,7 @@ func TestResolveBackupErrors(t *testing.T) {
 		{
 			name: "a path-prefix annotation that leaves the claim",
 			edit: func(f fixture, in *policy.BackupInputs) {
-				f.policy.Annotations = map[string]string{policy.AnnotationPathPrefix: "team/../../etc"}
+				f.policy.Annotations = map[string]string{v1alpha1.AnnotationPathPrefix: "team/../../etc"}
 			},
 			want: `must be a path without ".."`,
 		},

@@ -13,14 +13,14 @@ import (
 
 // ResolveDeletion returns the task that deletes a Backup's data (its
 // directory in the claim, or its volume snapshot), run by the driver that
-// made it (recorded in the Backup's annotation v1alpha1.DriverAnnotation). It
+// made it (recorded in the Backup's annotation v1alpha1.AnnotationDriver). It
 // returns nil when the Backup never produced data (it never started, or the
 // engine recorded no location or driver for it). A recorded directory that
 // is not the Backup's own (not under the claim's mount, or not named after
 // the Backup, as BackupPath names it) is an error: deleting it could delete
 // other backups' data.
 func ResolveDeletion(b *v1alpha1.Backup, attempt int, deadline time.Time) (*PlannedTask, error) {
-	driver := b.Annotations[v1alpha1.DriverAnnotation]
+	driver := b.Annotations[v1alpha1.AnnotationDriver]
 	if driver == "" || b.Status.StartTimestamp == nil {
 		return nil, nil
 	}

@@ -16,7 +16,7 @@ func TestResolveDeletion(t *testing.T) {
 	snapshot := func(recorded string) *v1alpha1.Backup {
 		b := completed("snap-1", "")
 		b.Spec.BackupType = v1alpha1.BackupTypeSnapshot
-		b.Annotations[v1alpha1.DriverAnnotation] = drivers.NameSnapshot
+		b.Annotations[v1alpha1.AnnotationDriver] = drivers.NameSnapshot
 		b.Status.PersistentVolumeClaimName, b.Status.Manifests = "", nil
 		if recorded != "" {
 			b.Status.Manifests = &v1alpha1.ManifestsStatus{BackupSnapshot: &v1alpha1.BackupSnapshotStatus{VolumeSnapshotName: recorded}}

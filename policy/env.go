@@ -4,6 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -33,7 +34,7 @@ func newEnv() *envBuilder { return &envBuilder{plain: map[string]string{}} }
 
 // set appends an engine variable with a literal value.
 func (e *envBuilder) set(name, value string) {
-	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: drivers.Escape(value)})
+	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: envvar.Escape(value)})
 	e.plain[name] = value
 }
 
@@ -58,10 +59,10 @@ func (e *envBuilder) add(v corev1.EnvVar) {
 		delete(e.plain, v.Name)
 		return
 	}
-	sub := drivers.Substitute(v.Value, e.lookup)
+	sub := envvar.Substitute(v.Value, e.lookup)
 	e.vars = append(e.vars, corev1.EnvVar{Name: v.Name, Value: sub})
 	unresolved := false
-	literal := drivers.Expand(sub, func(string) (string, bool) { unresolved = true; return "", false })
+	literal := envvar.Expand(sub, func(string) (string, bool) { unresolved = true; return "", false })
 	if unresolved {
 		delete(e.plain, v.Name)
 		return

@@ -72,7 +72,7 @@ func ExampleValidate() {
 	job := drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile}}
 	in := policy.Inputs{
 		Tools:      map[string]*v1alpha1.BackupTool{tool.Name: tool},
-		Drivers:    drivers.CapabilitySet{drivers.NameJob: job},
+		Drivers:    policy.DriverCapabilities{drivers.NameJob: job},
 		SecretKeys: map[string][]string{"pg-secret": {"username", "password"}},
 	}
 

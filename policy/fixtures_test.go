@@ -84,9 +84,9 @@ func (f fixture) inputs() policy.Inputs {
 
 // allDrivers registers local, job, daemon and snapshot, each able to run
 // every task kind of every backup type.
-func allDrivers() drivers.CapabilitySet {
+func allDrivers() policy.DriverCapabilities {
 	all := drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: v1alpha1.BackupTypes}
-	return drivers.CapabilitySet{"local": all, drivers.NameJob: all, drivers.NameDaemon: all, drivers.NameSnapshot: all}
+	return policy.DriverCapabilities{"local": all, drivers.NameJob: all, drivers.NameDaemon: all, drivers.NameSnapshot: all}
 }
 
 // backup returns a new Backup of the policy.
@@ -101,7 +101,7 @@ func backup(name string, t v1alpha1.BackupType) *v1alpha1.Backup {
 // the engine stores it, made with the tool by the local driver.
 func completed(name, parent string) *v1alpha1.Backup {
 	b := backup(name, v1alpha1.BackupTypeDataFile)
-	b.Annotations = map[string]string{v1alpha1.DriverAnnotation: "local"}
+	b.Annotations = map[string]string{v1alpha1.AnnotationDriver: "local"}
 	b.Spec.ParentBackupName = parent
 	start := metav1.NewTime(time.Date(2026, 11, 24, 1, 30, 2, 0, time.UTC))
 	b.Status = v1alpha1.BackupStatus{

@@ -15,20 +15,16 @@ import (
 // DefaultMountPath is where the backup claim is mounted in a task's container.
 const DefaultMountPath = "/backupdata"
 
-// AnnotationPathPrefix on a BackupPolicy puts its backups' directories under
-// this prefix in the claim, instead of under the namespace's name.
-const AnnotationPathPrefix = v1alpha1.GroupName + "/path-prefix"
-
 // BackupPath is the directory of a backup relative to the claim's root:
 // "<prefix>/<backup name>", where the prefix is the policy's path-prefix
 // annotation (cleaned, relative) or the backup's namespace. It never leaves
 // the claim: an annotation with ".." is an error.
 func BackupPath(p *v1alpha1.BackupPolicy, backupNamespace, backupName string) (string, error) {
 	prefix := backupNamespace
-	if a := p.Annotations[AnnotationPathPrefix]; a != "" {
+	if a := p.Annotations[v1alpha1.AnnotationPathPrefix]; a != "" {
 		clean := path.Clean("/" + a)
 		if strings.Contains(a, "..") || clean == "/" {
-			return "", fmt.Errorf("annotation %s=%q: must be a path without \"..\"", AnnotationPathPrefix, a)
+			return "", fmt.Errorf("annotation %s=%q: must be a path without \"..\"", v1alpha1.AnnotationPathPrefix, a)
 		}
 		prefix = strings.TrimPrefix(clean, "/")
 	}

@@ -30,7 +30,7 @@ func TestBackupPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Name: policyName, Namespace: ns}}
 			if tt.prefix != "" {
-				p.Annotations = map[string]string{policy.AnnotationPathPrefix: tt.prefix}
+				p.Annotations = map[string]string{v1alpha1.AnnotationPathPrefix: tt.prefix}
 			}
 
 			got, err := policy.BackupPath(p, ns, "b1")
@@ -38,7 +38,7 @@ func TestBackupPath(t *testing.T) {
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Contains(t, err.Error(), policy.AnnotationPathPrefix)
+				assert.Contains(t, err.Error(), v1alpha1.AnnotationPathPrefix)
 				return
 			}
 			require.NoError(t, err)

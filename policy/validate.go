@@ -17,7 +17,7 @@ type Inputs struct {
 	// is missing here does not exist.
 	Tools map[string]*v1alpha1.BackupTool
 	// Drivers are the capabilities of the registered drivers by name.
-	Drivers drivers.CapabilitySet
+	Drivers DriverCapabilities
 	// SecretKeys are the keys of the secrets the policy names, by secret
 	// name; a nil map means secrets cannot be inspected and are not
 	// checked, a secret missing from a non-nil map does not exist.
@@ -92,7 +92,7 @@ func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Input
 	if len(tool.Spec.BackupCommands) == 0 {
 		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool has no backupCommands"))
 	}
-	name := drivers.DriverName(t, tool)
+	name := DriverName(t, tool)
 	errs = append(errs, checkDriver(name, drivers.KindBackup, t, in, toolPath)...)
 	if len(c.BackupStatusUpdates) > 0 {
 		errs = append(errs, checkDriver(name, drivers.KindStatusUpdate, t, in, fp.Child("backupStatusUpdates"))...)

@@ -35,14 +35,14 @@ func (d *Driver) ensureSnapshot(ctx context.Context, t *drivers.Task, want *snap
 		return d.createSnapshot(ctx, t, want)
 	case err != nil:
 		return apiError(fmt.Sprintf("get VolumeSnapshot %s/%s", want.Namespace, want.Name), err)
-	case cur.Labels[LabelTaskID] == t.ID:
+	case cur.Labels[v1alpha1.LabelTaskID] == t.ID:
 		return nil
-	case t.Owner.UID == "" || cur.Labels[LabelOwnerUID] != string(t.Owner.UID):
+	case t.Owner.UID == "" || cur.Labels[v1alpha1.LabelOwnerUID] != string(t.Owner.UID):
 		return drivers.Errorf(drivers.AlreadyExists, "csi: VolumeSnapshot %s/%s exists and was not made by %s %s/%s",
 			cur.Namespace, cur.Name, t.Owner.Kind, t.Owner.Namespace, t.Owner.Name)
 	}
 	d.log.Info("replacing the VolumeSnapshot of an earlier attempt", "volumeSnapshot", want.Namespace+"/"+want.Name,
-		"task", t.ID, "earlierTask", cur.Labels[LabelTaskID])
+		"task", t.ID, "earlierTask", cur.Labels[v1alpha1.LabelTaskID])
 	if err := d.deleteSnapshot(ctx, cur); err != nil {
 		return err
 	}

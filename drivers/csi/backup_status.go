@@ -9,6 +9,7 @@ import (
 	snapshotv1 "github.com/kubernetes-csi/external-snapshotter/client/v6/apis/volumesnapshot/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // backupStatus reports a backup task from its VolumeSnapshots in namespace
@@ -139,7 +140,7 @@ func startOf(snaps []snapshotv1.VolumeSnapshot) time.Time {
 // deadlineOf is the deadline recorded on snaps; zero for none.
 func deadlineOf(snaps []snapshotv1.VolumeSnapshot) time.Time {
 	for i := range snaps {
-		if s := snaps[i].Annotations[annDeadline]; s != "" {
+		if s := snaps[i].Annotations[v1alpha1.AnnotationTaskDeadline]; s != "" {
 			if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 				return t
 			}

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // stopBackup ends a backup task with end: it marks its snapshots with why
@@ -30,11 +31,11 @@ func (d *Driver) stopBackup(ctx context.Context, id string, snaps []snapshotv1.V
 func (d *Driver) stopSnapshots(ctx context.Context, snaps []snapshotv1.VolumeSnapshot, end outcome) error {
 	for i := range snaps {
 		vs := &snaps[i]
-		if vs.Annotations[annStopped] != "" {
+		if vs.Annotations[v1alpha1.AnnotationTaskStopped] != "" {
 			continue
 		}
 		patch := map[string]any{"metadata": map[string]any{"annotations": map[string]any{
-			annStopped: end.code.String(), annStoppedMessage: end.msg, annStoppedAt: end.at.UTC().Format(time.RFC3339Nano)}}}
+			v1alpha1.AnnotationTaskStopped: end.code.String(), v1alpha1.AnnotationTaskStoppedMessage: end.msg, v1alpha1.AnnotationTaskStoppedAt: end.at.UTC().Format(time.RFC3339Nano)}}}
 		if err := d.patchSnapshot(ctx, vs, patch); err != nil {
 			return err
 		}
@@ -53,11 +54,11 @@ func (d *Driver) stopSnapshots(ctx context.Context, snaps []snapshotv1.VolumeSna
 func stoppedOutcome(snaps []snapshotv1.VolumeSnapshot) *outcome {
 	for i := range snaps {
 		a := snaps[i].Annotations
-		if a[annStopped] == "" {
+		if a[v1alpha1.AnnotationTaskStopped] == "" {
 			continue
 		}
-		at, _ := time.Parse(time.RFC3339Nano, a[annStoppedAt])
-		return &outcome{code: parseCode(a[annStopped]), msg: a[annStoppedMessage], at: at}
+		at, _ := time.Parse(time.RFC3339Nano, a[v1alpha1.AnnotationTaskStoppedAt])
+		return &outcome{code: parseCode(a[v1alpha1.AnnotationTaskStopped]), msg: a[v1alpha1.AnnotationTaskStoppedMessage], at: at}
 	}
 	return nil
 }
@@ -118,7 +119,7 @@ func unlabelPatch() map[string]any {
 	for _, k := range bookkeeping {
 		ann[k] = nil
 	}
-	return map[string]any{"metadata": map[string]any{"labels": map[string]any{LabelTaskID: nil}, "annotations": ann}}
+	return map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelTaskID: nil}, "annotations": ann}}
 }
 
 // patchSnapshot applies a JSON merge patch to vs; gone is fine.

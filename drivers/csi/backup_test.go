@@ -30,7 +30,7 @@ func TestStartMakesOneSnapshotPerClaimWithLabelsOwnerAndClass(t *testing.T) {
 		assert.Nil(t, vs.Spec.VolumeSnapshotClassName, "no class: the cluster's default")
 		assert.Equal(t, map[string]string{
 			v1alpha1.LabelBackupName: "b1", v1alpha1.LabelBackupType: "snapshot",
-			csi.LabelTaskID: task.ID, csi.LabelOwnerUID: string(owner.UID),
+			v1alpha1.LabelTaskID: task.ID, v1alpha1.LabelOwnerUID: string(owner.UID),
 		}, vs.Labels)
 		require.Len(t, vs.OwnerReferences, 1)
 		ref := vs.OwnerReferences[0]
@@ -201,7 +201,7 @@ func TestASnapshotOfAnEarlierAttemptIsReplacedAndAStrangersIsNot(t *testing.T) {
 	require.NoError(t, d.Start(ctx, retry))
 	vs := f.getSnapshot("b1")
 	assert.NotEqual(t, old.UID, vs.UID)
-	assert.Equal(t, retry.ID, vs.Labels[csi.LabelTaskID])
+	assert.Equal(t, retry.ID, vs.Labels[v1alpha1.LabelTaskID])
 
 	stranger := f.backupTask("b2-main", f.owner("Backup", "b1"), "data") // same name, another Backup
 	err := d.Start(ctx, stranger)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 func TestCancelDeletesTheSnapshotsNotReadyAndReportsCanceled(t *testing.T) {
@@ -64,8 +65,8 @@ func TestCleanupNeverDeletesACompletedBackupsSnapshots(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"b1", "b1-1"}, f.snapshotNames())
 	vs := f.getSnapshot("b1")
-	assert.NotContains(t, vs.Labels, csi.LabelTaskID, "the driver's bookkeeping is gone")
-	assert.Equal(t, string(done.Owner.UID), vs.Labels[csi.LabelOwnerUID], "delete-artifacts still finds it")
+	assert.NotContains(t, vs.Labels, v1alpha1.LabelTaskID, "the driver's bookkeeping is gone")
+	assert.Equal(t, string(done.Owner.UID), vs.Labels[v1alpha1.LabelOwnerUID], "delete-artifacts still finds it")
 	for k := range vs.Annotations {
 		assert.NotContains(t, k, "/task-", "bookkeeping annotation %s", k)
 	}

@@ -76,7 +76,7 @@ func (d *Driver) backupSnapshots(ctx context.Context, t *drivers.Task) ([]snapsh
 	found := map[string]snapshotv1.VolumeSnapshot{}
 	var selectors []string
 	if t.Owner.UID != "" {
-		selectors = append(selectors, LabelOwnerUID+"="+string(t.Owner.UID))
+		selectors = append(selectors, v1alpha1.LabelOwnerUID+"="+string(t.Owner.UID))
 	}
 	if len(validation.IsValidLabelValue(t.Owner.Name)) == 0 && t.Owner.Name != "" {
 		selectors = append(selectors, v1alpha1.LabelBackupName+"="+t.Owner.Name)
@@ -114,7 +114,7 @@ func (d *Driver) backupSnapshots(ctx context.Context, t *drivers.Task) ([]snapsh
 func owns(vs *snapshotv1.VolumeSnapshot, t *drivers.Task) bool {
 	uid := string(t.Owner.UID)
 	other := false
-	if v, ok := vs.Labels[LabelOwnerUID]; ok {
+	if v, ok := vs.Labels[v1alpha1.LabelOwnerUID]; ok {
 		if uid != "" && v == uid {
 			return true
 		}

@@ -45,7 +45,7 @@ func TestDeleteArtifactsDeletesTheBackupsSnapshotsOnly(t *testing.T) {
 	d := newDriver(f, nil)
 	backup := f.completedBackup(d, "b1", []string{"data", "log"}, "1Gi", "1Gi")
 	// Another Backup of the same name (deleted and made again) and someone else's snapshot.
-	f.foreignSnapshot("b1-old", map[string]string{v1alpha1.LabelBackupName: "b1", csi.LabelOwnerUID: "another-uid"})
+	f.foreignSnapshot("b1-old", map[string]string{v1alpha1.LabelBackupName: "b1", v1alpha1.LabelOwnerUID: "another-uid"})
 	f.foreignSnapshot("mine", nil)
 	// A snapshot of the upstream controller: named after the Backup, owned by it.
 	upstream := f.owner("Backup", "up")

@@ -22,7 +22,7 @@
 //     work, which the driver does not wait for. Restored claims carry no
 //     owner reference, so they outlive the RestoreJob.
 //   - delete-artifacts: deletes the Backup's VolumeSnapshots (those that
-//     carry its UID, as label [LabelOwnerUID] or owner reference, and the one
+//     carry its UID, as label [v1alpha1.LabelOwnerUID] or owner reference, and the one
 //     named Task.Snapshot.Name when it carries the Backup's name label and no
 //     other Backup's UID, as the upstream controller made them) and succeeds
 //     once they are gone. Whether the storage system's snapshot goes with
@@ -39,7 +39,7 @@
 // # State, restarts and idempotency
 //
 // A backup or restore task keeps its state in the cluster: every object it
-// creates carries the label [LabelTaskID], so Status, Cancel and Cleanup work
+// creates carries the label [v1alpha1.LabelTaskID], so Status, Cancel and Cleanup work
 // from a new Driver after a restart (they list by that label, across all
 // namespaces when the task is not known in memory). Start is idempotent on
 // the task ID: it adopts the objects labelled with it and creates the

@@ -14,6 +14,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers/csi"
 	"github.com/dpsdk/dataprotection/executor"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -37,7 +38,7 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	labels := map[string]string{"app": "pg"}
 	ex := executor.New(executor.Deps{Store: st, Drivers: drivers.Registry{drivers.NameSnapshot: d},
-		Targets: drivers.StaticTargets{{Name: "pg-0", Namespace: f.ns, Labels: labels, Containers: []string{"postgres"},
+		Targets: targets.Static{{Name: "pg-0", Namespace: f.ns, Labels: labels, Containers: []string{"postgres"},
 			Volumes: []corev1.Volume{claimVolume("data-pg-0"), claimVolume("log-pg-0")}}},
 		Options: executor.Options{PollInterval: time.Millisecond, RetryDelay: time.Millisecond}})
 	target := v1alpha1.TargetCluster{LabelsSelector: &metav1.LabelSelector{MatchLabels: labels}}

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // HookRunner runs the commands of hook and status-update tasks in a
@@ -154,7 +155,7 @@ func stepEnv(taskEnv, stepEnv []corev1.EnvVar) []corev1.EnvVar {
 	for _, list := range [][]corev1.EnvVar{taskEnv, stepEnv} {
 		for _, v := range list {
 			if v.ValueFrom == nil {
-				v.Value = drivers.Expand(v.Value, lookup)
+				v.Value = envvar.Expand(v.Value, lookup)
 				values[v.Name] = v.Value
 			} else {
 				delete(values, v.Name)

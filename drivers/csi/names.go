@@ -14,37 +14,8 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// The labels the driver puts on the VolumeSnapshots and claims it creates,
-// besides the task's own labels (Task.Labels).
-const (
-	// LabelTaskID names the task that created the object. Cleanup removes
-	// it; Status finds a task's objects by it.
-	LabelTaskID = v1alpha1.GroupName + "/task-id"
-	// LabelOwnerUID is the UID of the Backup or RestoreJob the object was
-	// made for. It stays after Cleanup: delete-artifacts finds a Backup's
-	// snapshots by it.
-	LabelOwnerUID = v1alpha1.GroupName + "/owner-uid"
-)
-
-// The driver's bookkeeping annotations; Cleanup removes them.
-const (
-	// annIndex is the object's position in Task.Snapshot.Claims.
-	annIndex = v1alpha1.GroupName + "/task-index"
-	// annCount is len(Task.Snapshot.Claims): how many objects the task has
-	// when its Start finished.
-	annCount = v1alpha1.GroupName + "/task-objects"
-	// annDeadline is Task.Deadline, RFC 3339.
-	annDeadline = v1alpha1.GroupName + "/task-deadline"
-	// annStopped is the code of a stopped task (Canceled, DeadlineExceeded,
-	// Unknown for a snapshot error), annStoppedMessage why and annStoppedAt
-	// when it stopped.
-	annStopped        = v1alpha1.GroupName + "/task-stopped"
-	annStoppedMessage = v1alpha1.GroupName + "/task-stopped-message"
-	annStoppedAt      = v1alpha1.GroupName + "/task-stopped-at"
-)
-
 // bookkeeping are the annotations Cleanup removes.
-var bookkeeping = []string{annIndex, annCount, annDeadline, annStopped, annStoppedMessage, annStoppedAt}
+var bookkeeping = []string{v1alpha1.AnnotationTaskIndex, v1alpha1.AnnotationTaskObjects, v1alpha1.AnnotationTaskDeadline, v1alpha1.AnnotationTaskStopped, v1alpha1.AnnotationTaskStoppedMessage, v1alpha1.AnnotationTaskStoppedAt}
 
 // allNamespaces lists across every namespace.
 const allNamespaces = metav1.NamespaceAll
@@ -90,9 +61,9 @@ func objectLabels(t *drivers.Task) map[string]string {
 	for k, v := range t.Labels {
 		l[k] = v
 	}
-	l[LabelTaskID] = t.ID
+	l[v1alpha1.LabelTaskID] = t.ID
 	if t.Owner.UID != "" {
-		l[LabelOwnerUID] = string(t.Owner.UID)
+		l[v1alpha1.LabelOwnerUID] = string(t.Owner.UID)
 	}
 	return l
 }
@@ -100,16 +71,16 @@ func objectLabels(t *drivers.Task) map[string]string {
 // objectAnnotations are the bookkeeping annotations of the object at index i
 // of task t.
 func objectAnnotations(t *drivers.Task, i int) map[string]string {
-	a := map[string]string{annIndex: strconv.Itoa(i), annCount: strconv.Itoa(len(t.Snapshot.Claims))}
+	a := map[string]string{v1alpha1.AnnotationTaskIndex: strconv.Itoa(i), v1alpha1.AnnotationTaskObjects: strconv.Itoa(len(t.Snapshot.Claims))}
 	if !t.Deadline.IsZero() {
-		a[annDeadline] = t.Deadline.UTC().Format(time.RFC3339Nano)
+		a[v1alpha1.AnnotationTaskDeadline] = t.Deadline.UTC().Format(time.RFC3339Nano)
 	}
 	return a
 }
 
 // indexOf returns an object's index annotation, or -1.
 func indexOf(meta *metav1.ObjectMeta) int {
-	i, err := strconv.Atoi(meta.Annotations[annIndex])
+	i, err := strconv.Atoi(meta.Annotations[v1alpha1.AnnotationTaskIndex])
 	if err != nil {
 		return -1
 	}
@@ -118,11 +89,11 @@ func indexOf(meta *metav1.ObjectMeta) int {
 
 // countOf returns an object's count annotation, or 0.
 func countOf(meta *metav1.ObjectMeta) int {
-	n, _ := strconv.Atoi(meta.Annotations[annCount])
+	n, _ := strconv.Atoi(meta.Annotations[v1alpha1.AnnotationTaskObjects])
 	return n
 }
 
 // taskSelector selects the objects of task id.
 func taskSelector(id string) metav1.ListOptions {
-	return metav1.ListOptions{LabelSelector: LabelTaskID + "=" + id}
+	return metav1.ListOptions{LabelSelector: v1alpha1.LabelTaskID + "=" + id}
 }

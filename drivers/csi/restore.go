@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // startRestore creates one claim per name of the task's claims, each from
@@ -72,12 +73,12 @@ func (d *Driver) planClaim(ctx context.Context, t *drivers.Task, ns string, i in
 // task's); any other claim of that name is an AlreadyExists error: the
 // driver never restores over a claim it did not make.
 func (d *Driver) adoptClaim(ctx context.Context, t *drivers.Task, cur *corev1.PersistentVolumeClaim, i int, snapName string) (func() error, error) {
-	if cur.Labels[LabelTaskID] == t.ID {
+	if cur.Labels[v1alpha1.LabelTaskID] == t.ID {
 		return func() error { return nil }, nil
 	}
 	src := cur.Spec.DataSource
 	fromSnap := src != nil && src.Kind == snapshotKind && src.Name == snapName
-	if t.Owner.UID == "" || cur.Labels[LabelOwnerUID] != string(t.Owner.UID) || !fromSnap {
+	if t.Owner.UID == "" || cur.Labels[v1alpha1.LabelOwnerUID] != string(t.Owner.UID) || !fromSnap {
 		return nil, drivers.Errorf(drivers.AlreadyExists, "csi: PersistentVolumeClaim %s/%s exists and was not restored from VolumeSnapshot %s by %s %s/%s",
 			cur.Namespace, cur.Name, snapName, t.Owner.Kind, t.Owner.Namespace, t.Owner.Name)
 	}
@@ -85,7 +86,7 @@ func (d *Driver) adoptClaim(ctx context.Context, t *drivers.Task, cur *corev1.Pe
 	for k, v := range objectAnnotations(t, i) {
 		ann[k] = v
 	}
-	patch := map[string]any{"metadata": map[string]any{"labels": map[string]any{LabelTaskID: t.ID}, "annotations": ann}}
+	patch := map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelTaskID: t.ID}, "annotations": ann}}
 	return func() error { return d.patchClaim(ctx, cur, patch) }, nil
 }
 

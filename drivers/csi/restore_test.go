@@ -67,7 +67,7 @@ func TestRestoreMakesClaimsFromTheSnapshotsLikeTheirSources(t *testing.T) {
 	assert.Equal(t, &fast, data.Spec.StorageClassName, "the source claim's class")
 	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce, corev1.ReadWriteMany}, data.Spec.AccessModes)
 	assert.Equal(t, corev1.PersistentVolumeBlock, *data.Spec.VolumeMode)
-	assert.Equal(t, task.ID, data.Labels[csi.LabelTaskID])
+	assert.Equal(t, task.ID, data.Labels[v1alpha1.LabelTaskID])
 	assert.Equal(t, "r1", data.Labels[v1alpha1.LabelRestoreJobName])
 	assert.Empty(t, data.OwnerReferences, "restored data outlives the RestoreJob")
 
@@ -139,7 +139,7 @@ func TestCleanupOfARestoreKeepsTheClaims(t *testing.T) {
 		requireCode(t, drivers.NotFound, err)
 	}
 	pvc := f.getClaim("data-restored")
-	assert.NotContains(t, pvc.Labels, csi.LabelTaskID)
+	assert.NotContains(t, pvc.Labels, v1alpha1.LabelTaskID)
 	assert.Equal(t, "r1", pvc.Labels[v1alpha1.LabelRestoreJobName])
 	require.NoError(t, d.Cancel(ctx, task.ID))
 }

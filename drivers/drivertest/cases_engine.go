@@ -18,6 +18,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/executor"
 	"github.com/dpsdk/dataprotection/store/memory"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -48,7 +49,7 @@ func (e *env) engineSetup(t *testing.T) EngineSetup {
 		s.Labels = map[string]string{"app": "drivertest"}
 	}
 	if s.Targets == nil {
-		s.Targets = drivers.StaticTargets{{Name: "drivertest-0", Host: "127.0.0.1", Labels: s.Labels}}
+		s.Targets = targets.Static{{Name: "drivertest-0", Host: "127.0.0.1", Labels: s.Labels}}
 	}
 	if s.Namespace == "" {
 		s.Namespace = "drivertest"

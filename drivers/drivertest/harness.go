@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // HarnessMaker makes the Harness of one subtest (or one benchmark). The
@@ -104,7 +105,7 @@ type EngineSetup struct {
 	// Targets resolves the policy's and restore's labelsSelector (which
 	// matches Labels). Default: one target "drivertest-0" with Labels and
 	// host 127.0.0.1.
-	Targets drivers.TargetResolver
+	Targets targets.Resolver
 	// Labels the selector matches. Default app=drivertest.
 	Labels map[string]string
 	// Namespace of the objects. Default "drivertest".

@@ -12,6 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // cancelJob suspends the task's Job, marks it cancelled and deletes its
@@ -24,14 +25,14 @@ func (d *Driver) cancelJob(ctx context.Context, id string) error {
 		if job, err = d.getJob(ctx, id); err != nil {
 			return err
 		}
-		if finished(job) || job.Annotations[AnnotationCanceled] != "" {
+		if finished(job) || job.Annotations[v1alpha1.AnnotationTaskCanceled] != "" {
 			job = nil
 			return nil
 		}
 		if job.Annotations == nil {
 			job.Annotations = map[string]string{}
 		}
-		job.Annotations[AnnotationCanceled] = d.opts.Clock.Now().UTC().Format(time.RFC3339)
+		job.Annotations[v1alpha1.AnnotationTaskCanceled] = d.opts.Clock.Now().UTC().Format(time.RFC3339)
 		job.Spec.Suspend = ptr.To(true)
 		_, err = d.client.BatchV1().Jobs(job.Namespace).Update(ctx, job, metav1.UpdateOptions{})
 		return err
@@ -94,7 +95,7 @@ func (d *Driver) knownNamespace(id string) string {
 // deletePods deletes the pods of the task's Jobs.
 func (d *Driver) deletePods(ctx context.Context, namespace, id string) error {
 	pods := d.client.CoreV1().Pods(namespace)
-	list, err := pods.List(ctx, metav1.ListOptions{LabelSelector: labels.Set{LabelTaskID: id}.String()})
+	list, err := pods.List(ctx, metav1.ListOptions{LabelSelector: labels.Set{v1alpha1.LabelTaskID: id}.String()})
 	if err != nil {
 		return apiError(err, "list the pods of task %q", id)
 	}

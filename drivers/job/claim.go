@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // PersistentVolumeTemplateKey is the key of a persistentVolumeConfigMap
@@ -60,7 +61,7 @@ func newClaim(namespace string, s *drivers.Storage) *corev1.PersistentVolumeClai
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        s.ClaimName,
 			Namespace:   namespace,
-			Annotations: map[string]string{AnnotationCreatedByPolicy: "true"},
+			Annotations: map[string]string{v1alpha1.AnnotationCreatedByPolicy: "true"},
 		},
 		Spec: corev1.PersistentVolumeClaimSpec{
 			AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
@@ -86,7 +87,7 @@ func (d *Driver) ensureVolume(ctx context.Context, namespace string, s *drivers.
 	if pv.Annotations == nil {
 		pv.Annotations = map[string]string{}
 	}
-	pv.Annotations[AnnotationCreatedByPolicy] = "true"
+	pv.Annotations[v1alpha1.AnnotationCreatedByPolicy] = "true"
 	volumes := d.client.CoreV1().PersistentVolumes()
 	_, err = volumes.Create(ctx, pv, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {

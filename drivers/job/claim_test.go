@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 func TestStartCreatesAMissingClaimIfNotPresent(t *testing.T) {
@@ -22,7 +23,7 @@ func TestStartCreatesAMissingClaimIfNotPresent(t *testing.T) {
 	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, claim.Spec.AccessModes)
 	assert.Equal(t, ptr.To("nfs"), claim.Spec.StorageClassName)
 	assert.Equal(t, resource.MustParse("20Gi"), claim.Spec.Resources.Requests[corev1.ResourceStorage])
-	assert.Equal(t, "true", claim.Annotations[AnnotationCreatedByPolicy])
+	assert.Equal(t, "true", claim.Annotations[v1alpha1.AnnotationCreatedByPolicy])
 	assert.Empty(t, claim.OwnerReferences, "the claim outlives the backup: every backup of the policy shares it")
 
 	second := backupTask(w.ns, w.id("second"))
@@ -87,13 +88,13 @@ func TestStartCreatesTheClaimFromAPersistentVolumeTemplate(t *testing.T) {
 	require.NotNil(t, pv.Spec.ClaimRef)
 	assert.Equal(t, w.ns, pv.Spec.ClaimRef.Namespace)
 	assert.Equal(t, "backup-pvc", pv.Spec.ClaimRef.Name)
-	assert.Equal(t, "true", pv.Annotations[AnnotationCreatedByPolicy])
+	assert.Equal(t, "true", pv.Annotations[v1alpha1.AnnotationCreatedByPolicy])
 
 	claim, err := w.env.Client.CoreV1().PersistentVolumeClaims(w.ns).Get(w.ctx, "backup-pvc", metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, gen, claim.Spec.VolumeName, "the claim is bound to the volume")
 	assert.Equal(t, ptr.To(""), claim.Spec.StorageClassName, "statically")
-	assert.Equal(t, "true", claim.Annotations[AnnotationCreatedByPolicy])
+	assert.Equal(t, "true", claim.Annotations[v1alpha1.AnnotationCreatedByPolicy])
 
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/drivertest"
 	"github.com/dpsdk/dataprotection/internal/testenv"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // TestConformance runs the driver SPI's conformance suite against the Job
@@ -84,7 +85,7 @@ func (h *harness) EngineSetup(context.Context) (drivertest.EngineSetup, error) {
 	return drivertest.EngineSetup{
 		Namespace: h.ns,
 		Labels:    labels,
-		Targets:   drivers.StaticTargets{{Name: "drivertest-0", Namespace: h.ns, Host: "127.0.0.1", Labels: labels, Containers: []string{"db"}}},
+		Targets:   targets.Static{{Name: "drivertest-0", Namespace: h.ns, Host: "127.0.0.1", Labels: labels, Containers: []string{"db"}}},
 	}, nil
 }
 

@@ -9,7 +9,7 @@
 // # Jobs
 //
 // A task's Job is named after the task's ID and labelled with it
-// (LabelTaskID), which makes Start idempotent: a second Start finds the Job
+// (v1alpha1.LabelTaskID), which makes Start idempotent: a second Start finds the Job
 // and adopts it, in this process or after a restart. The Job lives in
 // Options.Namespace, by default the namespace of the task's Backup or
 // RestoreJob, which then controls it through an owner reference (so
@@ -48,7 +48,7 @@
 // Running while the Job has active pods and Pending otherwise, and Failed
 // with DeadlineExceeded once its deadline has passed, even where no Job
 // controller enforces it. Cancel suspends the Job, marks it with
-// AnnotationCanceled and deletes its pods; Cleanup deletes the Job
+// v1alpha1.AnnotationTaskCanceled and deletes its pods; Cleanup deletes the Job
 // (propagation Background) and its pods.
 //
 // # Backup claims
@@ -59,7 +59,7 @@
 // with a persistentVolumeConfigMap (and no storage class), the
 // PersistentVolume in its key "persistentVolume", with $(GENERATE_NAME)
 // replaced, is created first and the claim bound to it. Both carry the
-// annotation AnnotationCreatedByPolicy. Without a template (createPolicy
+// annotation v1alpha1.AnnotationCreatedByPolicy. Without a template (createPolicy
 // Never) a missing claim is a FailedPrecondition error naming it.
 //
 // # Deleting backup data

@@ -55,7 +55,7 @@ func (d *Driver) Capabilities(context.Context) (drivers.Capabilities, error) {
 // Start starts task t: a Job named t.ID for backup, restore and
 // delete-artifacts tasks; a pod exec in the target's container for hook
 // and status-update tasks. A Job named t.ID that carries the label
-// LabelTaskID=t.ID is adopted; one without it is an AlreadyExists error.
+// v1alpha1.LabelTaskID=t.ID is adopted; one without it is an AlreadyExists error.
 // Before a backup's Job, the backup claim is created when it is missing and
 // the task says how (a FailedPrecondition error when it does not).
 func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
@@ -131,7 +131,7 @@ func (d *Driver) Status(ctx context.Context, id string) (*drivers.TaskStatus, er
 }
 
 // Cancel stops the task with this ID: a Job is suspended, marked with
-// AnnotationCanceled and its pods deleted; a pod exec is interrupted.
+// v1alpha1.AnnotationTaskCanceled and its pods deleted; a pod exec is interrupted.
 // Either then reports Failed with code Canceled. A finished or unknown task
 // is left as it is.
 func (d *Driver) Cancel(ctx context.Context, id string) error {

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // envVar is one resolved variable of a pod exec.
@@ -82,7 +83,7 @@ func (r *envResolver) add(ctx context.Context, name string, v corev1.EnvVar) err
 		return invalid(r.t.ID, "variable %q is not a shell variable name", name)
 	}
 	if v.ValueFrom == nil {
-		r.set(name, drivers.Expand(v.Value, r.lookup))
+		r.set(name, envvar.Expand(v.Value, r.lookup))
 		return nil
 	}
 	value, found, err := r.source(ctx, v.ValueFrom)

@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // jobPlan is what buildJob needs beyond the task.
@@ -42,7 +43,7 @@ func (d *Driver) buildJob(t *drivers.Task, p jobPlan) *batchv1.Job {
 		},
 	}
 	if !t.Deadline.IsZero() {
-		job.Annotations[AnnotationDeadline] = t.Deadline.UTC().Format(time.RFC3339Nano)
+		job.Annotations[v1alpha1.AnnotationTaskDeadline] = t.Deadline.UTC().Format(time.RFC3339Nano)
 		secs := int64(math.Ceil(t.Deadline.Sub(p.now).Seconds()))
 		job.Spec.ActiveDeadlineSeconds = ptr.To(max(secs, 1))
 	}
@@ -55,8 +56,8 @@ func (d *Driver) buildJob(t *drivers.Task, p jobPlan) *batchv1.Job {
 // jobLabels are the task's labels and the driver's own.
 func jobLabels(t *drivers.Task) map[string]string {
 	labels := copyMap(t.Labels)
-	labels[LabelTaskID] = t.ID
-	labels[LabelTaskKind] = string(t.Kind)
+	labels[v1alpha1.LabelTaskID] = t.ID
+	labels[v1alpha1.LabelTaskKind] = string(t.Kind)
 	return labels
 }
 

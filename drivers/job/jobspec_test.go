@@ -58,17 +58,17 @@ func TestStartCreatesTheBackupJob(t *testing.T) {
 
 	job, err := w.env.Client.BatchV1().Jobs(w.ns).Get(w.ctx, task.ID, metav1.GetOptions{})
 	require.NoError(t, err, "the Job is named after the task")
-	assert.Equal(t, task.ID, job.Labels[LabelTaskID])
-	assert.Equal(t, "backup", job.Labels[LabelTaskKind])
+	assert.Equal(t, task.ID, job.Labels[v1alpha1.LabelTaskID])
+	assert.Equal(t, "backup", job.Labels[v1alpha1.LabelTaskKind])
 	assert.Equal(t, "b1", job.Labels[v1alpha1.LabelBackupName], "the task's labels")
 	assert.Equal(t, []metav1.OwnerReference{{APIVersion: "dataprotection.kubeblocks.io/v1alpha1", Kind: "Backup",
 		Name: "b1", UID: "uid-b1", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false)}}, job.OwnerReferences)
 	assert.Equal(t, ptr.To[int32](2), job.Spec.BackoffLimit)
 	assert.Equal(t, ptr.To[int64](90), job.Spec.ActiveDeadlineSeconds)
-	assert.Equal(t, t0.Add(90*time.Second).Format(time.RFC3339Nano), job.Annotations[AnnotationDeadline])
+	assert.Equal(t, t0.Add(90*time.Second).Format(time.RFC3339Nano), job.Annotations[v1alpha1.AnnotationTaskDeadline])
 
 	pod := job.Spec.Template.Spec
-	assert.Equal(t, task.ID, job.Spec.Template.Labels[LabelTaskID], "the pods carry the task ID")
+	assert.Equal(t, task.ID, job.Spec.Template.Labels[v1alpha1.LabelTaskID], "the pods carry the task ID")
 	assert.Equal(t, corev1.RestartPolicyNever, pod.RestartPolicy)
 	require.Len(t, pod.Containers, 1)
 	c := pod.Containers[0]
@@ -243,7 +243,7 @@ func TestCapabilities(t *testing.T) {
 
 // jobsOf lists the Jobs of task id in ns.
 func jobsOf(t *testing.T, w *world, id string) []batchv1.Job {
-	list, err := w.env.Client.BatchV1().Jobs(w.ns).List(w.ctx, metav1.ListOptions{LabelSelector: labels.Set{LabelTaskID: id}.String()})
+	list, err := w.env.Client.BatchV1().Jobs(w.ns).List(w.ctx, metav1.ListOptions{LabelSelector: labels.Set{v1alpha1.LabelTaskID: id}.String()})
 	require.NoError(t, err)
 	return list.Items
 }

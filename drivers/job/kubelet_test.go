@@ -26,7 +26,7 @@ import (
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 
-	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // The helpers in this file play the kubelet and the Job controller, which
@@ -374,7 +374,7 @@ func (k *kubelet) containerEnv(ctx context.Context, c corev1.Container, mounts m
 		}
 	}
 	for _, v := range c.Env {
-		value := drivers.Expand(v.Value, func(n string) (string, bool) { s, ok := values[n]; return s, ok })
+		value := envvar.Expand(v.Value, func(n string) (string, bool) { s, ok := values[n]; return s, ok })
 		if v.ValueFrom != nil {
 			var err error
 			if value, err = k.valueFrom(ctx, v.ValueFrom); err != nil {

@@ -17,6 +17,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 func TestStartIsIdempotent(t *testing.T) {
@@ -212,17 +213,17 @@ func TestCancelStopsTheJobAndIsIdempotent(t *testing.T) {
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID))
 	job = waitForJob(t, c, w.ns, task.ID)
 	assert.Equal(t, ptr.To(true), job.Spec.Suspend, "the Job is suspended")
-	assert.NotEmpty(t, job.Annotations[AnnotationCanceled], "and marked")
+	assert.NotEmpty(t, job.Annotations[v1alpha1.AnnotationTaskCanceled], "and marked")
 	assert.Empty(t, podsOf(t, w, task.ID), "its pods are deleted")
 	st, err := w.d.Status(w.ctx, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Failed, st.Phase)
 	assert.Equal(t, drivers.Canceled, st.ErrorCode)
 
-	mark := job.Annotations[AnnotationCanceled]
+	mark := job.Annotations[v1alpha1.AnnotationTaskCanceled]
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID), "a second Cancel")
 	job = waitForJob(t, c, w.ns, task.ID)
-	assert.Equal(t, mark, job.Annotations[AnnotationCanceled], "changes nothing")
+	assert.Equal(t, mark, job.Annotations[v1alpha1.AnnotationTaskCanceled], "changes nothing")
 	require.NoError(t, w.d.Cancel(w.ctx, "unknown-task"), "Cancel of an unknown task")
 }
 
@@ -241,7 +242,7 @@ func TestCancelOfAFinishedJobChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Succeeded, st.Phase)
 	job = waitForJob(t, c, w.ns, task.ID)
-	assert.Empty(t, job.Annotations[AnnotationCanceled])
+	assert.Empty(t, job.Annotations[v1alpha1.AnnotationTaskCanceled])
 	assert.False(t, ptr.Deref(job.Spec.Suspend, false))
 	assert.Len(t, podsOf(t, w, task.ID), 1, "the pod with the result stays")
 }
@@ -267,7 +268,7 @@ func TestCleanupDeletesTheJobAndItsPodsAndIsIdempotent(t *testing.T) {
 }
 
 func podsOf(t *testing.T, w *world, id string) []corev1.Pod {
-	list, err := w.env.Client.CoreV1().Pods(w.ns).List(w.ctx, metav1.ListOptions{LabelSelector: labels.Set{LabelTaskID: id}.String()})
+	list, err := w.env.Client.CoreV1().Pods(w.ns).List(w.ctx, metav1.ListOptions{LabelSelector: labels.Set{v1alpha1.LabelTaskID: id}.String()})
 	require.NoError(t, err)
 	var live []corev1.Pod
 	for _, p := range list.Items {

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // namespaceFor is the namespace of a task's Job: Options.Namespace, else
@@ -32,7 +33,7 @@ func (d *Driver) forget(id string) {
 }
 
 // getJob returns the Job of task id. Without Options.Namespace, a task this
-// process has not seen is looked up by its LabelTaskID in every namespace.
+// process has not seen is looked up by its v1alpha1.LabelTaskID in every namespace.
 // No Job is a NotFound error.
 func (d *Driver) getJob(ctx context.Context, id string) (*batchv1.Job, error) {
 	d.mu.Lock()
@@ -49,7 +50,7 @@ func (d *Driver) getJob(ctx context.Context, id string) (*batchv1.Job, error) {
 		return job, nil
 	}
 	list, err := d.client.BatchV1().Jobs(metav1.NamespaceAll).List(ctx, metav1.ListOptions{
-		LabelSelector: labels.Set{LabelTaskID: id}.String(),
+		LabelSelector: labels.Set{v1alpha1.LabelTaskID: id}.String(),
 	})
 	if err != nil {
 		return nil, apiError(err, "find the Job of task %q", id)

@@ -20,6 +20,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // scriptRun is the outcome of running a generated script with the local sh.
@@ -39,7 +40,7 @@ func runJobScript(t *testing.T, s *scriptSpec, env ...string) scriptRun {
 	vars := append([]string{"PATH=" + os.Getenv("PATH")}, env...)
 	values := map[string]string{}
 	for _, v := range stepEnv(s.steps) {
-		value := drivers.Expand(v.Value, func(n string) (string, bool) { x, ok := values[n]; return x, ok })
+		value := envvar.Expand(v.Value, func(n string) (string, bool) { x, ok := values[n]; return x, ok })
 		values[v.Name] = value
 		vars = append(vars, v.Name+"="+value)
 	}
@@ -253,8 +254,8 @@ func TestRewriteRefs(t *testing.T) {
 		assert.Equal(t, want, rewriteRefs(in, names), in)
 		// Expanding the rewritten value with the carrier gives what
 		// expanding the original with the step's value gives.
-		orig := drivers.Expand(in, func(n string) (string, bool) { return map[string]string{"B": "v"}[n], n == "B" })
-		re := drivers.Expand(rewriteRefs(in, names), func(n string) (string, bool) {
+		orig := envvar.Expand(in, func(n string) (string, bool) { return map[string]string{"B": "v"}[n], n == "B" })
+		re := envvar.Expand(rewriteRefs(in, names), func(n string) (string, bool) {
 			return map[string]string{"__DP_S1_B": "v"}[n], n == "__DP_S1_B"
 		})
 		assert.Equal(t, orig, re, in)

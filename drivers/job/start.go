@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // startJob creates the Job of task t, or adopts it when it exists.
@@ -45,7 +46,7 @@ func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
 
 // adopt takes an existing Job as the task's when it carries the task's ID.
 func (d *Driver) adopt(job *batchv1.Job, t *drivers.Task) error {
-	if job.Labels[LabelTaskID] != t.ID {
+	if job.Labels[v1alpha1.LabelTaskID] != t.ID {
 		return drivers.Errorf(drivers.AlreadyExists, "job driver: Job %s/%s exists and is not the Job of task %q",
 			job.Namespace, job.Name, t.ID)
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // jobStatus reports the task of the Job named id.
@@ -28,9 +29,9 @@ func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus,
 	failed, complete := condition(job, batchv1.JobFailed, batchv1.JobFailureTarget),
 		condition(job, batchv1.JobComplete, batchv1.JobSuccessCriteriaMet)
 	switch {
-	case job.Annotations[AnnotationCanceled] != "":
+	case job.Annotations[v1alpha1.AnnotationTaskCanceled] != "":
 		st.Phase, st.ErrorCode, st.Message = drivers.Failed, drivers.Canceled, "the task was cancelled"
-		st.CompletionTime = parseTime(job.Annotations[AnnotationCanceled])
+		st.CompletionTime = parseTime(job.Annotations[v1alpha1.AnnotationTaskCanceled])
 	case failed != nil:
 		return st, d.failedJob(ctx, job, failed, st)
 	case complete != nil:
@@ -38,7 +39,7 @@ func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus,
 	case d.pastDeadline(job):
 		st.Phase, st.ErrorCode = drivers.Failed, drivers.DeadlineExceeded
 		st.Message = fmt.Sprintf("Job %s/%s was still running at its deadline %s", job.Namespace, job.Name,
-			job.Annotations[AnnotationDeadline])
+			job.Annotations[v1alpha1.AnnotationTaskDeadline])
 	case job.Status.StartTime != nil && job.Status.Active > 0:
 		st.Phase = drivers.Running
 	}
@@ -60,7 +61,7 @@ func condition(job *batchv1.Job, types ...batchv1.JobConditionType) *batchv1.Job
 
 // pastDeadline reports whether the Job's task deadline has passed.
 func (d *Driver) pastDeadline(job *batchv1.Job) bool {
-	dl := parseTime(job.Annotations[AnnotationDeadline])
+	dl := parseTime(job.Annotations[v1alpha1.AnnotationTaskDeadline])
 	return !dl.IsZero() && d.opts.Clock.Now().After(dl)
 }
 

@@ -109,7 +109,7 @@
 //
 // # Targets
 //
-// Targets is a drivers.TargetResolver over local database instances (name,
+// Targets is a targets.Resolver over local database instances (name,
 // labels, host, env, data directory) for the engine's Config.Targets; a
 // target's DataDir reaches its tasks as DATA_DIR.
 //

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // reservedPrefix starts the names of the variables through which the
@@ -106,7 +107,7 @@ func (d *Driver) resolve(ctx context.Context, t *drivers.Task, pl placement) (*r
 		}
 		cmds := make([]string, len(s.Commands))
 		for j, c := range s.Commands {
-			cmds[j] = drivers.Expand(c, env.lookup)
+			cmds[j] = envvar.Expand(c, env.lookup)
 		}
 		out.env = append(out.env, env.pairs(d.opts.Environ))
 		out.commands = append(out.commands, cmds)
@@ -125,7 +126,7 @@ func (r *envResolver) apply(env *envList, vars []corev1.EnvVar, where string) er
 			return drivers.Errorf(drivers.InvalidArgument, "%s: %v", where, err)
 		}
 		if v.ValueFrom == nil {
-			env.set(v.Name, drivers.Expand(r.place.localize(v.Value), env.lookup))
+			env.set(v.Name, envvar.Expand(r.place.localize(v.Value), env.lookup))
 			continue
 		}
 		val, ok, err := r.valueFrom(v.ValueFrom)

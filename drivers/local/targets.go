@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
 // EnvDataDir is the variable through which a local target gives its tasks
@@ -47,15 +48,15 @@ func (t Target) Resolved() drivers.Target {
 	return drivers.Target{Name: t.Name, Host: host, Labels: maps.Clone(t.Labels), Env: env, DataDir: t.DataDir}
 }
 
-// Targets is a drivers.TargetResolver over local targets: the engine's
+// Targets is a targets.Resolver over local targets: the engine's
 // Targets when it runs without a cluster. Local targets belong to every
 // namespace.
 type Targets []Target
 
-// Targets implements drivers.TargetResolver: the targets whose labels match
+// Targets implements targets.Resolver: the targets whose labels match
 // selector, sorted by name.
 func (ts Targets) Targets(ctx context.Context, namespace string, selector labels.Selector) ([]drivers.Target, error) {
-	static := make(drivers.StaticTargets, len(ts))
+	static := make(targets.Static, len(ts))
 	for i, t := range ts {
 		static[i] = t.Resolved()
 	}

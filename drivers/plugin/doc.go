@@ -32,7 +32,7 @@
 // process which drivers it serves (Describe) and rejects invalid and
 // duplicate names. Manager.Drivers returns them, to merge into the host's
 // registry; a BackupTool selects one with the annotation
-// dataprotection.kubeblocks.io/driver: <name> (see drivers.DriverName).
+// dataprotection.kubeblocks.io/driver: <name> (see policy.DriverName).
 //
 // Processes are long-lived and health-checked. A process that dies is
 // restarted by the next call that needs it; a call in flight when it died is

@@ -24,7 +24,7 @@ import (
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 
-	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // kubelet plays the Job controller and the kubelet, which do not run in the
@@ -180,7 +180,7 @@ func (k *kubelet) env(ctx context.Context, vars []corev1.EnvVar, paths *strings.
 	values := map[string]string{}
 	out := []string{"PATH=" + os.Getenv("PATH")}
 	for _, v := range vars {
-		value := drivers.Expand(v.Value, func(n string) (string, bool) { s, ok := values[n]; return s, ok })
+		value := envvar.Expand(v.Value, func(n string) (string, bool) { s, ok := values[n]; return s, ok })
 		if src := v.ValueFrom; src != nil {
 			if src.SecretKeyRef == nil {
 				return nil, fmt.Errorf("env %s: unsupported source", v.Name)

@@ -34,7 +34,6 @@ import (
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/client/clientset/versioned"
-	"github.com/dpsdk/dataprotection/drivers/csi"
 	"github.com/dpsdk/dataprotection/drivers/job"
 	"github.com/dpsdk/dataprotection/internal/testenv"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -317,7 +316,7 @@ func (w *world) datafileBackup(t *testing.T) {
 
 	claim, err := w.env.Client.CoreV1().PersistentVolumeClaims(w.ns).Get(w.ctx, backupClaim, metav1.GetOptions{})
 	require.NoError(t, err, "the Job driver created the backup claim")
-	assert.Equal(t, "true", claim.Annotations[job.AnnotationCreatedByPolicy])
+	assert.Equal(t, "true", claim.Annotations[v1alpha1.AnnotationCreatedByPolicy])
 	assert.Equal(t, backupClaim+"-"+w.ns, claim.Spec.VolumeName, "the claim is bound to the volume of the template")
 	pv, err := w.env.Client.CoreV1().PersistentVolumes().Get(w.ctx, claim.Spec.VolumeName, metav1.GetOptions{})
 	require.NoError(t, err, "the Job driver created the volume from the template")
@@ -423,7 +422,7 @@ func (w *world) snapshotBackup(t *testing.T) {
 	require.NoError(t, err, "the restore made a claim from the snapshot")
 	require.NotNil(t, restored.Spec.DataSource)
 	assert.Equal(t, "s1", restored.Spec.DataSource.Name)
-	assert.Empty(t, restored.Labels[csi.LabelTaskID], "the expired RestoreJob's cleanup unlabelled the claim")
+	assert.Empty(t, restored.Labels[v1alpha1.LabelTaskID], "the expired RestoreJob's cleanup unlabelled the claim")
 
 	require.NoError(t, backups.Delete(w.ctx, "s1", metav1.DeleteOptions{}))
 	w.waitGone(t, "s1")

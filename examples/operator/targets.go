@@ -10,16 +10,17 @@ import (
 	corelisters "k8s.io/client-go/listers/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/targets"
 )
 
-// podTargets is the drivers.TargetResolver of a cluster: a policy's
+// podTargets is the targets.Resolver of a cluster: a policy's
 // labelsSelector selects pods of its namespace, read from the pod
 // informer's cache (so resolving a target costs no API call).
 type podTargets struct {
 	pods corelisters.PodLister
 }
 
-var _ drivers.TargetResolver = podTargets{}
+var _ targets.Resolver = podTargets{}
 
 // newPodTargets registers the pod informer with its factory, which must be
 // started (and synced) before the resolver is used.

@@ -5,11 +5,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// DriverAnnotation on a BackupTool names the registered driver that runs its
-// tasks (for example an out-of-process plugin), overriding the driver that the
-// host registered for the tool's deployKind.
-const DriverAnnotation = GroupName + "/driver"
-
 // BackupToolSpec defines a backup tool: the image and commands that back up
 // and restore a database.
 type BackupToolSpec struct {

@@ -1,0 +1,7 @@
+// Package targets resolves a BackupPolicy's target (a labelsSelector) to the
+// database instances the engine backs up and restores: pods in a cluster, or
+// instances on this machine when the engine is embedded.
+//
+// A [Resolver] is what the engine asks; [Static] is a resolver over a fixed
+// list, for embedded hosts and tests.
+package targets
