@@ -83,9 +83,6 @@ type Task struct {
 	// Deadline is when the task must be finished; a driver fails a task
 	// still running then with DeadlineExceeded. Zero means none.
 	Deadline time.Time
-	// BackoffLimit is how many times the backend may retry the task's
-	// process itself before it fails (a Job's backoffLimit).
-	BackoffLimit int32
 }
 
 // Step is a group of commands run with extra environment, after the task's.

@@ -14,7 +14,8 @@
 // Options.Namespace, by default the namespace of the task's Backup or
 // RestoreJob, which then controls it through an owner reference (so
 // deleting the owner deletes the Job where the garbage collector runs). It
-// carries the task's labels, backoffLimit = Task.BackoffLimit,
+// carries the task's labels, backoffLimit 0 (the engine, not
+// the Job, retries a failed run, with a new task),
 // activeDeadlineSeconds from Task.Deadline, restartPolicy Never.
 //
 // The container runs the task's image with `sh -c <script>`. The script,

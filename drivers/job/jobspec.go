@@ -35,7 +35,9 @@ func (d *Driver) buildJob(t *drivers.Task, p jobPlan) *batchv1.Job {
 			OwnerReferences: ownerReferences(t, p.namespace),
 		},
 		Spec: batchv1.JobSpec{
-			BackoffLimit: ptr.To(t.BackoffLimit),
+			// The engine retries a failed run (onFailAttempted) with a new
+			// task; the Job itself never reruns a half-done backup.
+			BackoffLimit: ptr.To[int32](0),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: copyMap(labels)},
 				Spec:       d.podSpec(t, p),

@@ -63,7 +63,7 @@ func TestStartCreatesTheBackupJob(t *testing.T) {
 	assert.Equal(t, "b1", job.Labels[v1alpha1.LabelBackupName], "the task's labels")
 	assert.Equal(t, []metav1.OwnerReference{{APIVersion: "dataprotection.kubeblocks.io/v1alpha1", Kind: "Backup",
 		Name: "b1", UID: "uid-b1", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(false)}}, job.OwnerReferences)
-	assert.Equal(t, ptr.To[int32](2), job.Spec.BackoffLimit)
+	assert.Equal(t, ptr.To[int32](0), job.Spec.BackoffLimit, "the engine retries, not the Job")
 	assert.Equal(t, ptr.To[int64](90), job.Spec.ActiveDeadlineSeconds)
 	assert.Equal(t, t0.Add(90*time.Second).Format(time.RFC3339Nano), job.Annotations[v1alpha1.AnnotationTaskDeadline])
 

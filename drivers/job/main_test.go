@@ -85,7 +85,6 @@ func backupTask(ns, id string) *drivers.Task {
 		Storage: &drivers.Storage{ClaimName: "backup-pvc", MountPath: "/backupdata", Path: ns + "/b1",
 			Create: &drivers.ClaimTemplate{Capacity: resource.MustParse("20Gi"), StorageClassName: ptr.To("nfs"),
 				GenerateName: "backup-pvc-" + ns}},
-		BackoffLimit: 2,
 	}
 }
 

@@ -93,7 +93,6 @@ func taskToProto(t *drivers.Task) (*pb.Task, error) {
 		VolumesJson:      j.encode("volumes", t.Volumes, t.Volumes == nil),
 		VolumeMountsJson: j.encode("volumeMounts", t.VolumeMounts, t.VolumeMounts == nil),
 		Deadline:         timeToProto(t.Deadline),
-		BackoffLimit:     t.BackoffLimit,
 	}
 	for _, s := range t.Steps {
 		m.Steps = append(m.Steps, &pb.Step{Name: s.Name, Commands: s.Commands,
@@ -148,15 +147,14 @@ func taskFromProto(m *pb.Task) (*drivers.Task, error) {
 	var j jsonFields
 	o := m.GetOwner()
 	t := &drivers.Task{
-		ID:           m.GetId(),
-		Kind:         drivers.TaskKind(m.GetKind()),
-		BackupType:   v1alpha1.BackupType(m.GetBackupType()),
-		Owner:        drivers.ObjectRef{Kind: o.GetKind(), Namespace: o.GetNamespace(), Name: o.GetName(), UID: types.UID(o.GetUid())},
-		Labels:       m.GetLabels(),
-		Image:        m.GetImage(),
-		Container:    m.GetContainer(),
-		Deadline:     timeFromProto(m.GetDeadline()),
-		BackoffLimit: m.GetBackoffLimit(),
+		ID:         m.GetId(),
+		Kind:       drivers.TaskKind(m.GetKind()),
+		BackupType: v1alpha1.BackupType(m.GetBackupType()),
+		Owner:      drivers.ObjectRef{Kind: o.GetKind(), Namespace: o.GetNamespace(), Name: o.GetName(), UID: types.UID(o.GetUid())},
+		Labels:     m.GetLabels(),
+		Image:      m.GetImage(),
+		Container:  m.GetContainer(),
+		Deadline:   timeFromProto(m.GetDeadline()),
 	}
 	j.decode("env", m.GetEnvJson(), &t.Env)
 	j.decode("envFrom", m.GetEnvFromJson(), &t.EnvFrom)

@@ -50,7 +50,6 @@ func fullTask() *drivers.Task {
 		VolumeMounts: []corev1.VolumeMount{{Name: "extra", MountPath: "/x", ReadOnly: true}},
 		Snapshot:     &drivers.SnapshotSpec{Name: "snap", ClassName: "csi", Claims: []string{"c1", "c2"}},
 		Deadline:     time.Date(2026, 11, 25, 1, 30, 0, 123456789, time.UTC),
-		BackoffLimit: 3,
 	}
 }
 

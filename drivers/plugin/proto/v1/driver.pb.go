@@ -7,12 +7,11 @@
 package driverv1
 
 import (
+	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
+	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
-
-	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
-	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 )
 
 const (
@@ -880,7 +879,6 @@ type Task struct {
 	Snapshot *SnapshotSpec `protobuf:"bytes,16,opt,name=snapshot,proto3" json:"snapshot,omitempty"`
 	// deadline is absent for none.
 	Deadline      *Timestamp `protobuf:"bytes,17,opt,name=deadline,proto3" json:"deadline,omitempty"`
-	BackoffLimit  int32      `protobuf:"varint,18,opt,name=backoff_limit,json=backoffLimit,proto3" json:"backoff_limit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1032,13 +1030,6 @@ func (x *Task) GetDeadline() *Timestamp {
 		return x.Deadline
 	}
 	return nil
-}
-
-func (x *Task) GetBackoffLimit() int32 {
-	if x != nil {
-		return x.BackoffLimit
-	}
-	return 0
 }
 
 // Step is drivers.Step.
@@ -1900,7 +1891,7 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x0fCleanupResponse\";\n" +
 	"\tTimestamp\x12\x18\n" +
 	"\aseconds\x18\x01 \x01(\x03R\aseconds\x12\x14\n" +
-	"\x05nanos\x18\x02 \x01(\x05R\x05nanos\"\xc7\x06\n" +
+	"\x05nanos\x18\x02 \x01(\x05R\x05nanos\"\xb7\x06\n" +
 	"\x04Task\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1f\n" +
@@ -1920,11 +1911,10 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\fvolumes_json\x18\x0e \x01(\fR\vvolumesJson\x12,\n" +
 	"\x12volume_mounts_json\x18\x0f \x01(\fR\x10volumeMountsJson\x12B\n" +
 	"\bsnapshot\x18\x10 \x01(\v2&.dataprotection.driver.v1.SnapshotSpecR\bsnapshot\x12?\n" +
-	"\bdeadline\x18\x11 \x01(\v2#.dataprotection.driver.v1.TimestampR\bdeadline\x12#\n" +
-	"\rbackoff_limit\x18\x12 \x01(\x05R\fbackoffLimit\x1a9\n" +
+	"\bdeadline\x18\x11 \x01(\v2#.dataprotection.driver.v1.TimestampR\bdeadline\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"Q\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01J\x04\b\x12\x10\x13R\rbackoff_limit\"Q\n" +
 	"\x04Step\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\bcommands\x18\x02 \x03(\tR\bcommands\x12\x19\n" +
