@@ -27,9 +27,10 @@
 // # Errors
 //
 // Errors returned by the Engine are wrapped once with the operation and the
-// object ("dataprotection: backup demo/b1: ..."); ErrorCode classifies them
-// (store errors and driver errors alike) and errors.Is/As see through the
-// wrapping. Problems with an object's content never come back as errors:
+// object ("dataprotection: backup demo/b1: ...") in a *drivers.Error;
+// drivers.ErrorCode classifies them (store errors and driver errors alike:
+// one closed set of codes for the whole library) and errors.Is/As see
+// through the wrapping. Problems with an object's content never come back as errors:
 // they go on the object's status (failureReason) and as Warning events.
 //
 // # Concurrency

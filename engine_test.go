@@ -22,7 +22,7 @@ import (
 func TestNewRejectsAnIncompleteConfig(t *testing.T) {
 	_, err := dataprotection.New(dataprotection.Config{})
 	require.Error(t, err)
-	assert.True(t, dataprotection.IsInvalid(err))
+	assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(err))
 	assert.Contains(t, err.Error(), "Config.Store is required")
 	_, err = dataprotection.New(dataprotection.Config{Store: memory.New(memory.Options{})})
 	assert.ErrorContains(t, err, "Config.Drivers")
@@ -39,9 +39,9 @@ func TestErrorsAreWrappedOnceWithTheirCode(t *testing.T) {
 	_, err = e.ReconcileBackupPolicy(context.Background(), types.NamespacedName{Namespace: "demo", Name: "p"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "dataprotection: backuppolicy demo/p: ")
-	var de *dataprotection.Error
-	require.True(t, errors.As(err, &de))
-	assert.True(t, dataprotection.IsRetryable(err), "a closed store is a transient error: %v", err)
+	var de *drivers.Error
+	require.True(t, errors.As(err, &de), "errors.As finds the engine's *drivers.Error")
+	assert.True(t, drivers.ErrorCode(err).Retryable(), "a closed store is a transient error: %v", err)
 }
 
 func TestRunDrivesABackupToCompletion(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/store/kube"
 	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
 )
@@ -80,7 +80,7 @@ func (c *Cluster) CreateNamespace(ctx context.Context, name string) error {
 
 // ignoreExists drops an AlreadyExists error.
 func ignoreExists(err error) error {
-	if store.IsAlreadyExists(err) {
+	if drivers.ErrorCode(err) == drivers.AlreadyExists {
 		return nil
 	}
 	return err

@@ -244,11 +244,11 @@ func purgeNamespace(ctx context.Context, c *Cluster, st store.Store, ns string) 
 		b := bs[i]
 		if len(b.Finalizers) > 0 {
 			b.Finalizers = nil
-			if _, err := st.Backups().Update(ctx, b); err != nil && !store.IsNotFound(err) {
+			if _, err := st.Backups().Update(ctx, b); err != nil && !drivers.IsNotFound(err) {
 				return err
 			}
 		}
-		if err := st.Backups().Delete(ctx, ns, b.Name, ""); err != nil && !store.IsNotFound(err) {
+		if err := st.Backups().Delete(ctx, ns, b.Name, ""); err != nil && !drivers.IsNotFound(err) {
 			return err
 		}
 		return nil
@@ -269,7 +269,7 @@ func deletePolicies(ctx context.Context, st store.Store, ns string) error {
 		return err
 	}
 	for _, p := range ps {
-		if err := st.BackupPolicies().Delete(ctx, ns, p.Name, ""); err != nil && !store.IsNotFound(err) {
+		if err := st.BackupPolicies().Delete(ctx, ns, p.Name, ""); err != nil && !drivers.IsNotFound(err) {
 			return err
 		}
 	}

@@ -142,7 +142,7 @@ func waitFor[T any](t *testing.T, timeout time.Duration, what string, get func(c
 			if done(v) {
 				return v
 			}
-		case store.IsNotFound(err):
+		case drivers.IsNotFound(err):
 			lastErr = err
 		default:
 			t.Fatalf("waiting for %s: %v", what, err)

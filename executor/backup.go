@@ -8,19 +8,19 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// ReconcileBackup moves the Backup namespace/name one step forward: add the
+// reconcileBackup moves the Backup namespace/name one step forward: add the
 // finalizer; validate and resolve it and record its target and driver; mark
 // it InProgress; run its tasks in order (pre status updates, pre hooks, main,
 // post hooks, post status updates); write the results and Completed, or
 // retry a failed run (onFailAttempted) and at last write Failed. A Backup
 // being deleted has its data deleted first. A missing Backup is not an error.
-func (e *Executor) ReconcileBackup(ctx context.Context, namespace, name string) (Result, error) {
+func (e *Executor) reconcileBackup(ctx context.Context, namespace, name string) (Result, error) {
 	b, err := e.store.Backups().Get(ctx, namespace, name)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return Result{}, nil
 	}
 	if err != nil {
@@ -54,7 +54,7 @@ func (e *Executor) updateBackupStatus(ctx context.Context, b *v1alpha1.Backup, m
 		return nil, err
 	}
 	if next.Status.Phase != b.Status.Phase {
-		e.metrics.BackupPhases.WithLabelValues(string(b.Spec.BackupType), string(next.Status.Phase)).Inc()
+		e.metrics.backupPhases.WithLabelValues(string(b.Spec.BackupType), string(next.Status.Phase)).Inc()
 	}
 	return out, nil
 }
@@ -76,7 +76,7 @@ func (e *Executor) failBackup(ctx context.Context, b *v1alpha1.Backup, eventReas
 	}
 	e.events.Event(out, corev1.EventTypeWarning, eventReason, reason)
 	e.log.Info("backup failed", "backup", key(b.Namespace, b.Name), "reason", reason)
-	e.metrics.BackupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupFailed)).
+	e.metrics.backupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupFailed)).
 		Observe(out.Status.Duration.Seconds())
 	return Result{}, nil
 }

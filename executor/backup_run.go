@@ -146,7 +146,7 @@ func (e *Executor) completeBackup(ctx context.Context, b *v1alpha1.Backup, statu
 	}
 	e.events.Eventf(out, corev1.EventTypeNormal, "Completed", "backup completed: %s in %s",
 		out.Status.TotalSize, out.Status.Duration.Duration)
-	e.metrics.BackupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupCompleted)).
+	e.metrics.backupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupCompleted)).
 		Observe(out.Status.Duration.Seconds())
 	return Result{}, nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/policy"
 	"github.com/dpsdk/dataprotection/retention"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -135,7 +134,7 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 // is.
 func (e *Executor) backupPolicy(ctx context.Context, b *v1alpha1.Backup, ready bool) (*v1alpha1.BackupPolicy, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, b.Namespace, b.Spec.BackupPolicyName)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return nil, terminal("PolicyNotFound", "BackupPolicy %q not found", b.Spec.BackupPolicyName)
 	}
 	if err != nil {
@@ -161,7 +160,7 @@ func (e *Executor) gatherTool(ctx context.Context, in *backupInputs) error {
 		return nil
 	}
 	tool, err := e.store.BackupTools().Get(ctx, "", c.BackupToolName)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return terminal("ToolNotFound", "BackupTool %q not found", c.BackupToolName)
 	}
 	if err == nil {
@@ -181,7 +180,7 @@ func (e *Executor) gatherParent(ctx context.Context, in *backupInputs) error {
 		return nil
 	}
 	p, err := e.store.Backups().Get(ctx, in.Backup.Namespace, name)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return terminal("ParentNotFound", "parent backup %q not found", name)
 	}
 	in.Parent = p

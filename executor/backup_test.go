@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
@@ -140,7 +141,7 @@ func TestTaskPastItsDeadlineIsCancelledAndFails(t *testing.T) {
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 10, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
-	_, err := h.ex.ReconcileBackup(h.ctx, ns, "b1") // starts the task
+	_, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: "b1"}) // starts the task
 	require.NoError(t, err)
 	h.clock.Step(25 * time.Hour)
 	b := h.runBackup("b1", 5, terminalPhase)
@@ -172,7 +173,7 @@ func TestRestartedExecutorAdoptsTheRunningTask(t *testing.T) {
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 10, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
-	_, err := h.ex.ReconcileBackup(h.ctx, ns, "b1")
+	_, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: "b1"})
 	require.NoError(t, err)
 	require.Len(t, h.driver.Executions(), 1)
 
@@ -263,7 +264,7 @@ func TestDeletingARunningBackupCancelsItFirst(t *testing.T) {
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 10, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
-	_, err := h.ex.ReconcileBackup(h.ctx, ns, "b1")
+	_, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: "b1"})
 	require.NoError(t, err)
 	require.Len(t, h.driver.Live(), 1)
 	require.NoError(t, h.store.Backups().Delete(h.ctx, ns, "b1", ""))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/executor"
@@ -31,7 +32,7 @@ func TestTwoEnginesOnOneStoreDoNotDoubleRunABackup(t *testing.T) {
 		wg.Go(func() {
 			for range 60 {
 				for _, n := range names {
-					_, _ = e.ReconcileBackup(h.ctx, ns, n) // conflicts are expected and retried
+					_, _ = e.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: n}) // conflicts are expected and retried
 				}
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/testenv"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/kube"
@@ -88,7 +89,7 @@ func purge(t *testing.T, st store.Store) {
 			_, err := st.Backups().Update(ctx, b)
 			require.NoError(t, err)
 		}
-		if err := st.Backups().Delete(ctx, ns, b.Name, ""); err != nil && !store.IsNotFound(err) {
+		if err := st.Backups().Delete(ctx, ns, b.Name, ""); err != nil && !drivers.IsNotFound(err) {
 			require.NoError(t, err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -215,7 +216,7 @@ type world struct {
 
 func (w *world) restart() {
 	d := crashDriver{w.drv, w.ks}
-	w.ex = executor.New(executor.Deps{
+	w.ex = newEngine(executor.Config{
 		Store:   crashStore{w.store, w.ks},
 		Drivers: drivers.Registry{"job": d, "daemon": d, "snapshot": d},
 		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"}}},
@@ -270,21 +271,21 @@ func (w *world) round() {
 	for range 10 {
 		ps, _ := w.store.BackupPolicies().List(w.ctx, ns, labels.Everything())
 		for _, p := range ps {
-			_, _ = w.ex.ReconcileBackupPolicy(w.ctx, ns, p.Name)
+			_, _ = w.ex.ReconcileBackupPolicy(w.ctx, types.NamespacedName{Namespace: ns, Name: p.Name})
 		}
 		bs, _ := w.store.Backups().List(w.ctx, ns, labels.Everything())
 		for _, b := range bs {
-			_, _ = w.ex.ReconcileBackup(w.ctx, ns, b.Name)
+			_, _ = w.ex.ReconcileBackup(w.ctx, types.NamespacedName{Namespace: ns, Name: b.Name})
 		}
 		rs, _ := w.store.RestoreJobs().List(w.ctx, ns, labels.Everything())
 		for _, r := range rs {
-			_, _ = w.ex.ReconcileRestoreJob(w.ctx, ns, r.Name)
+			_, _ = w.ex.ReconcileRestoreJob(w.ctx, types.NamespacedName{Namespace: ns, Name: r.Name})
 		}
 	}
 }
 
 func ignoreExists(err error) {
-	if err != nil && !store.IsAlreadyExists(err) && !store.IsNotFound(err) {
+	if err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) && !drivers.IsNotFound(err) {
 		panic(err)
 	}
 }

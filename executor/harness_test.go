@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
 	clocktesting "k8s.io/utils/clock/testing"
 
@@ -45,7 +46,7 @@ func newHarness(t *testing.T, script func(*drivers.Task) fakedriver.Outcome) *ha
 // newExecutor builds an executor on the harness's store and driver, as a
 // restarted engine would.
 func (h *harness) newExecutor() *executor.Executor {
-	return executor.New(executor.Deps{
+	return newEngine(executor.Config{
 		Store:   h.store,
 		Drivers: drivers.Registry{"job": h.driver, "daemon": h.driver, "snapshot": h.driver},
 		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"},
@@ -94,7 +95,7 @@ func (h *harness) setup(p *v1alpha1.BackupPolicy) {
 	require.NoError(h.t, err)
 	_, err = h.store.BackupPolicies().Create(h.ctx, p)
 	require.NoError(h.t, err)
-	_, err = h.ex.ReconcileBackupPolicy(h.ctx, ns, p.Name)
+	_, err = h.ex.ReconcileBackupPolicy(h.ctx, types.NamespacedName{Namespace: ns, Name: p.Name})
 	require.NoError(h.t, err)
 }
 
@@ -122,7 +123,7 @@ func (h *harness) step(res executor.Result) {
 func (h *harness) runBackup(name string, max int, done func(*v1alpha1.Backup) bool) *v1alpha1.Backup {
 	h.t.Helper()
 	for range max {
-		res, err := h.ex.ReconcileBackup(h.ctx, ns, name)
+		res, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: name})
 		require.NoError(h.t, err)
 		b, err := h.store.Backups().Get(h.ctx, ns, name)
 		if err == nil && done(b) {
@@ -153,7 +154,7 @@ func (h *harness) drainEvents() []string {
 func (h *harness) reconcileUntilGone(name string, max int) {
 	h.t.Helper()
 	for range max {
-		res, err := h.ex.ReconcileBackup(h.ctx, ns, name)
+		res, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: name})
 		require.NoError(h.t, err)
 		if _, err := h.store.Backups().Get(h.ctx, ns, name); err != nil {
 			return
@@ -161,4 +162,13 @@ func (h *harness) reconcileUntilGone(name string, max int) {
 		h.step(res)
 	}
 	h.t.Fatalf("backup %s was not deleted in %d steps", name, max)
+}
+
+// newEngine is executor.New for configurations a test knows are complete.
+func newEngine(cfg executor.Config) *executor.Executor {
+	ex, err := executor.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return ex
 }

@@ -9,19 +9,18 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/policy"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// ReconcileBackupPolicy validates the BackupPolicy namespace/name and writes
+// reconcileBackupPolicy validates the BackupPolicy namespace/name and writes
 // its phase, failureReason and observedGeneration; when it is Available, it
 // creates the Backups its schedules are due for (named by slot, so a slot
 // never yields two), records lastScheduleTime and lastSuccessfulTime, and
 // deletes the Backups its retention plan (ttl, backupsHistoryLimit) lets go.
 // It comes back at the next slot or expiration.
-func (e *Executor) ReconcileBackupPolicy(ctx context.Context, namespace, name string) (Result, error) {
+func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name string) (Result, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, namespace, name)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return Result{}, nil
 	}
 	if err != nil || p.DeletionTimestamp != nil {
@@ -99,7 +98,7 @@ func (e *Executor) secretKeys(ctx context.Context, p *v1alpha1.BackupPolicy) (ma
 		name := base.Target.Secret.Name
 		keys, err := e.secrets.SecretKeys(ctx, p.Namespace, name)
 		switch {
-		case store.IsNotFound(err):
+		case drivers.IsNotFound(err):
 			continue // absent from the map: reported as not found
 		case err != nil:
 			return nil, fmt.Errorf("secret %q: %w", name, err)

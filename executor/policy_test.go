@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/executor"
@@ -21,7 +22,7 @@ func hourly(p *v1alpha1.BackupPolicy) {
 
 func (h *harness) reconcilePolicy() executor.Result {
 	h.t.Helper()
-	res, err := h.ex.ReconcileBackupPolicy(h.ctx, ns, "pg")
+	res, err := h.ex.ReconcileBackupPolicy(h.ctx, types.NamespacedName{Namespace: ns, Name: "pg"})
 	require.NoError(h.t, err)
 	return res
 }

@@ -11,19 +11,19 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/policy"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// ReconcileRestoreJob moves the RestoreJob namespace/name one step forward:
+// reconcileRestoreJob moves the RestoreJob namespace/name one step forward:
 // New → InProgressPhy (the physical restore, database stopped) →
 // InProgressLogic (the logical restore, database running) → Completed, with
 // onFailAttempted retries of a failed phase and Failed at last. A finished
 // RestoreJob gets an expiration (RestoreJobTTL) and is deleted then.
-func (e *Executor) ReconcileRestoreJob(ctx context.Context, namespace, name string) (Result, error) {
+func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name string) (Result, error) {
 	r, err := e.store.RestoreJobs().Get(ctx, namespace, name)
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return Result{}, nil
 	}
 	if err != nil || r.DeletionTimestamp != nil {
@@ -69,7 +69,7 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		Attempt: attempt, Deadline: e.restoreDeadline(r)}
 	if name := last.Status.BackupToolName; name != "" {
 		tool, err := e.store.BackupTools().Get(ctx, "", name)
-		if err != nil && !store.IsNotFound(err) {
+		if err != nil && !drivers.IsNotFound(err) {
 			return nil, err
 		}
 		in.Tool = tool
@@ -104,7 +104,7 @@ func (e *Executor) backupChain(ctx context.Context, namespace, name string) ([]*
 		}
 		seen[name] = true
 		b, err := e.store.Backups().Get(ctx, namespace, name)
-		if store.IsNotFound(err) {
+		if drivers.IsNotFound(err) {
 			return nil, terminal("BackupNotFound", "backup %q not found", name)
 		}
 		if err != nil {
@@ -183,7 +183,7 @@ func (e *Executor) setRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob, 
 	if err != nil {
 		return err
 	}
-	e.metrics.RestorePhases.WithLabelValues(string(phase)).Inc()
+	e.metrics.restorePhases.WithLabelValues(string(phase)).Inc()
 	typ := corev1.EventTypeNormal
 	if phase == v1alpha1.RestoreJobFailed {
 		typ = corev1.EventTypeWarning

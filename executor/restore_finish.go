@@ -5,8 +5,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/policy"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -37,7 +37,7 @@ func (e *Executor) expireRestore(ctx context.Context, r *v1alpha1.RestoreJob) (R
 		return Result{}, err
 	}
 	err := e.store.RestoreJobs().Delete(ctx, r.Namespace, r.Name, string(r.UID))
-	if store.IsNotFound(err) {
+	if drivers.IsNotFound(err) {
 		return Result{}, nil
 	}
 	return Result{}, err

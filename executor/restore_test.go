@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/fakedriver"
@@ -28,7 +29,7 @@ func restoreJob(name, backupName string) *v1alpha1.RestoreJob {
 func (h *harness) runRestore(name string, max int) *v1alpha1.RestoreJob {
 	h.t.Helper()
 	for range max {
-		res, err := h.ex.ReconcileRestoreJob(h.ctx, ns, name)
+		res, err := h.ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: name})
 		require.NoError(h.t, err)
 		r, err := h.store.RestoreJobs().Get(h.ctx, ns, name)
 		require.NoError(h.t, err)
@@ -72,7 +73,7 @@ func TestRestoreRunsPhysicalThenLogicalAndExpires(t *testing.T) {
 	assert.Contains(t, events, "InProgressLogic")
 
 	h.clock.Step(8 * 24 * time.Hour)
-	_, err = h.ex.ReconcileRestoreJob(h.ctx, ns, "r1")
+	_, err = h.ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: "r1"})
 	require.NoError(t, err)
 	_, err = h.store.RestoreJobs().Get(h.ctx, ns, "r1")
 	require.Error(t, err, "an expired RestoreJob is deleted")
@@ -149,7 +150,7 @@ func TestRestoreWaitsForARunningBackup(t *testing.T) {
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
 	require.NoError(t, err)
-	_, err = h.ex.ReconcileRestoreJob(h.ctx, ns, "r1")
+	_, err = h.ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: "r1"})
 	require.Error(t, err, "a backup not finished yet is a transient condition")
 	h.runBackup("b1", 20, terminalPhase)
 	r := h.runRestore("r1", 20)

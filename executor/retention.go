@@ -6,8 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/retention"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -25,11 +25,11 @@ func (e *Executor) retain(ctx context.Context, p *v1alpha1.BackupPolicy, backups
 	for _, d := range retention.Plan(items, []v1alpha1.BackupPolicy{*p}, now) {
 		b := byName[d.Name]
 		err := e.store.Backups().Delete(ctx, d.Namespace, d.Name, string(b.UID))
-		if err != nil && !store.IsNotFound(err) {
+		if err != nil && !drivers.IsNotFound(err) {
 			return time.Time{}, err
 		}
 		deleted[d.Name] = true
-		e.metrics.RetentionDeletions.WithLabelValues(string(d.Reason)).Inc()
+		e.metrics.retentionDeletions.WithLabelValues(string(d.Reason)).Inc()
 		e.events.Eventf(p, corev1.EventTypeNormal, "BackupDeleted", "deleted backup %s: %s", d.Name, d.Message)
 	}
 	var next time.Time

@@ -7,8 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/schedule"
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -74,13 +74,13 @@ func (e *Executor) createScheduled(ctx context.Context, p *v1alpha1.BackupPolicy
 		Spec: v1alpha1.BackupSpec{BackupPolicyName: p.Name, BackupType: t},
 	}
 	_, err := e.store.Backups().Create(ctx, b)
-	if store.IsAlreadyExists(err) {
+	if drivers.ErrorCode(err) == drivers.AlreadyExists {
 		return e.adoptScheduled(ctx, p, b)
 	}
 	if err != nil {
 		return err
 	}
-	e.metrics.ScheduleLag.Observe(e.now().Sub(due.Slot).Seconds())
+	e.metrics.scheduleLag.Observe(e.now().Sub(due.Slot).Seconds())
 	if due.Missed == schedule.MissedMany {
 		e.events.Eventf(p, corev1.EventTypeWarning, "TooManyMissedTimes",
 			"more than %d %s slots were missed; only the latest runs", due.MissedCount, t)

@@ -23,6 +23,7 @@
 //     every change after it started.
 //
 // Errors are Kubernetes API status errors (k8s.io/apimachinery/pkg/api/errors),
-// so IsNotFound, IsAlreadyExists, IsConflict and IsInvalid of this package
-// (or of apierrors) classify them the same way for every store.
+// the same for every store: apierrors.IsNotFound and its siblings classify
+// them, and so does drivers.ErrorCode, the classifier the whole engine uses
+// (NotFound, AlreadyExists, Conflict, InvalidArgument).
 package store

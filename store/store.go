@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -66,15 +65,3 @@ type Resource[T Object] interface {
 	// lists and watches again.
 	Watch(ctx context.Context, namespace string) (watch.Interface, error)
 }
-
-// IsNotFound reports whether err says the object does not exist.
-func IsNotFound(err error) bool { return apierrors.IsNotFound(err) }
-
-// IsAlreadyExists reports whether err says the name is taken.
-func IsAlreadyExists(err error) bool { return apierrors.IsAlreadyExists(err) }
-
-// IsConflict reports whether err says the object changed since it was read.
-func IsConflict(err error) bool { return apierrors.IsConflict(err) }
-
-// IsInvalid reports whether err says the object failed validation.
-func IsInvalid(err error) bool { return apierrors.IsInvalid(err) }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
@@ -37,18 +38,19 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	st := memory.New(memory.Options{})
 	t.Cleanup(func() { _ = st.Close() })
 	labels := map[string]string{"app": "pg"}
-	ex := executor.New(executor.Deps{Store: st, Drivers: drivers.Registry{drivers.NameSnapshot: d},
+	ex, err := executor.New(executor.Config{Store: st, Drivers: drivers.Registry{drivers.NameSnapshot: d},
 		Targets: targets.Static{{Name: "pg-0", Namespace: f.ns, Labels: labels, Containers: []string{"postgres"},
 			Volumes: []corev1.Volume{claimVolume("data-pg-0"), claimVolume("log-pg-0")}}},
 		Options: executor.Options{PollInterval: time.Millisecond, RetryDelay: time.Millisecond}})
+	require.NoError(t, err)
 	target := v1alpha1.TargetCluster{LabelsSelector: &metav1.LabelSelector{MatchLabels: labels}}
-	_, err := st.BackupPolicies().Create(ctx, &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: f.ns, Name: "pg"},
+	_, err = st.BackupPolicies().Create(ctx, &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: f.ns, Name: "pg"},
 		Spec: v1alpha1.BackupPolicySpec{Snapshot: &v1alpha1.SnapshotPolicy{
 			BasePolicy: v1alpha1.BasePolicy{Target: target, OnFailAttempted: 1},
 			Hooks:      &v1alpha1.BackupPolicyHook{PreCommands: []string{"freeze"}, PostCommands: []string{"thaw"}, ContainerName: "postgres"},
 		}}})
 	require.NoError(t, err)
-	_, err = ex.ReconcileBackupPolicy(ctx, f.ns, "pg")
+	_, err = ex.ReconcileBackupPolicy(ctx, types.NamespacedName{Namespace: f.ns, Name: "pg"})
 	require.NoError(t, err)
 	p, err := st.BackupPolicies().Get(ctx, f.ns, "pg")
 	require.NoError(t, err)
@@ -60,7 +62,7 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	played := map[string]bool{}
 	var b *v1alpha1.Backup
 	until(t, "the Backup is finished", func() bool {
-		_, err := ex.ReconcileBackup(ctx, f.ns, "b1")
+		_, err := ex.ReconcileBackup(ctx, types.NamespacedName{Namespace: f.ns, Name: "b1"})
 		require.NoError(t, err)
 		f.playController(played)
 		b, err = st.Backups().Get(ctx, f.ns, "b1")
@@ -84,7 +86,7 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 			TargetVolumes: []corev1.Volume{claimVolume("data-restored"), claimVolume("log-restored")}}})
 	require.NoError(t, err)
 	until(t, "the RestoreJob is finished", func() bool {
-		_, err := ex.ReconcileRestoreJob(ctx, f.ns, "r1")
+		_, err := ex.ReconcileRestoreJob(ctx, types.NamespacedName{Namespace: f.ns, Name: "r1"})
 		require.NoError(t, err)
 		r, err := st.RestoreJobs().Get(ctx, f.ns, "r1")
 		require.NoError(t, err)
@@ -96,7 +98,7 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 
 	require.NoError(t, st.Backups().Delete(ctx, f.ns, "b1", ""))
 	until(t, "the Backup is deleted", func() bool {
-		_, err := ex.ReconcileBackup(ctx, f.ns, "b1")
+		_, err := ex.ReconcileBackup(ctx, types.NamespacedName{Namespace: f.ns, Name: "b1"})
 		require.NoError(t, err)
 		_, err = st.Backups().Get(ctx, f.ns, "b1")
 		return err != nil

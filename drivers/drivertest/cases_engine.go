@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/executor"
@@ -69,8 +70,10 @@ func testEngine(t *testing.T, e *env) {
 	}
 	g := &engine{t: t, e: e, setup: e.engineSetup(t), store: memory.New(memory.Options{})}
 	t.Cleanup(func() { _ = g.store.Close() })
-	g.ex = executor.New(executor.Deps{Store: g.store, Drivers: drivers.Registry{drivers.NameJob: e.d}, Targets: g.setup.Targets,
+	ex, err := executor.New(executor.Config{Store: g.store, Drivers: drivers.Registry{drivers.NameJob: e.d}, Targets: g.setup.Targets,
 		Options: executor.Options{PollInterval: time.Millisecond, RetryDelay: time.Millisecond, CallTimeout: e.timeouts.Finish}})
+	require.NoError(t, err, "executor.New")
+	g.ex = ex
 	data := randomHex(8 << 10)
 	g.createPolicy(data)
 
@@ -95,12 +98,12 @@ func testEngine(t *testing.T, e *env) {
 	}
 	require.NoError(t, g.store.Backups().Delete(e.ctx, g.setup.Namespace, name, ""))
 	g.until("the Backup is deleted", func() bool {
-		_, err := g.ex.ReconcileBackup(e.ctx, g.setup.Namespace, name)
+		_, err := g.ex.ReconcileBackup(e.ctx, types.NamespacedName{Namespace: g.setup.Namespace, Name: name})
 		require.NoError(t, err, "ReconcileBackup")
 		_, err = g.store.Backups().Get(e.ctx, g.setup.Namespace, name)
 		return err != nil
 	})
-	_, err := e.h.ReadFile(e.ctx, g.setup.Claim, path.Join(dir, "data.bin"))
+	_, err = e.h.ReadFile(e.ctx, g.setup.Claim, path.Join(dir, "data.bin"))
 	assert.True(t, errors.Is(err, fs.ErrNotExist), "the data of a deleted Backup is removed: %v", err)
 }
 
@@ -128,7 +131,7 @@ func (g *engine) createPolicy(data string) {
 	}}
 	_, err = g.store.BackupPolicies().Create(ctx, p)
 	require.NoError(t, err)
-	_, err = g.ex.ReconcileBackupPolicy(ctx, s.Namespace, p.Name)
+	_, err = g.ex.ReconcileBackupPolicy(ctx, types.NamespacedName{Namespace: s.Namespace, Name: p.Name})
 	require.NoError(t, err)
 	got, err := g.store.BackupPolicies().Get(ctx, s.Namespace, p.Name)
 	require.NoError(t, err)
@@ -147,7 +150,7 @@ func (g *engine) runBackup(name string) *v1alpha1.Backup {
 	require.NoError(g.t, err)
 	var b *v1alpha1.Backup
 	g.until("the Backup is finished", func() bool {
-		_, err := g.ex.ReconcileBackup(ctx, ns, name)
+		_, err := g.ex.ReconcileBackup(ctx, types.NamespacedName{Namespace: ns, Name: name})
 		require.NoError(g.t, err, "ReconcileBackup")
 		b, err = g.store.Backups().Get(ctx, ns, name)
 		require.NoError(g.t, err)
@@ -165,7 +168,7 @@ func (g *engine) runRestore(name, backup string) *v1alpha1.RestoreJob {
 	require.NoError(g.t, err)
 	var r *v1alpha1.RestoreJob
 	g.until("the RestoreJob is finished", func() bool {
-		_, err := g.ex.ReconcileRestoreJob(ctx, ns, name)
+		_, err := g.ex.ReconcileRestoreJob(ctx, types.NamespacedName{Namespace: ns, Name: name})
 		require.NoError(g.t, err, "ReconcileRestoreJob")
 		r, err = g.store.RestoreJobs().Get(ctx, ns, name)
 		require.NoError(g.t, err)

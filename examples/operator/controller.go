@@ -13,6 +13,7 @@ import (
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/client/informers/externalversions"
 	listers "github.com/dpsdk/dataprotection/client/listers/types/v1alpha1"
+	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -142,7 +143,7 @@ func (c *controller) next(ctx context.Context) bool {
 	switch {
 	case err != nil && ctx.Err() == nil:
 		// Conflicts are routine (another write came first): retry quietly.
-		if !dataprotection.IsConflict(err) {
+		if drivers.ErrorCode(err) != drivers.Conflict {
 			c.log.Error(err, "reconcile failed, retrying", "key", it.key.String())
 		}
 		c.queue.AddRateLimited(it)

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
@@ -89,13 +90,13 @@ func createObjects(ctx context.Context, st store.Store) error {
 	}}
 	backup := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "first-backup"},
 		Spec: v1alpha1.BackupSpec{BackupPolicyName: "db", BackupType: v1alpha1.BackupTypeDataFile}}
-	if _, err := st.BackupTools().Create(ctx, tool); err != nil && !store.IsAlreadyExists(err) {
+	if _, err := st.BackupTools().Create(ctx, tool); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
 		return err
 	}
-	if _, err := st.BackupPolicies().Create(ctx, policy); err != nil && !store.IsAlreadyExists(err) {
+	if _, err := st.BackupPolicies().Create(ctx, policy); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
 		return err
 	}
-	if _, err := st.Backups().Create(ctx, backup); err != nil && !store.IsAlreadyExists(err) {
+	if _, err := st.Backups().Create(ctx, backup); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
 		return err
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bbolt "go.etcd.io/bbolt"
@@ -70,7 +72,7 @@ func TestReopenKeepsObjectsResourceVersionsAndDeletionState(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, equality.Semantic.DeepEqual(kept, got), "after reopen:\n%+v\nwant\n%+v", got, kept)
 	_, err = s.Backups().Get(ctx, "ns", "gone")
-	require.True(t, store.IsNotFound(err), "a deleted object stays deleted: %v", err)
+	require.True(t, apierrors.IsNotFound(err), "a deleted object stays deleted: %v", err)
 	gotTool, err := s.BackupTools().Get(ctx, "", "tool")
 	require.NoError(t, err)
 	require.Equal(t, tool.UID, gotTool.UID)
@@ -84,7 +86,7 @@ func TestReopenKeepsObjectsResourceVersionsAndDeletionState(t *testing.T) {
 	_, err = s.Backups().Update(ctx, got)
 	require.NoError(t, err)
 	_, err = s.Backups().Get(ctx, "ns", "kept")
-	require.True(t, store.IsNotFound(err), "removing the last finalizer after a reopen deletes: %v", err)
+	require.True(t, apierrors.IsNotFound(err), "removing the last finalizer after a reopen deletes: %v", err)
 }
 
 func TestSecondOpenOfAnOpenFileFailsFast(t *testing.T) {

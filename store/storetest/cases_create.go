@@ -4,11 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/api/equality"
 
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -100,7 +101,7 @@ func testCreateTakenName(t *testing.T, e *env) {
 	again := e.backup(e.ns, "b")
 	again.Spec.BackupPolicyName = "another"
 	_, err := e.s.Backups().Create(e.ctx, again)
-	requireReason(t, store.IsAlreadyExists, err, "AlreadyExists")
+	requireReason(t, apierrors.IsAlreadyExists, err, "AlreadyExists")
 	assert.Equal(t, first.Spec, e.getBackup(e.ns, "b").Spec, "the first object stays")
 
 	_, err = e.s.Backups().Create(e.ctx, e.backup(e.other, "b"))
@@ -134,18 +135,18 @@ func testCreateInvalid(t *testing.T, e *env) {
 	for _, c := range cases {
 		obj := c.obj()
 		_, err := e.s.Backups().Create(e.ctx, obj)
-		requireReason(t, store.IsInvalid, err, c.name+": Invalid")
+		requireReason(t, apierrors.IsInvalid, err, c.name+": Invalid")
 		assert.Contains(t, err.Error(), c.field, c.name)
 		if obj.Namespace != "" {
 			_, err = e.s.Backups().Get(e.ctx, obj.Namespace, obj.Name)
-			assert.True(t, store.IsNotFound(err), "%s: an invalid object is not stored: %v", c.name, err)
+			assert.True(t, apierrors.IsNotFound(err), "%s: an invalid object is not stored: %v", c.name, err)
 		}
 	}
 
 	tool := e.tool("namespaced")
 	tool.Namespace = e.ns
 	_, err := e.s.BackupTools().Create(e.ctx, tool)
-	requireReason(t, store.IsInvalid, err, "Invalid for a BackupTool with a namespace")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid for a BackupTool with a namespace")
 	assert.Contains(t, err.Error(), "metadata.namespace")
 }
 

@@ -3,11 +3,12 @@ package storetest
 import (
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/watch"
 
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -31,15 +32,15 @@ func testDeleteRemoves(t *testing.T, e *env) {
 
 func testDeleteMissing(t *testing.T, e *env) {
 	err := e.s.Backups().Delete(e.ctx, e.ns, "missing", "")
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 	err = e.s.BackupTools().Delete(e.ctx, "", e.toolName("missing"), "")
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 }
 
 func testDeletePrecondition(t *testing.T, e *env) {
 	created := e.createBackup(e.backup(e.ns, "b"))
 	err := e.s.Backups().Delete(e.ctx, e.ns, "b", "00000000-0000-0000-0000-000000000000")
-	requireReason(t, store.IsConflict, err, "Conflict")
+	requireReason(t, apierrors.IsConflict, err, "Conflict")
 	e.getBackup(e.ns, "b")
 
 	require.NoError(t, e.s.Backups().Delete(e.ctx, e.ns, "b", string(created.UID)))
@@ -67,7 +68,7 @@ func testDeleteFinalizers(t *testing.T, e *env) {
 	more := marked.DeepCopy()
 	more.Finalizers = append(more.Finalizers, "example.com/another")
 	_, err := e.s.Backups().Update(e.ctx, more)
-	requireReason(t, store.IsInvalid, err, "Invalid for a new finalizer on a deleted object")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid for a new finalizer on a deleted object")
 
 	status := marked.DeepCopy()
 	status.Status.Phase = v1alpha1.BackupCompleted

@@ -8,8 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/labels"
-
-	"github.com/dpsdk/dataprotection/store"
 )
 
 func readCases() []testCase {
@@ -24,13 +22,13 @@ func readCases() []testCase {
 
 func testGetMissing(t *testing.T, e *env) {
 	_, err := e.s.Backups().Get(e.ctx, e.ns, "missing")
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 	_, err = e.s.BackupTools().Get(e.ctx, "", e.toolName("missing"))
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 	_, err = e.s.RestoreJobs().Get(e.ctx, e.ns, "missing")
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 	_, err = e.s.BackupPolicies().Get(e.ctx, e.ns, "missing")
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 }
 
 func testListNamespace(t *testing.T, e *env) {
@@ -115,7 +113,7 @@ func testClusterScopedTool(t *testing.T, e *env) {
 	assert.Equal(t, int64(2), updated.Generation)
 	require.NoError(t, tools.Delete(e.ctx, "", in.Name, ""))
 	_, err = tools.Get(e.ctx, "", in.Name)
-	requireReason(t, store.IsNotFound, err, "NotFound after Delete")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound after Delete")
 }
 
 func testNamespaceArgument(t *testing.T, e *env) {

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/uuid"
 
-	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -100,9 +101,9 @@ func testUpdateSystemFields(t *testing.T, e *env) {
 	in = updated.DeepCopy()
 	in.UID = uuid.NewUUID()
 	_, err = e.s.Backups().Update(e.ctx, in)
-	requireReason(t, store.IsConflict, err, "Conflict for another uid, a precondition")
+	requireReason(t, apierrors.IsConflict, err, "Conflict for another uid, a precondition")
 	_, err = e.s.Backups().UpdateStatus(e.ctx, in)
-	requireReason(t, store.IsConflict, err, "Conflict for another uid, a precondition")
+	requireReason(t, apierrors.IsConflict, err, "Conflict for another uid, a precondition")
 
 	in = updated.DeepCopy()
 	in.UID = ""
@@ -114,7 +115,7 @@ func testUpdateSystemFields(t *testing.T, e *env) {
 	now := metav1.Now()
 	in.DeletionTimestamp = &now
 	_, err = e.s.Backups().Update(e.ctx, in)
-	requireReason(t, store.IsInvalid, err, "Invalid for a deletionTimestamp set by update")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid for a deletionTimestamp set by update")
 }
 
 func testUpdateInvalid(t *testing.T, e *env) {
@@ -122,7 +123,7 @@ func testUpdateInvalid(t *testing.T, e *env) {
 	in := created.DeepCopy()
 	in.Spec.BackupType = "full"
 	_, err := e.s.Backups().Update(e.ctx, in)
-	requireReason(t, store.IsInvalid, err, "Invalid")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid")
 	assert.Contains(t, err.Error(), "spec.backupType")
 	assert.Equal(t, created.ResourceVersion, e.getBackup(e.ns, "b").ResourceVersion, "nothing is written")
 }
@@ -131,9 +132,9 @@ func testUpdateMissing(t *testing.T, e *env) {
 	in := e.backup(e.ns, "missing")
 	in.ResourceVersion = "1"
 	_, err := e.s.Backups().Update(e.ctx, in)
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 	_, err = e.s.Backups().UpdateStatus(e.ctx, in)
-	requireReason(t, store.IsNotFound, err, "NotFound")
+	requireReason(t, apierrors.IsNotFound, err, "NotFound")
 }
 
 func testUpdateWithoutResourceVersion(t *testing.T, e *env) {
@@ -142,10 +143,10 @@ func testUpdateWithoutResourceVersion(t *testing.T, e *env) {
 	in.ResourceVersion = ""
 	in.Labels["tier"] = "gold"
 	_, err := e.s.Backups().Update(e.ctx, in)
-	requireReason(t, store.IsInvalid, err, "Invalid")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid")
 	assert.Contains(t, err.Error(), "metadata.resourceVersion")
 	_, err = e.s.Backups().UpdateStatus(e.ctx, in)
-	requireReason(t, store.IsInvalid, err, "Invalid")
+	requireReason(t, apierrors.IsInvalid, err, "Invalid")
 }
 
 func testUpdateStatus(t *testing.T, e *env) {
@@ -205,12 +206,12 @@ func testStaleResourceVersion(t *testing.T, e *env) {
 	stale := created.DeepCopy()
 	stale.Spec.BackupPolicyName = "lost"
 	_, err = e.s.Backups().Update(e.ctx, stale)
-	requireReason(t, store.IsConflict, err, "Conflict for Update")
+	requireReason(t, apierrors.IsConflict, err, "Conflict for Update")
 
 	stale = created.DeepCopy()
 	stale.Status.Phase = v1alpha1.BackupFailed
 	_, err = e.s.Backups().UpdateStatus(e.ctx, stale)
-	requireReason(t, store.IsConflict, err, "Conflict for UpdateStatus")
+	requireReason(t, apierrors.IsConflict, err, "Conflict for UpdateStatus")
 
 	got := e.getBackup(e.ns, "b")
 	assert.Equal(t, "policy", got.Spec.BackupPolicyName)
@@ -234,7 +235,7 @@ func testRacingUpdates(t *testing.T, e *env) {
 			if err == nil {
 				wins++
 			} else {
-				require.True(t, store.IsConflict(err), "round %d: the loser gets a Conflict, got %v", round, err)
+				require.True(t, apierrors.IsConflict(err), "round %d: the loser gets a Conflict, got %v", round, err)
 			}
 		}
 		require.Equal(t, 1, wins, "round %d: exactly one update wins", round)

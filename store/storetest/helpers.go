@@ -32,7 +32,7 @@ func (e *env) getBackup(namespace, name string) *v1alpha1.Backup {
 func (e *env) requireGone(namespace, name string) {
 	e.t.Helper()
 	_, err := e.s.Backups().Get(e.ctx, namespace, name)
-	require.True(e.t, store.IsNotFound(err), "want NotFound, got %v", err)
+	require.True(e.t, apierrors.IsNotFound(err), "want NotFound, got %v", err)
 }
 
 // watchBackups starts a watch of namespace's Backups, stopped at the end of

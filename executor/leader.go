@@ -1,4 +1,4 @@
-package dataprotection
+package executor
 
 import (
 	"context"

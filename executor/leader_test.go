@@ -1,8 +1,7 @@
-package dataprotection_test
+package executor_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -20,8 +19,6 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
 )
-
-func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 
 // TestLeaderElectionHandsOverOnTheKubeStore runs two engines with one lease
 // on the real API server: the first leads and runs a backup; when it stops,

@@ -1,4 +1,4 @@
-package dataprotection
+package executor
 
 import (
 	"context"
@@ -15,8 +15,8 @@ type queue = workqueue.TypedRateLimitingInterface[item]
 // feeders returns one function per kind that lists it, enqueues every
 // object, then watches and enqueues what changes, until the watch ends (the
 // caller restarts it).
-func (e *engine) feeders(q queue) []func(context.Context) {
-	s := e.cfg.Store
+func (e *Executor) feeders(q queue) []func(context.Context) {
+	s := e.store
 	return []func(context.Context){
 		func(ctx context.Context) { e.feed(ctx, q, s.Backups().Watch, e.listBackups) },
 		func(ctx context.Context) { e.feed(ctx, q, s.BackupPolicies().Watch, e.listPolicies) },
@@ -27,16 +27,16 @@ func (e *engine) feeders(q queue) []func(context.Context) {
 
 // feed starts a watch, lists (so nothing between the two is missed), and
 // enqueues the items of every event until the watch ends.
-func (e *engine) feed(ctx context.Context, q queue, watchFn func(context.Context, string) (watch.Interface, error),
+func (e *Executor) feed(ctx context.Context, q queue, watchFn func(context.Context, string) (watch.Interface, error),
 	list func(context.Context, queue) error) {
 	w, err := watchFn(ctx, "")
 	if err != nil {
-		e.cfg.Logger.Error(err, "watch failed")
+		e.log.Error(err, "watch failed")
 		return
 	}
 	defer w.Stop()
 	if err := list(ctx, q); err != nil {
-		e.cfg.Logger.Error(err, "list failed")
+		e.log.Error(err, "list failed")
 		return
 	}
 	for ev := range w.ResultChan() {
@@ -50,7 +50,7 @@ func (e *engine) feed(ctx context.Context, q queue, watchFn func(context.Context
 // enqueueObject enqueues the items an object's change concerns: the object
 // itself, the policy of a Backup (its schedule, times and retention depend
 // on its Backups), and every policy when a BackupTool changes.
-func (e *engine) enqueueObject(ctx context.Context, q queue, obj any) {
+func (e *Executor) enqueueObject(ctx context.Context, q queue, obj any) {
 	switch o := obj.(type) {
 	case *v1alpha1.Backup:
 		q.Add(item{kindBackup, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
@@ -64,32 +64,32 @@ func (e *engine) enqueueObject(ctx context.Context, q queue, obj any) {
 	}
 }
 
-func (e *engine) resync(ctx context.Context, q queue) {
+func (e *Executor) resync(ctx context.Context, q queue) {
 	for _, list := range []func(context.Context, queue) error{e.listBackups, e.listPolicies, e.listRestores} {
 		if err := list(ctx, q); err != nil && ctx.Err() == nil {
-			e.cfg.Logger.Error(err, "resync failed")
+			e.log.Error(err, "resync failed")
 		}
 	}
 }
 
-func (e *engine) listBackups(ctx context.Context, q queue) error {
-	items, err := e.cfg.Store.Backups().List(ctx, "", nil)
+func (e *Executor) listBackups(ctx context.Context, q queue) error {
+	items, err := e.store.Backups().List(ctx, "", nil)
 	for _, o := range items {
 		q.Add(item{kindBackup, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
 	}
 	return err
 }
 
-func (e *engine) listPolicies(ctx context.Context, q queue) error {
-	items, err := e.cfg.Store.BackupPolicies().List(ctx, "", nil)
+func (e *Executor) listPolicies(ctx context.Context, q queue) error {
+	items, err := e.store.BackupPolicies().List(ctx, "", nil)
 	for _, o := range items {
 		q.Add(item{kindPolicy, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
 	}
 	return err
 }
 
-func (e *engine) listRestores(ctx context.Context, q queue) error {
-	items, err := e.cfg.Store.RestoreJobs().List(ctx, "", nil)
+func (e *Executor) listRestores(ctx context.Context, q queue) error {
+	items, err := e.store.RestoreJobs().List(ctx, "", nil)
 	for _, o := range items {
 		q.Add(item{kindRestore, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
 	}

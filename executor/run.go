@@ -1,10 +1,11 @@
-package dataprotection
+package executor
 
 import (
 	"context"
 	"sync"
 	"time"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/workqueue"
@@ -26,8 +27,8 @@ type item struct {
 }
 
 // Run implements Engine.
-func (e *engine) Run(ctx context.Context) error {
-	if le := e.cfg.LeaderElection; le != nil {
+func (e *Executor) Run(ctx context.Context) error {
+	if le := e.leader; le != nil {
 		return runLeading(ctx, le, e.loop)
 	}
 	return e.loop(ctx)
@@ -35,18 +36,18 @@ func (e *engine) Run(ctx context.Context) error {
 
 // loop feeds a rate-limited work queue from the store's watches and a
 // periodic resync, and drains it with the configured workers.
-func (e *engine) loop(ctx context.Context) error {
+func (e *Executor) loop(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[item](),
-		workqueue.TypedRateLimitingQueueConfig[item]{Name: "dataprotection", Clock: e.cfg.Clock})
+		workqueue.TypedRateLimitingQueueConfig[item]{Name: "dataprotection", Clock: e.clock})
 	var wg sync.WaitGroup
 	feeders := e.feeders(q)
 	for _, f := range feeders {
 		wg.Go(func() { wait.UntilWithContext(ctx, f, time.Second) })
 	}
-	wg.Go(func() { wait.UntilWithContext(ctx, func(ctx context.Context) { e.resync(ctx, q) }, e.cfg.ResyncPeriod) })
-	for range e.cfg.Workers {
+	wg.Go(func() { wait.UntilWithContext(ctx, func(ctx context.Context) { e.resync(ctx, q) }, e.resyncPeriod) })
+	for range e.workers {
 		wg.Go(func() { e.work(ctx, q) })
 	}
 	<-ctx.Done()
@@ -56,18 +57,18 @@ func (e *engine) loop(ctx context.Context) error {
 }
 
 // work reconciles items until the queue shuts down.
-func (e *engine) work(ctx context.Context, q workqueue.TypedRateLimitingInterface[item]) {
+func (e *Executor) work(ctx context.Context, q workqueue.TypedRateLimitingInterface[item]) {
 	for {
 		it, shutdown := q.Get()
 		if shutdown {
 			return
 		}
-		e.metrics.QueueDepth.Set(float64(q.Len()))
+		e.metrics.queueDepth.Set(float64(q.Len()))
 		res, err := e.reconcile(ctx, it)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			if !IsConflict(err) {
-				e.cfg.Logger.Error(err, "reconcile failed, retrying", "key", it.key.String())
+			if drivers.ErrorCode(err) != drivers.Conflict {
+				e.log.Error(err, "reconcile failed, retrying", "key", it.key.String())
 			}
 			q.AddRateLimited(it)
 		case res.RequeueAfter > 0:
@@ -80,7 +81,7 @@ func (e *engine) work(ctx context.Context, q workqueue.TypedRateLimitingInterfac
 	}
 }
 
-func (e *engine) reconcile(ctx context.Context, it item) (Result, error) {
+func (e *Executor) reconcile(ctx context.Context, it item) (Result, error) {
 	switch it.kind {
 	case kindBackup:
 		return e.ReconcileBackup(ctx, it.key)

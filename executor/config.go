@@ -1,0 +1,127 @@
+package executor
+
+import (
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/clock"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/store"
+	"github.com/dpsdk/dataprotection/targets"
+)
+
+// Config is what an engine is built from. Store and Drivers are required;
+// every other field has the default its comment gives, applied in one place
+// (withDefaults).
+type Config struct {
+	// Store holds the API objects: store/bolt (embedded), store/kube
+	// (a cluster) or store/memory (tests).
+	Store store.Store
+	// Drivers run the tasks, by name: "job", "daemon", "snapshot" and any
+	// name a BackupTool selects with its driver annotation.
+	Drivers drivers.Registry
+	// Targets resolves labelsSelectors to database instances. Default: no
+	// targets (every backup fails with "no target matches").
+	Targets targets.Resolver
+	// Secrets lets policy validation check that secrets and their keys
+	// exist. Default: not checked.
+	Secrets SecretInspector
+	// Clock is the engine's time. Default: the real clock.
+	Clock clock.WithTicker
+	// Logger receives structured logs with each object's key. Default:
+	// discard.
+	Logger logr.Logger
+	// Events receives an event for every phase change and failure.
+	// Default: events are logged at V(1) on Logger.
+	Events record.EventRecorder
+	// Metrics registers the engine's Prometheus metrics. Default: none
+	// registered (no global registry is touched).
+	Metrics prometheus.Registerer
+	// Workers is the number of objects reconciled at once by Run. Default 2.
+	Workers int
+	// ResyncPeriod is how often Run lists every object again, in case a
+	// watch event was missed. Default 5m.
+	ResyncPeriod time.Duration
+	// LeaderElection, when set, makes Run act only while it holds the
+	// lease, so several replicas can run against one cluster.
+	LeaderElection *LeaderElection
+	// Options tune timing; zero fields take their defaults.
+	Options Options
+}
+
+// Options tune the engine's timing. Zero fields take the defaults given.
+type Options struct {
+	// PollInterval is how soon a step comes back while a task runs.
+	// Default 2s.
+	PollInterval time.Duration
+	// BackupTimeout bounds a backup run, from its start; its tasks fail
+	// with DeadlineExceeded past it. Default 24h. Daemon tools (continuous
+	// log archiving) have no deadline.
+	BackupTimeout time.Duration
+	// RestoreTimeout bounds a restore, from its start. Default 24h.
+	RestoreTimeout time.Duration
+	// DeleteTimeout bounds the deletion of a backup's data. Default 1h.
+	DeleteTimeout time.Duration
+	// CallTimeout bounds each driver call. Default 30s.
+	CallTimeout time.Duration
+	// RetryDelay is the wait before a failed run is retried
+	// (onFailAttempted). Default 10s.
+	RetryDelay time.Duration
+	// RestoreJobTTL is how long a finished RestoreJob is kept before it is
+	// deleted (its status.expiration). Default 168h (7 days).
+	RestoreJobTTL time.Duration
+}
+
+// check returns an InvalidArgument error when a required field is missing.
+func (c Config) check() error {
+	switch {
+	case c.Store == nil:
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Store is required")
+	case len(c.Drivers) == 0:
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers has no driver")
+	}
+	return nil
+}
+
+// withDefaults returns c with every zero optional field set to its default.
+func (c Config) withDefaults() Config {
+	if c.Targets == nil {
+		c.Targets = targets.Static(nil)
+	}
+	if c.Clock == nil {
+		c.Clock = clock.RealClock{}
+	}
+	if c.Logger.GetSink() == nil {
+		c.Logger = logr.Discard()
+	}
+	if c.Events == nil {
+		c.Events = &logRecorder{log: c.Logger}
+	}
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	if c.ResyncPeriod <= 0 {
+		c.ResyncPeriod = 5 * time.Minute
+	}
+	c.Options = c.Options.withDefaults()
+	return c
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.PollInterval, 2*time.Second)
+	def(&o.BackupTimeout, 24*time.Hour)
+	def(&o.RestoreTimeout, 24*time.Hour)
+	def(&o.DeleteTimeout, time.Hour)
+	def(&o.CallTimeout, 30*time.Second)
+	def(&o.RetryDelay, 10*time.Second)
+	def(&o.RestoreJobTTL, 7*24*time.Hour)
+	return o
+}
