@@ -43,7 +43,8 @@ type LeaderElection = executor.LeaderElection
 type SecretInspector = executor.SecretInspector
 
 // New checks cfg, fills its defaults, and returns an Engine. A missing Store
-// or Drivers is an error with code InvalidArgument.
+// or Drivers, a nil driver or a name that is not a valid driver name in
+// Drivers (drivers.Registry.Check) is an error with code InvalidArgument.
 func New(cfg Config) (Engine, error) {
 	e, err := executor.New(cfg)
 	if err != nil {

@@ -28,6 +28,31 @@ func TestNewRejectsAnIncompleteConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "Config.Drivers")
 }
 
+func TestNewRejectsUnusableDrivers(t *testing.T) {
+	st := memory.New(memory.Options{})
+	defer st.Close()
+	var failed *fakedriver.Driver // what `d, _ := somedriver.New(...)` leaves when New fails
+	tests := []struct {
+		name string
+		reg  drivers.Registry
+		want string
+	}{
+		{"a nil driver", drivers.Registry{"job": nil}, `Config.Drivers: driver "job" is nil`},
+		{"a nil pointer to a driver", drivers.Registry{"job": failed}, `Config.Drivers: driver "job" is nil`},
+		{"a name that is not a DNS-1123 label", drivers.Registry{"Local Driver": fakedriver.New(nil)},
+			`Config.Drivers: "Local Driver" is not a valid driver name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: tt.reg})
+			require.Error(t, err)
+			assert.Nil(t, e)
+			assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(err))
+			assert.Contains(t, err.Error(), "dataprotection: new engine: "+tt.want)
+		})
+	}
+}
+
 func TestErrorsAreWrappedOnceWithTheirCode(t *testing.T) {
 	st := memory.New(memory.Options{})
 	defer st.Close()
