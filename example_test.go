@@ -9,7 +9,7 @@ import (
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -23,7 +23,7 @@ func ExampleEngine_ReconcileBackup() {
 	defer st.Close()
 	engine, err := dataprotection.New(dataprotection.Config{
 		Store:   st,
-		Drivers: drivers.Registry{"job": fakedriver.New(nil)}, // a real host registers drivers/local, drivers/job...
+		Drivers: drivers.Registry{"job": memdriver.New(nil)}, // a real host registers drivers/local, drivers/job...
 		Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
 	})
 	if err != nil {
