@@ -52,3 +52,36 @@ func ExampleEngine_ReconcileBackup() {
 	fmt.Println(b.Status.Phase, b.Status.TotalSize, b.Status.Manifests.BackupTool.FilePath)
 	// Output: Completed 1Ki /backupdata/demo/b1
 }
+
+// A host with its own loop routes each change its informers see to the
+// Requests it concerns, queues them, and hands each to Engine.Reconcile.
+// Policies says which policies a BackupTool change concerns: here every
+// policy, as a lister of the host's cache would give them.
+func ExampleRouter_Route() {
+	ctx := context.Background()
+	router := dataprotection.Router{Policies: func(context.Context, string) ([]types.NamespacedName, error) {
+		return []types.NamespacedName{{Namespace: "demo", Name: "pg"}, {Namespace: "demo", Name: "mysql"}}, nil
+	}}
+	b1 := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "b1"},
+		Spec: v1alpha1.BackupSpec{BackupPolicyName: "pg"}}
+	tool := &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: "pg-basebackup"}}
+	r1 := &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "r1"}}
+
+	for _, change := range []struct{ old, obj any }{
+		{nil, b1},           // added
+		{b1, b1.DeepCopy()}, // updated
+		{r1, nil},           // deleted
+		{nil, tool},         // added: revalidates the policies
+	} {
+		reqs, err := router.Route(ctx, change.old, change.obj)
+		if err != nil {
+			fmt.Println(err)
+		}
+		fmt.Println(reqs) // a host queues them; its workers call engine.Reconcile(ctx, req)
+	}
+	// Output:
+	// [Backup demo/b1 BackupPolicy demo/pg]
+	// [Backup demo/b1 BackupPolicy demo/pg]
+	// [RestoreJob demo/r1]
+	// [BackupPolicy demo/pg BackupPolicy demo/mysql]
+}

@@ -81,8 +81,8 @@ func (o Options) withDefaults() (Options, error) {
 //
 // It builds the engine (kube store, drivers, targets, secrets, events), then
 // campaigns for the lease, and while it leads runs its own controller loop:
-// informers of the four kinds feed a work queue whose workers call
-// engine.ReconcileBackup, ReconcileBackupPolicy and ReconcileRestoreJob.
+// informers of the four kinds feed a work queue (through the engine's
+// Router) whose workers call engine.Reconcile.
 func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	o, err := opts.withDefaults()
 	if err != nil {
