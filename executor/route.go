@@ -69,6 +69,11 @@ type Router struct {
 // BackupPolicy and a RestoreJob concern themselves; a BackupTool concerns
 // the policies Policies returns (a policy's validity depends on its tool).
 // The error is that of Policies, returned with the Requests found.
+//
+// Pass old whenever it is known (an informer's update): the rules may
+// become narrower where both states show that a change concerns less, such
+// as a Backup whose phase did not change and so does not concern its
+// policy. A nil old always routes as broadly as the rules above.
 func (r Router) Route(ctx context.Context, old, obj any) ([]Request, error) {
 	if obj = object(obj); obj == nil {
 		obj = object(old) // a deletion concerns the last state known
