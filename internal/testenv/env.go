@@ -11,11 +11,13 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/dpsdk/dataprotection/internal/testenv/internal/harness"
 )
 
 // BinDirEnv is the environment variable that names the directory holding the
 // etcd and kube-apiserver executables; hack/testenv-binaries.sh prints it.
-const BinDirEnv = "DP_TESTENV_BIN"
+const BinDirEnv = harness.BinDirEnv
 
 const (
 	// startTimeout bounds Start, on top of any deadline of its context. A
@@ -41,11 +43,12 @@ type Env struct {
 	// Client is a clientset that uses Config.
 	Client kubernetes.Interface
 
+	binDir     string
 	dir        string
 	ca         *pki
 	kubeconfig string
-	etcd       *process
-	apiserver  *process
+	etcd       *harness.Process
+	apiserver  *harness.Process
 
 	stopOnce sync.Once
 	stopErr  error
@@ -68,27 +71,22 @@ func Start(ctx context.Context) (*Env, error) {
 		if err == nil {
 			return env, nil
 		}
-		if !errors.Is(err, errPortInUse) || attempt == startAttempts {
+		if !errors.Is(err, harness.ErrPortInUse) || attempt == startAttempts {
 			return nil, fmt.Errorf("testenv: %w", err)
 		}
 	}
 }
 
-// binDirFromEnv returns DP_TESTENV_BIN after checking that it holds both
-// executables.
+// binDirFromEnv returns DP_TESTENV_BIN after checking that it holds the
+// executables etcd and kube-apiserver.
 func binDirFromEnv() (string, error) {
-	dir := os.Getenv(BinDirEnv)
-	if dir == "" {
-		return "", fmt.Errorf("%s is not set; run make test, or set it to the directory printed by hack/testenv-binaries.sh", BinDirEnv)
-	}
+	var dir string
 	for _, name := range []string{"etcd", "kube-apiserver"} {
-		info, err := os.Stat(filepath.Join(dir, name))
+		path, err := harness.Binary(name)
 		if err != nil {
-			return "", fmt.Errorf("%s=%s: %w; run hack/testenv-binaries.sh", BinDirEnv, dir, err)
+			return "", err
 		}
-		if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
-			return "", fmt.Errorf("%s=%s: %s is not an executable", BinDirEnv, dir, name)
-		}
+		dir = filepath.Dir(path)
 	}
 	return dir, nil
 }
@@ -100,8 +98,8 @@ func start(ctx context.Context, binDir string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &Env{dir: dir}
-	if err := env.boot(ctx, binDir); err != nil {
+	env := &Env{binDir: binDir, dir: dir}
+	if err := env.boot(ctx); err != nil {
 		_ = env.Stop()
 		return nil, err
 	}
@@ -110,8 +108,8 @@ func start(ctx context.Context, binDir string) (*Env, error) {
 
 // boot generates the certificates, starts etcd, then kube-apiserver, and
 // fills in the clients.
-func (e *Env) boot(ctx context.Context, binDir string) error {
-	ports, err := freePorts(3)
+func (e *Env) boot(ctx context.Context) error {
+	ports, err := harness.FreePorts(3)
 	if err != nil {
 		return err
 	}
@@ -122,16 +120,16 @@ func (e *Env) boot(ctx context.Context, binDir string) error {
 	if err != nil {
 		return err
 	}
-	etcdURL := loopbackURL("http", ports[0])
-	e.etcd, err = startEtcd(ctx, binDir, e.dir, etcdURL, loopbackURL("http", ports[1]))
+	etcdURL := harness.LoopbackURL("http", ports[0])
+	e.etcd, err = startEtcd(ctx, e.binDir, e.dir, etcdURL, harness.LoopbackURL("http", ports[1]))
 	if err != nil {
 		return err
 	}
-	if e.Config, err = e.newConfig(loopbackURL("https", ports[2]), "testenv-admin", "system:masters"); err != nil {
+	if e.Config, err = e.newConfig(harness.LoopbackURL("https", ports[2]), "testenv-admin", "system:masters"); err != nil {
 		return err
 	}
 	args := apiserverArgs(e.dir, files, etcdURL, ports[2])
-	if e.apiserver, err = startAPIServer(ctx, binDir, e.dir, args, e.Config); err != nil {
+	if e.apiserver, err = startAPIServer(ctx, e.binDir, e.dir, args, e.Config); err != nil {
 		return err
 	}
 	if e.Client, err = kubernetes.NewForConfig(e.Config); err != nil {
@@ -149,10 +147,10 @@ func (e *Env) boot(ctx context.Context, binDir string) error {
 func (e *Env) Stop() error {
 	e.stopOnce.Do(func() {
 		if e.apiserver != nil {
-			e.apiserver.stop(apiserverGrace)
+			e.apiserver.Stop(apiserverGrace)
 		}
 		if e.etcd != nil {
-			e.etcd.stop(etcdGrace)
+			e.etcd.Stop(etcdGrace)
 		}
 		e.stopErr = os.RemoveAll(e.dir)
 	})
