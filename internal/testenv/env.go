@@ -16,25 +16,29 @@ import (
 )
 
 // BinDirEnv is the environment variable that names the directory holding the
-// etcd and kube-apiserver executables; hack/testenv-binaries.sh prints it.
+// executables etcd, kube-apiserver and kube-controller-manager;
+// hack/testenv-binaries.sh prints it.
 const BinDirEnv = harness.BinDirEnv
 
 const (
-	// startTimeout bounds Start, on top of any deadline of its context. A
-	// start takes about 4 s on an idle machine; this leaves room for a busy
-	// one running many test packages and the race detector at once.
+	// startTimeout bounds Start and StartControllers, on top of any deadline
+	// of their context. A start takes about 4 s on an idle machine; this
+	// leaves room for a busy one running many test packages and the race
+	// detector at once.
 	startTimeout = 2 * time.Minute
 	// startAttempts is how often Start tries when a picked port was taken.
 	startAttempts = 3
-	// apiserverGrace and etcdGrace are how long Stop waits after SIGTERM
-	// before it kills a process.
-	apiserverGrace = 10 * time.Second
-	etcdGrace      = 5 * time.Second
+	// controllerManagerGrace, apiserverGrace and etcdGrace are how long Stop
+	// waits after SIGTERM before it kills a process.
+	controllerManagerGrace = 5 * time.Second
+	apiserverGrace         = 10 * time.Second
+	etcdGrace              = 5 * time.Second
 )
 
-// Env is a running control plane: one etcd and one kube-apiserver, with a
-// temporary directory for their data, certificates and logs. Start creates
-// it; Stop ends it. The fields must not be modified.
+// Env is a running control plane: one etcd and one kube-apiserver, and, once
+// StartControllers was called, one kube-controller-manager, with a temporary
+// directory for their data, certificates and logs. Start creates it; Stop
+// ends it. The fields must not be modified.
 type Env struct {
 	// Config authenticates as an administrator (group system:masters, which
 	// RBAC allows everything). Copy it with rest.CopyConfig before changing
@@ -46,9 +50,17 @@ type Env struct {
 	binDir     string
 	dir        string
 	ca         *pki
+	files      pkiFiles
 	kubeconfig string
 	etcd       *harness.Process
 	apiserver  *harness.Process
+
+	// mu guards the controller manager's state and stopped.
+	mu                sync.Mutex
+	controllerManager *harness.Process
+	controllersTried  bool  // StartControllers ran; controllersErr is its result
+	controllersErr    error // the error of that one start
+	stopped           bool
 
 	stopOnce sync.Once
 	stopErr  error
@@ -116,8 +128,7 @@ func (e *Env) boot(ctx context.Context) error {
 	if e.ca, err = newPKI(); err != nil {
 		return err
 	}
-	files, err := writePKIFiles(e.dir, e.ca)
-	if err != nil {
+	if e.files, err = writePKIFiles(e.dir, e.ca); err != nil {
 		return err
 	}
 	etcdURL := harness.LoopbackURL("http", ports[0])
@@ -128,7 +139,7 @@ func (e *Env) boot(ctx context.Context) error {
 	if e.Config, err = e.newConfig(harness.LoopbackURL("https", ports[2]), "testenv-admin", "system:masters"); err != nil {
 		return err
 	}
-	args := apiserverArgs(e.dir, files, etcdURL, ports[2])
+	args := apiserverArgs(e.dir, e.files, etcdURL, ports[2])
 	if e.apiserver, err = startAPIServer(ctx, e.binDir, e.dir, args, e.Config); err != nil {
 		return err
 	}
@@ -139,13 +150,21 @@ func (e *Env) boot(ctx context.Context) error {
 	return writeKubeconfig(e.kubeconfig, e.Config)
 }
 
-// Stop stops kube-apiserver and waits for it to exit, then does the same
-// with etcd (in the other order the apiserver would retry etcd for a long
-// time), then removes the temporary directory with all data and logs. Each
-// process gets a grace period after SIGTERM and is then killed. Calling Stop
-// again does nothing and returns the first call's result.
+// Stop stops kube-controller-manager and kube-apiserver and waits for them
+// to exit, then does the same with etcd (in the other order the apiserver
+// would retry etcd for a long time), then removes the temporary directory
+// with all data and logs. Each process gets a grace period after SIGTERM and
+// is then killed. Calling Stop again does nothing and returns the first
+// call's result.
 func (e *Env) Stop() error {
 	e.stopOnce.Do(func() {
+		e.mu.Lock()
+		e.stopped = true
+		cm := e.controllerManager
+		e.mu.Unlock()
+		if cm != nil {
+			cm.Stop(controllerManagerGrace)
+		}
 		if e.apiserver != nil {
 			e.apiserver.Stop(apiserverGrace)
 		}

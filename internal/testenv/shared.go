@@ -16,9 +16,9 @@ const RequireEnv = harness.RequireEnv
 var shared harness.Once[*Env]
 
 // RunMain runs the package's tests with m and then stops the control plane if
-// a test started one through Require. It returns the exit code for os.Exit,
-// which is 1 when the tests passed but the control plane did not stop
-// cleanly. Call it from TestMain:
+// a test started one through Require or RequireControllers. It returns the
+// exit code for os.Exit, which is 1 when the tests passed but the control
+// plane did not stop cleanly. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 func RunMain(m *testing.M) int {
@@ -36,6 +36,21 @@ func Require(t testing.TB) *Env {
 	harness.SkipUnlessConfigured(t)
 	env, err := shared.Do(func() (*Env, error) { return Start(context.Background()) }, (*Env).Stop)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// RequireControllers is Require, and also starts kube-controller-manager
+// with the controllers of Controllers, the first time a test of the package
+// calls it (see StartControllers). From then on the controllers run for
+// every test of the package, including those that only called Require. It
+// skips and fails like Require, and also fails the test when the controller
+// manager does not start.
+func RequireControllers(t testing.TB) *Env {
+	t.Helper()
+	env := Require(t)
+	if err := env.StartControllers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return env
