@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Builds the control plane that internal/testenv runs for integration tests:
-# etcd, kube-apiserver and kube-controller-manager, from source through the
-# Go module proxy, using the nested tools module in hack/testenv (its go.mod
-# pins k8s.io/kubernetes and etcd; see the comments there).
+# Builds the servers that internal/testenv runs for integration tests, from
+# source through the Go module proxy:
+#
+#   etcd, kube-apiserver, kube-controller-manager  from the nested tools module
+#       hack/testenv (its go.mod pins k8s.io/kubernetes and etcd)
+#   versitygw, an S3 server for internal/testenv/s3env  from the nested tools
+#       module hack/s3server
 #
 # The binaries go to a cache directory outside the repository:
 #
 #   ${DP_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dataprotection-testenv}/<k8s version>-<hash>/
 #
-# where <hash> is the first 12 hex digits of the sha256 of the tools
-# module's go.mod and go.sum, so any change of a pinned version builds
-# afresh. Binaries already there are not built again (idempotent).
+# where <hash> is the first 12 hex digits of the sha256 of the go.mod and
+# go.sum files of both tools modules, so any change of a pinned version
+# builds afresh. Binaries already there are not built again (idempotent).
 #
 # The directory is printed on the last line of stdout; everything else goes to
 # stderr. Typical use:
@@ -19,15 +22,16 @@
 #
 # Cost on 2 cores: a cold kube-apiserver build takes 5-9 minutes, ~2.3 GB of
 # RAM and ~3 GB of Go build cache; after it kube-controller-manager about 6
-# minutes more, etcd under a minute (~16 minutes in all). With the binaries
-# in the cache a run takes well under a second; with only a warm Go build
-# cache, one to two minutes (linking).
+# minutes more, versitygw 2-3 minutes, etcd under a minute (~20 minutes in
+# all). With the binaries in the cache a run takes well under a second; with
+# only a warm Go build cache, one to two minutes (linking).
 set -euo pipefail
 
 log() { echo "testenv-binaries: $*" >&2; }
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_dir="${repo_root}/hack/testenv"
+s3_dir="${repo_root}/hack/s3server"
 
 # The tools module must be resolved on its own, never through a go.work.
 export GOWORK=off
@@ -38,7 +42,7 @@ cd "${tools_dir}"
 
 k8s_version="$(go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 k8s_minor="$(echo "${k8s_version}" | cut -d. -f2)"
-stamp_files=("${tools_dir}/go.mod" "${tools_dir}/go.sum")
+stamp_files=("${tools_dir}/go.mod" "${tools_dir}/go.sum" "${s3_dir}/go.mod" "${s3_dir}/go.sum")
 if command -v sha256sum >/dev/null; then
 	sum_hash="$(cat "${stamp_files[@]}" | sha256sum | cut -c1-12)"
 else
@@ -92,5 +96,9 @@ k8s_ldflags="-s -w \
 build kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "${k8s_ldflags}"
 
 build kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "${k8s_ldflags}"
+
+cd "${s3_dir}"
+vgw_version="$(go list -m -f '{{.Version}}' github.com/versity/versitygw)"
+build versitygw github.com/versity/versitygw/cmd/versitygw "-s -w -X main.Version=${vgw_version}"
 
 echo "${bin_dir}"

@@ -1,11 +1,11 @@
 // Package testenv runs a real Kubernetes control plane, etcd and
 // kube-apiserver, and on request kube-controller-manager, for integration
-// tests.
+// tests. Its subpackage s3env runs a real S3 server.
 //
 // The binaries are built from source by hack/testenv-binaries.sh (make test
 // runs it) into a cache directory outside the repository. Tests find them
 // through the environment variable DP_TESTENV_BIN, a directory holding the
-// executables etcd, kube-apiserver and kube-controller-manager:
+// executables etcd, kube-apiserver, kube-controller-manager and versitygw:
 //
 //	export DP_TESTENV_BIN="$(hack/testenv-binaries.sh | tail -1)"
 //	DP_REQUIRE_TESTENV=1 go test ./...

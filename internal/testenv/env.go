@@ -16,8 +16,8 @@ import (
 )
 
 // BinDirEnv is the environment variable that names the directory holding the
-// executables etcd, kube-apiserver and kube-controller-manager;
-// hack/testenv-binaries.sh prints it.
+// executables etcd, kube-apiserver and kube-controller-manager (and the S3
+// server of package s3env); hack/testenv-binaries.sh prints it.
 const BinDirEnv = harness.BinDirEnv
 
 const (

@@ -15,10 +15,10 @@ const RequireEnv = harness.RequireEnv
 // stopped by RunMain.
 var shared harness.Once[*Env]
 
-// RunMain runs the package's tests with m and then stops the control plane if
-// a test started one through Require or RequireControllers. It returns the
-// exit code for os.Exit, which is 1 when the tests passed but the control
-// plane did not stop cleanly. Call it from TestMain:
+// RunMain runs the package's tests with m and then stops what they started
+// through Require, RequireControllers, and package s3env: the control plane
+// and the S3 server. It returns the exit code for os.Exit, which is 1 when
+// the tests passed but a server did not stop cleanly. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 func RunMain(m *testing.M) int {
