@@ -15,9 +15,20 @@ func (r *Repository) List(ctx context.Context, prefix string) iter.Seq2[Attribut
 			yield(Attributes{}, err)
 			return
 		}
+		for a, err := range r.list(ctx, prefix) {
+			if !yield(a, r.wrap("list", prefix, err)) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// list iterates over the Backend's pages without wrapping its errors.
+func (r *Repository) list(ctx context.Context, prefix string) iter.Seq2[Attributes, error] {
+	return func(yield func(Attributes, error) bool) {
 		opts := ListOptions{Prefix: prefix, PageSize: DefaultPageSize}
 		for {
-			page, err := r.ListPage(ctx, opts)
+			page, err := r.b.List(ctx, opts)
 			if err != nil {
 				yield(Attributes{}, err)
 				return

@@ -1,0 +1,91 @@
+package repository
+
+import (
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/dpsdk/dataprotection/drivers"
+)
+
+// Compression names how a backup's objects are compressed.
+type Compression string
+
+// The compressions.
+const (
+	// CompressionZstd is zstd (the default).
+	CompressionZstd Compression = "zstd"
+	// CompressionNone stores objects as they are.
+	CompressionNone Compression = "none"
+)
+
+// WriteOptions configure a backup's pipeline. A nil *WriteOptions means
+// the defaults: zstd at its default level, one compression goroutine, no
+// encryption.
+type WriteOptions struct {
+	// Compression is CompressionZstd when empty.
+	Compression Compression
+	// Level is the zstd level, 1 (fastest) to 4 (best); 0 means 2, the
+	// default, about zstd's level 3.
+	Level int
+	// Concurrency is the number of goroutines compressing one object;
+	// 0 means 1. Each one costs a few MiB of memory.
+	Concurrency int
+	// Recipients are age X25519 public keys ("age1..."). When any is
+	// given, every object is encrypted to all of them after compression;
+	// the writer needs no secret key and cannot decrypt what it wrote.
+	Recipients []string
+	// Now returns the manifest's creation time; time.Now when nil.
+	Now func() time.Time
+}
+
+// ReadOptions configure the reading of a backup. A nil *ReadOptions reads
+// an unencrypted backup without checking the manifest's checksum.
+type ReadOptions struct {
+	// Identities are age X25519 secret keys ("AGE-SECRET-KEY-1..."); one
+	// must match a recipient of an encrypted backup to read its data.
+	// Without any, Verify checks only the stored bytes of an encrypted
+	// backup. They never appear in an error.
+	Identities []string
+	// ManifestSHA256, when set, is the hex sha256 the manifest must have:
+	// the value BackupWriter.Commit returned, kept outside the repository
+	// (the Backup's status), so that a replaced manifest is detected.
+	ManifestSHA256 string
+}
+
+// pipeline is validated WriteOptions.
+type pipeline struct {
+	compression Compression
+	zstdOpts    []zstd.EOption
+	recipients  []string
+	now         func() time.Time
+}
+
+func (o *WriteOptions) pipeline() (*pipeline, error) {
+	if o == nil {
+		o = &WriteOptions{}
+	}
+	p := &pipeline{compression: o.Compression, recipients: o.Recipients, now: o.Now}
+	if p.compression == "" {
+		p.compression = CompressionZstd
+	}
+	if p.compression != CompressionZstd && p.compression != CompressionNone {
+		return nil, drivers.Errorf(drivers.InvalidArgument, "unknown compression %q", o.Compression)
+	}
+	if o.Level < 0 || o.Level > 4 || o.Concurrency < 0 {
+		return nil, drivers.Errorf(drivers.InvalidArgument, "zstd level %d or concurrency %d out of range", o.Level, o.Concurrency)
+	}
+	level := zstd.SpeedDefault
+	if o.Level > 0 {
+		level = zstd.EncoderLevel(o.Level)
+	}
+	p.zstdOpts = []zstd.EOption{
+		zstd.WithEncoderLevel(level),
+		zstd.WithEncoderConcurrency(max(o.Concurrency, 1)),
+		zstd.WithConcurrentBlocks(o.Concurrency > 1),
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p, nil
+}
