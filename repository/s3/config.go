@@ -9,7 +9,7 @@ import (
 
 // DefaultPartSize is the size of a multipart upload's part when
 // Config.PartSize is zero.
-const DefaultPartSize = 16 << 20
+const DefaultPartSize = 8 << 20
 
 // minPartSize is S3's smallest part (but the last).
 const minPartSize = 5 << 20
@@ -38,8 +38,9 @@ type Config struct {
 	CAPEM []byte
 	// Credentials sign requests; empty means anonymous access.
 	Credentials Credentials
-	// PartSize is the size of each part of a multipart upload, at least
-	// 5 MiB; DefaultPartSize when zero.
+	// PartSize is the size of the first 1,000 parts of a multipart
+	// upload, at least 5 MiB; DefaultPartSize when zero. It doubles every
+	// 1,000 parts, up to 512 MiB.
 	PartSize int64
 	// MaxRetries bounds the client's retries of a failed request; 3 when
 	// zero.

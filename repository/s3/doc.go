@@ -7,13 +7,14 @@
 // and static Credentials. Credentials never appear in an error or in
 // fmt's output of a Config.
 //
-// Put streams a reader of unknown length as a multipart upload in parts of
-// Config.PartSize (16 MiB by default; memory per Put is one part), and
-// completes the upload only after the reader's end: until then the object
-// is not visible. When the reader fails or ctx ends, the upload is aborted
+// Put reads up to 1 MiB first: a smaller object goes in one PUT. A larger
+// one, of unknown length, is streamed as a multipart upload that is
+// completed only after the reader's end, so that until then the object is
+// not visible. When the reader fails or ctx ends, the upload is aborted
 // (with a context of its own, so a cancelled ctx still cleans up) and its
-// parts are dropped. The number of parts of an upload is limited to 10,000
-// by S3, so the largest object is 10,000 × PartSize (156 GiB at 16 MiB).
+// parts are dropped. Memory per Put is one part: Config.PartSize (8 MiB by
+// default) for the first 1,000 parts, doubling every 1,000 parts up to
+// 512 MiB, so that the 10,000 parts S3 allows hold several TiB.
 //
 // Errors carry drivers codes and name the endpoint and bucket: NotFound for
 // a missing key, FailedPrecondition for a missing bucket, PermissionDenied

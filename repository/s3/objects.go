@@ -9,17 +9,6 @@ import (
 	"github.com/dpsdk/dataprotection/repository"
 )
 
-// Put uploads r as a multipart upload of unknown length, completed only at
-// r's end and aborted on any error.
-func (b *Backend) Put(ctx context.Context, key string, r io.Reader) error {
-	if err := repository.ValidateKey(key); err != nil {
-		return err
-	}
-	_, err := b.client.PutObject(ctx, b.bucket, b.ObjectName(key), r, -1,
-		minio.PutObjectOptions{PartSize: uint64(b.partSize), ContentType: "application/octet-stream"})
-	return b.classify(ctx, err, key)
-}
-
 // Get opens the object with one GET: the body is one version of it, even
 // if it is overwritten while read.
 func (b *Backend) Get(ctx context.Context, key string) (io.ReadCloser, error) {
