@@ -1,12 +1,11 @@
 //go:build !linux
 
-package testenv
+package harness
 
 import "syscall"
 
 // sysProcAttr returns nil: only Linux can tie a child's life to its parent's,
-// so elsewhere a test binary that is killed leaves etcd and kube-apiserver
-// running.
+// so elsewhere a test binary that is killed leaves its servers running.
 func sysProcAttr() *syscall.SysProcAttr {
 	return nil
 }

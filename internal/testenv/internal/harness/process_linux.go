@@ -1,15 +1,15 @@
-package testenv
+package harness
 
 import "syscall"
 
 // sysProcAttr makes the kernel kill a child process when its parent dies, so
-// that etcd and kube-apiserver never outlive a test binary that crashed, was
-// killed, or timed out.
+// that the servers never outlive a test binary that crashed, was killed, or
+// timed out.
 //
 // Linux delivers the signal when the OS thread that started the child exits,
 // not only when the whole process does. The Go runtime only ends a thread
 // when a goroutine that called runtime.LockOSThread returns without
-// unlocking it, so do not call Start from such a goroutine.
+// unlocking it, so do not start a process from such a goroutine.
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
