@@ -38,7 +38,9 @@ func (b *Backend) codeOf(resp minio.ErrorResponse, err error) (drivers.Code, str
 	case "NoSuchBucket":
 		return drivers.FailedPrecondition, "bucket " + quote(b.bucket) + " does not exist"
 	case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
-		"ExpiredToken", "AllAccessDisabled", "AccountProblem":
+		"ExpiredToken", "AllAccessDisabled", "AccountProblem",
+		"XAdminUserNotFound": // versitygw's answer (404) to an unknown access key
+
 		return drivers.PermissionDenied, "access to bucket " + quote(b.bucket) + " denied (" + resp.Code + "): check the credentials"
 	case "SlowDown", "TooManyRequests":
 		return drivers.ResourceExhausted, "throttled (" + resp.Code + ")"
