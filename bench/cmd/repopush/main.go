@@ -1,8 +1,14 @@
 // Command repopush runs figure 7 of the benchmarks (package
 // bench/repopush): a pg_dump-like file pushed through the repository
 // pipeline to an S3 server against minio-go's PutObject of the same bytes,
-// each push in a child process of this small binary. The server is given
-// by flags and the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY):
+// each push in a child process of this small binary. Without -endpoint it
+// starts the S3 server of the tests (versitygw from DP_TESTENV_BIN, as
+// make test builds it) and a bucket:
+//
+//	DP_TESTENV_BIN="$(hack/testenv-binaries.sh | tail -1)" go run ./bench/cmd/repopush -file /tmp/dump.sql
+//
+// Another server is given by flags and the environment (AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY):
 //
 //	repopush -endpoint 127.0.0.1:9000 -bucket bench -file /tmp/dump.sql -size-mib 1024 -runs 3
 //
@@ -19,13 +25,17 @@ import (
 	"os"
 	"os/exec"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
 	"github.com/dpsdk/dataprotection/bench/repopush"
+	"github.com/dpsdk/dataprotection/internal/testenv/s3env"
 )
 
 func main() {
 	child := flag.String("child", "", "internal: the JSON options of one push to run in this process")
 	o := repopush.Options{AccessKey: os.Getenv("AWS_ACCESS_KEY_ID"), SecretKey: os.Getenv("AWS_SECRET_ACCESS_KEY")}
-	flag.StringVar(&o.Endpoint, "endpoint", "127.0.0.1:9000", "S3 endpoint, host:port, plain HTTP")
+	flag.StringVar(&o.Endpoint, "endpoint", "", "S3 endpoint, host:port, plain HTTP (default: start the tests' server)")
 	flag.StringVar(&o.Region, "region", "us-east-1", "S3 region")
 	flag.StringVar(&o.Bucket, "bucket", "bench", "an existing bucket")
 	flag.StringVar(&o.File, "file", "", "the data file (written when missing)")
@@ -39,9 +49,41 @@ func main() {
 		runChild(*child)
 		return
 	}
-	if err := figure(o, *sizeMiB, *runs, *jsonOut); err != nil {
+	if err := run(o, *sizeMiB, *runs, *jsonOut); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// run runs the figure, on a server of its own when o names none.
+func run(o repopush.Options, sizeMiB int64, runs int, jsonOut string) error {
+	if o.Endpoint == "" {
+		srv, err := startServer(&o)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+	}
+	return figure(o, sizeMiB, runs, jsonOut)
+}
+
+// startServer starts the tests' S3 server and a bucket, and points o at
+// them.
+func startServer(o *repopush.Options) (*s3env.Server, error) {
+	ctx := context.Background()
+	srv, err := s3env.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := minio.New(srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, ""), Region: s3env.Region})
+	if err == nil {
+		err = c.MakeBucket(ctx, o.Bucket, minio.MakeBucketOptions{Region: s3env.Region})
+	}
+	if err != nil {
+		_ = srv.Stop()
+		return nil, err
+	}
+	o.Endpoint, o.Region, o.AccessKey, o.SecretKey = srv.Endpoint, s3env.Region, srv.AccessKey, srv.SecretKey
+	return srv, nil
 }
 
 func figure(o repopush.Options, sizeMiB int64, runs int, jsonOut string) error {
