@@ -36,7 +36,7 @@ type Options struct {
 	Mode string
 	// Key is the backup key (pipeline) or object name (raw).
 	Key string
-	// Concurrency is the pipeline's zstd goroutines (0: 2).
+	// Concurrency is the pipeline's zstd goroutines (0: the default, 1).
 	Concurrency int
 }
 
@@ -105,11 +105,7 @@ func pushPipeline(ctx context.Context, o Options, src io.Reader) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
-	concurrency := o.Concurrency
-	if concurrency == 0 {
-		concurrency = 2
-	}
-	w, err := repo.NewBackup(o.Key, &repository.WriteOptions{Recipients: []string{recipient}, Concurrency: concurrency})
+	w, err := repo.NewBackup(o.Key, &repository.WriteOptions{Recipients: []string{recipient}, Concurrency: o.Concurrency})
 	if err != nil {
 		return 0, err
 	}

@@ -9,7 +9,7 @@ import (
 
 // DefaultPartSize is the size of a multipart upload's part when
 // Config.PartSize is zero.
-const DefaultPartSize = 8 << 20
+const DefaultPartSize = 5 << 20
 
 // minPartSize is S3's smallest part (but the last).
 const minPartSize = 5 << 20

@@ -12,9 +12,10 @@
 // completed only after the reader's end, so that until then the object is
 // not visible. When the reader fails or ctx ends, the upload is aborted
 // (with a context of its own, so a cancelled ctx still cleans up) and its
-// parts are dropped. Memory per Put is one part: Config.PartSize (8 MiB by
-// default) for the first 1,000 parts, doubling every 1,000 parts up to
-// 512 MiB, so that the 10,000 parts S3 allows hold several TiB.
+// parts are dropped. One part uploads while the next is read, so memory
+// per Put is two parts: Config.PartSize (5 MiB, S3's smallest, by default)
+// for the first 1,000 parts, doubling every 1,000 parts up to 512 MiB, so
+// that the 10,000 parts S3 allows hold over 2 TiB.
 //
 // Errors carry drivers codes and name the endpoint and bucket: NotFound for
 // a missing key, FailedPrecondition for a missing bucket, PermissionDenied

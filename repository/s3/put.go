@@ -2,7 +2,9 @@ package s3
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -76,30 +78,63 @@ func (b *Backend) putMultipart(ctx context.Context, name string, r io.Reader) (e
 }
 
 // uploadParts sends r in parts of PartSize, doubled every growEvery parts
-// (up to maxPartSize), so that memory is one part and objects may be large.
+// (up to maxPartSize): memory is two parts, one uploading while the next
+// is read, so that producing the data and sending it overlap.
 func (b *Backend) uploadParts(ctx context.Context, core minio.Core, name, id string, r io.Reader) ([]minio.CompletePart, error) {
-	var parts []minio.CompletePart
-	buf := make([]byte, b.partSize)
+	u := &uploader{ctx: ctx, core: core, bucket: b.bucket, name: name, id: id}
+	var bufs [2][]byte
+	size := b.partSize
 	for n := 1; n <= maxParts; n++ {
-		if n%growEvery == 1 && n > 1 && len(buf) < maxPartSize {
-			buf = make([]byte, 2*len(buf))
+		if n%growEvery == 1 && n > 1 && size < maxPartSize {
+			size *= 2
 		}
-		k, rerr := io.ReadFull(r, buf)
+		if int64(len(bufs[n%2])) != size {
+			bufs[n%2] = make([]byte, size)
+		}
+		k, rerr := io.ReadFull(r, bufs[n%2])
 		last := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
-		if rerr != nil && !last {
-			return nil, rerr
+		if err := u.wait(); err != nil || (rerr != nil && !last) {
+			return nil, cmp.Or(err, rerr)
 		}
 		if k == 0 && n > 1 {
-			return parts, nil
+			return u.parts, nil
 		}
-		p, err := core.PutObjectPart(ctx, b.bucket, name, id, n, bytes.NewReader(buf[:k]), int64(k), minio.PutObjectPartOptions{})
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, minio.CompletePart{PartNumber: n, ETag: p.ETag})
+		u.start(n, bufs[n%2][:k])
 		if last {
-			return parts, nil
+			return u.parts, u.wait()
 		}
 	}
-	return nil, drivers.Errorf(drivers.ResourceExhausted, "object larger than %d parts", maxParts)
+	return nil, errors.Join(u.wait(), drivers.Errorf(drivers.ResourceExhausted, "object larger than %d parts", maxParts))
+}
+
+// uploader keeps at most one part upload in flight.
+type uploader struct {
+	ctx              context.Context
+	core             minio.Core
+	bucket, name, id string
+	parts            []minio.CompletePart
+	inflight         chan error
+}
+
+// start uploads part n of data in a goroutine; data must stay untouched
+// until wait returns.
+func (u *uploader) start(n int, data []byte) {
+	u.inflight = make(chan error, 1)
+	go func() {
+		p, err := u.core.PutObjectPart(u.ctx, u.bucket, u.name, u.id, n, bytes.NewReader(data), int64(len(data)), minio.PutObjectPartOptions{})
+		if err == nil {
+			u.parts = append(u.parts, minio.CompletePart{PartNumber: n, ETag: p.ETag})
+		}
+		u.inflight <- err
+	}()
+}
+
+// wait waits for the part in flight, if any.
+func (u *uploader) wait() error {
+	if u.inflight == nil {
+		return nil
+	}
+	err := <-u.inflight
+	u.inflight = nil
+	return err
 }

@@ -39,7 +39,7 @@ func main() {
 	flag.StringVar(&o.Region, "region", "us-east-1", "S3 region")
 	flag.StringVar(&o.Bucket, "bucket", "bench", "an existing bucket")
 	flag.StringVar(&o.File, "file", "", "the data file (written when missing)")
-	flag.IntVar(&o.Concurrency, "concurrency", 0, "zstd goroutines of the pipeline (0: 2)")
+	flag.IntVar(&o.Concurrency, "concurrency", 0, "zstd goroutines of the pipeline (0: the default)")
 	sizeMiB := flag.Int64("size-mib", 1024, "size of the data file when it is written")
 	runs := flag.Int("runs", 3, "rounds of both pushes")
 	jsonOut := flag.String("json", "", "write every run as JSON to this file")
