@@ -44,9 +44,14 @@ func openEmbedded(a *app, path string, o openOptions) (*embeddedBackend, error) 
 	return &embeddedBackend{a: a, path: path, st: st}, nil
 }
 
+// Store is the bolt store.
 func (e *embeddedBackend) Store() store.Store { return e.st }
-func (e *embeddedBackend) Namespace() string  { return "default" }
-func (e *embeddedBackend) Close() error       { return e.st.Close() }
+
+// Namespace is "default", as in a cluster without a context namespace.
+func (e *embeddedBackend) Namespace() string { return "default" }
+
+// Close releases the file.
+func (e *embeddedBackend) Close() error { return e.st.Close() }
 
 // Events: the embedded store keeps no events; the engine's events are
 // printed while dpctl waits.

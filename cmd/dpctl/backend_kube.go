@@ -65,9 +65,14 @@ func newKubeBackend(cfg *rest.Config, namespace string) (*kubeBackend, error) {
 	return &kubeBackend{st: st, client: client, namespace: namespace}, nil
 }
 
+// Store is the kube store of the cluster.
 func (k *kubeBackend) Store() store.Store { return k.st }
-func (k *kubeBackend) Namespace() string  { return k.namespace }
-func (k *kubeBackend) Close() error       { return k.st.Close() }
+
+// Namespace is the kubeconfig context's namespace.
+func (k *kubeBackend) Namespace() string { return k.namespace }
+
+// Close ends the store's watches.
+func (k *kubeBackend) Close() error { return k.st.Close() }
 
 // CheckWork: the operator in the cluster does the work.
 func (k *kubeBackend) CheckWork(string) error { return nil }

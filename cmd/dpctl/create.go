@@ -99,12 +99,21 @@ func (a *app) createBackup(ctx context.Context, be backend, o *createBackupOptio
 	if err != nil {
 		return fmt.Errorf("create backup: %w", err)
 	}
-	fmt.Fprintf(a.out, "%s/%s created\n", backupKind.resource(), created.Name)
-	if !o.wait {
-		a.hintEmbedded(be, backupKind, created.Name)
-		return nil
+	return a.afterCreate(ctx, be, backupKind, created, o.wait)
+}
+
+// afterCreate tells that a Backup or RestoreJob was created and, with
+// --wait, waits until it is done; else, with a bolt file, says who runs it.
+func (a *app) afterCreate(ctx context.Context, be backend, k *kind, obj store.Object, wait bool) error {
+	fmt.Fprintf(a.out, "%s/%s created\n", k.resource(), obj.GetName())
+	if wait {
+		return a.waitTerminal(ctx, be, k, obj.GetNamespace(), obj.GetName())
 	}
-	return a.waitTerminal(ctx, be, backupKind, ns, created.Name)
+	if _, ok := be.(*embeddedBackend); ok {
+		fmt.Fprintf(a.errOut, "(a bolt file: %s runs when a host opens the file, or now with: dpctl wait %s %s)\n",
+			k.names[0], k.names[0], obj.GetName())
+	}
+	return nil
 }
 
 // checkPolicy checks that the policy exists and has a section for type t,
@@ -125,14 +134,6 @@ func checkPolicy(ctx context.Context, be backend, namespace, name string, t v1al
 		return fmt.Errorf("BackupPolicy %q has no %s policy (it has: %s); choose one with --type", name, t, strings.Join(has, ", "))
 	}
 	return nil
-}
-
-// hintEmbedded tells, with a bolt file, who runs the object just created.
-func (a *app) hintEmbedded(be backend, k *kind, name string) {
-	if _, ok := be.(*embeddedBackend); ok {
-		fmt.Fprintf(a.errOut, "(a bolt file: %s runs when a host opens the file, or now with: dpctl wait %s %s)\n",
-			k.names[0], k.names[0], name)
-	}
 }
 
 // waitTerminal waits until a Backup or RestoreJob is Completed (nil) or

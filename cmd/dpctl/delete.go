@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -27,19 +26,12 @@ at once with the local driver of --config, and waits.`,
   dpctl delete policy/db`,
 		Args: args(1, -1, "KIND NAME... or KIND/NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, names, err := getArgs(args)
+			k, names, err := namedArgs(args, "delete")
 			if err != nil {
 				return err
 			}
-			if len(names) == 0 {
-				return usageErrorf("delete wants the names of the %s to delete", k.plural)
-			}
 			return a.withBackend(cmd, openOptions{}, func(ctx context.Context, be backend) error {
-				var errs []error
-				for _, name := range names {
-					errs = append(errs, a.deleteOne(ctx, be, k, name, wait))
-				}
-				return errors.Join(errs...)
+				return forEachName(names, func(_ int, name string) error { return a.deleteOne(ctx, be, k, name, wait) })
 			})
 		},
 	}

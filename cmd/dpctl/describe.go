@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,22 +30,17 @@ Kinds: ` + kindList() + `.`,
   dpctl describe policy db`,
 		Args: args(1, -1, "KIND NAME... or KIND/NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			k, names, err := getArgs(args)
+			k, names, err := namedArgs(args, "describe")
 			if err != nil {
 				return err
 			}
-			if len(names) == 0 {
-				return usageErrorf("describe wants the names of the %s to describe", k.plural)
-			}
 			return a.withBackend(cmd, openOptions{}, func(ctx context.Context, be backend) error {
-				var errs []error
-				for i, name := range names {
+				return forEachName(names, func(i int, name string) error {
 					if i > 0 {
 						fmt.Fprintln(a.out)
 					}
-					errs = append(errs, a.describe(ctx, be, k, name))
-				}
-				return errors.Join(errs...)
+					return a.describe(ctx, be, k, name)
+				})
 			})
 		},
 	}

@@ -31,11 +31,7 @@ func describeBackup(d *describer, b *v1alpha1.Backup) {
 	d.line(1, "Type", b.Spec.BackupType)
 	d.opt(1, "Parent", b.Spec.ParentBackupName)
 	s := b.Status
-	d.section(0, "Status")
-	d.line(1, "Phase", orNew(string(s.Phase)))
-	d.opt(1, "Failure Reason", s.FailureReason)
-	d.time(1, "Started", s.StartTimestamp)
-	d.time(1, "Completed", s.CompletionTimestamp)
+	describeRun(d, string(s.Phase), s.FailureReason, s.StartTimestamp, s.CompletionTimestamp)
 	d.opt(1, "Duration", durationString(s.Duration))
 	d.opt(1, "Total Size", s.TotalSize)
 	d.time(1, "Expiration", s.Expiration)
@@ -174,12 +170,18 @@ func describeRestore(d *describer, r *v1alpha1.RestoreJob) {
 		d.line(1, "Retries", r.Spec.OnFailAttempted)
 	}
 	s := r.Status
-	d.section(0, "Status")
-	d.line(1, "Phase", orNew(string(s.Phase)))
-	d.opt(1, "Failure Reason", s.FailureReason)
-	d.time(1, "Started", s.StartTimestamp)
-	d.time(1, "Completed", s.CompletionTimestamp)
+	describeRun(d, string(s.Phase), s.FailureReason, s.StartTimestamp, s.CompletionTimestamp)
 	d.time(1, "Expiration", s.Expiration)
+}
+
+// describeRun starts the status of a Backup or RestoreJob: its phase, why
+// it failed, when it started and ended.
+func describeRun(d *describer, phase, reason string, start, end *metav1.Time) {
+	d.section(0, "Status")
+	d.line(1, "Phase", orNew(phase))
+	d.opt(1, "Failure Reason", reason)
+	d.time(1, "Started", start)
+	d.time(1, "Completed", end)
 }
 
 func enabled(b bool) string {

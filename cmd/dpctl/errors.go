@@ -13,7 +13,10 @@ import (
 // flag value, or the wrong number of arguments. It exits with exitUsage.
 type usageError struct{ err error }
 
+// Error is the message of the wrapped error.
 func (e usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e usageError) Unwrap() error { return e.err }
 
 // usageErrorf returns a usageError with a formatted message.

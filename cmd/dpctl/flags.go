@@ -22,8 +22,11 @@ func newEnumFlag(def string, allowed ...string) *enumFlag {
 	return &enumFlag{value: def, allowed: allowed}
 }
 
+// String is the value.
 func (f *enumFlag) String() string { return f.value }
-func (f *enumFlag) Type() string   { return "string" }
+
+// Type is what help shows as the value's type.
+func (f *enumFlag) Type() string { return "string" }
 
 // Set accepts one of the allowed values.
 func (f *enumFlag) Set(s string) error {
@@ -40,8 +43,11 @@ type selectorFlag struct{ parts []string }
 
 var _ pflag.Value = (*selectorFlag)(nil)
 
+// String is the selectors joined by commas: their conjunction.
 func (f *selectorFlag) String() string { return strings.Join(f.parts, ",") }
-func (f *selectorFlag) Type() string   { return "selector" }
+
+// Type is what help shows as the value's type.
+func (f *selectorFlag) Type() string { return "selector" }
 
 // Set checks and adds one selector.
 func (f *selectorFlag) Set(s string) error {

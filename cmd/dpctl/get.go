@@ -56,18 +56,7 @@ func (a *app) get(ctx context.Context, be backend, k *kind, names []string, form
 	ns := a.namespaceFor(be, k)
 	o := printOptions{format: format, now: time.Now(), single: len(names) == 1}
 	if len(names) == 0 {
-		if a.allNamespaces && k.namespaced {
-			ns, o.withNamespace = "", true
-		}
-		objs, err := listObjects(ctx, be, k, ns)
-		if err != nil {
-			return err
-		}
-		if len(objs) == 0 && (format == "" || format == "wide") {
-			fmt.Fprintln(a.errOut, noneFound(k, ns))
-			return nil
-		}
-		return printObjects(a.out, k, objs, o)
+		return a.list(ctx, be, k, ns, o)
 	}
 	var objs []store.Object
 	var errs []error
@@ -80,11 +69,25 @@ func (a *app) get(ctx context.Context, be backend, k *kind, names []string, form
 		objs = append(objs, obj)
 	}
 	if len(objs) > 0 {
-		if err := printObjects(a.out, k, objs, o); err != nil {
-			return err
-		}
+		errs = append(errs, printObjects(a.out, k, objs, o))
 	}
 	return errors.Join(errs...)
+}
+
+// list prints the objects of a namespace, or of all with -A.
+func (a *app) list(ctx context.Context, be backend, k *kind, ns string, o printOptions) error {
+	if a.allNamespaces && k.namespaced {
+		ns, o.withNamespace = "", true
+	}
+	objs, err := listObjects(ctx, be, k, ns)
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 && (o.format == "" || o.format == "wide") {
+		fmt.Fprintln(a.errOut, noneFound(k, ns))
+		return nil
+	}
+	return printObjects(a.out, k, objs, o)
 }
 
 // noneFound says that a list is empty, as kubectl does.

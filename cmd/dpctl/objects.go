@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -39,4 +40,23 @@ func listObjects(ctx context.Context, be backend, k *kind, namespace string) ([]
 		return nil, fmt.Errorf("list %s: %w", k.plural, err)
 	}
 	return objs, nil
+}
+
+// namedArgs reads "KIND NAME..." or "KIND/NAME" of a command that acts on
+// objects by name (verb says which).
+func namedArgs(args []string, verb string) (*kind, []string, error) {
+	k, names, err := getArgs(args)
+	if err == nil && len(names) == 0 {
+		err = usageErrorf("%s wants the names of the %s to %s", verb, k.plural, verb)
+	}
+	return k, names, err
+}
+
+// forEachName calls f for every name, in order, and joins their errors.
+func forEachName(names []string, f func(i int, name string) error) error {
+	var errs []error
+	for i, name := range names {
+		errs = append(errs, f(i, name))
+	}
+	return errors.Join(errs...)
 }

@@ -77,12 +77,7 @@ func (a *app) restore(ctx context.Context, be backend, backup string, o *restore
 	if err != nil {
 		return fmt.Errorf("create restorejob: %w", err)
 	}
-	fmt.Fprintf(a.out, "%s/%s created\n", restoreKind.resource(), created.Name)
-	if !o.wait {
-		a.hintEmbedded(be, restoreKind, created.Name)
-		return nil
-	}
-	return a.waitTerminal(ctx, be, restoreKind, ns, created.Name)
+	return a.afterCreate(ctx, be, restoreKind, created, o.wait)
 }
 
 func newRestoreJob(namespace, backup, name string, target v1alpha1.TargetCluster) *v1alpha1.RestoreJob {
