@@ -110,3 +110,18 @@ func TestFailedBackup(t *testing.T) {
 	assert.Contains(t, must(t, s.env, "logs", "b1").stdout, "disk on fire")
 	assert.Contains(t, must(t, s.env, "describe", "backup", "b1").stdout, "Failure Reason:")
 }
+
+// TestWaitTimeout: --timeout ends a wait with what to do next, and the
+// backup, whose task went on running, completes under a later wait.
+func TestWaitTimeout(t *testing.T) {
+	s := newSite(t)
+	slow := replaceOnce(t, toolManifest+"---\n"+policyManifest, `tar -C "$DATA_DIR" -czf`, `sleep 3; tar -C "$DATA_DIR" -czf`)
+	require.NoError(t, os.WriteFile(s.path("slow.yaml"), []byte(slow), 0o644))
+	must(t, s.env, "apply", "-f", s.path("slow.yaml"))
+	r := dpctl(t, s.env, "", "create", "backup", "--policy", "db", "--name", "b1", "--wait", "--timeout", "1s")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "Error: timed out after 1s (--timeout): backup default/b1 is still InProgress; "+
+		"dpctl wait backup b1 waits again")
+	r = must(t, s.env, "wait", "backup", "b1", "--timeout", "1m")
+	assert.Contains(t, r.stdout, "backup default/b1 Completed")
+}

@@ -31,14 +31,14 @@ func (a *app) waitFor(ctx context.Context, be backend, k *kind, namespace, name 
 	defer stop()
 	w := &waiter{k: k, st: be.Store(), namespace: namespace, name: name, cond: cond, p: p}
 	obj, err := w.run(workCtx)
-	if err != nil && workCtx.Err() != nil {
-		if cause := context.Cause(workCtx); cause != workCtx.Err() {
-			err = cause // the engine failed
-		}
-		err = fmt.Errorf("%w; %s was %s, and dpctl wait %s %s waits again", err, p.what, p.phase,
-			k.names[0], name)
+	if err == nil || workCtx.Err() == nil {
+		return obj, err
 	}
-	return obj, err
+	again := fmt.Sprintf("dpctl wait %s %s waits again", k.names[0], name)
+	if cause := context.Cause(workCtx); cause != workCtx.Err() { // the engine failed
+		return obj, fmt.Errorf("%w; %s was %s; %s", cause, p.what, p.phase, again)
+	}
+	return obj, fmt.Errorf("%s is still %s; %s", p.what, p.phase, again)
 }
 
 // waiter watches one object until its condition holds.
