@@ -8,32 +8,12 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
-// checkStorage returns an error when a task's storage could make a script
-// act outside the backup's own directory: the mount path must be absolute
-// and not the root, and the directory a non-empty relative path without
-// "..".
-func checkStorage(s *drivers.Storage) error {
-	switch {
-	case s.ClaimName == "":
-		return fmt.Errorf("storage has no claim name")
-	case !path.IsAbs(s.MountPath) || path.Clean(s.MountPath) == "/":
+// checkMount returns an error when the claim's mount path could make a
+// script act outside the claim: it must be absolute and not the root
+// (drivers.ValidateTask checked the path below it).
+func checkMount(s *drivers.Storage) error {
+	if !path.IsAbs(s.MountPath) || path.Clean(s.MountPath) == "/" {
 		return fmt.Errorf("storage mount path %q is not an absolute path below /", s.MountPath)
-	case strings.Contains(s.Path, ".."):
-		return fmt.Errorf("storage path %q contains \"..\"", s.Path)
-	case path.IsAbs(s.Path):
-		return fmt.Errorf("storage path %q is not relative to the claim", s.Path)
-	}
-	return nil
-}
-
-// checkDeletePath is checkStorage plus what deleting needs: a directory
-// below the claim's root, never the root itself.
-func checkDeletePath(s *drivers.Storage) error {
-	if err := checkStorage(s); err != nil {
-		return err
-	}
-	if p := path.Clean(s.Path); s.Path == "" || p == "." {
-		return fmt.Errorf("storage path %q names the claim's root", s.Path)
 	}
 	return nil
 }

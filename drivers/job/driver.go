@@ -2,9 +2,9 @@ package job
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -72,50 +72,37 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 }
 
 // check returns an InvalidArgument or Unimplemented error for a task the
-// driver cannot run.
+// driver cannot run: its shape (drivers.ValidateTask), its kind and type,
+// then what a Job or a pod exec needs.
 func (d *Driver) check(t *drivers.Task) error {
-	if errs := validation.IsDNS1123Label(t.ID); len(errs) > 0 {
-		return invalid(t.ID, "the ID is not a DNS label: %v", errs)
+	if err := drivers.ValidateTask(t); err != nil {
+		return fmt.Errorf("job driver: %w", err)
 	}
 	caps, _ := d.Capabilities(context.Background())
 	if t.Snapshot != nil || !caps.Supports(t.Kind, t.BackupType) {
 		return drivers.Errorf(drivers.Unimplemented, "job driver: task %q: %s tasks of %s backups are not supported",
 			t.ID, t.Kind, t.BackupType)
 	}
-	if err := checkSteps(t.Steps); err != nil {
+	if err := drivers.ValidateCommands(t); err != nil {
+		return fmt.Errorf("job driver: %w", err)
+	}
+	if err := checkStepEnv(t.Steps); err != nil {
 		return invalid(t.ID, "%v", err)
 	}
-	return d.checkKind(t)
-}
-
-// checkKind checks what each kind of task needs.
-func (d *Driver) checkKind(t *drivers.Task) error {
 	switch t.Kind {
 	case drivers.KindBackup, drivers.KindRestore:
 		if t.Image == "" {
 			return invalid(t.ID, "no image")
 		}
-		if t.Storage == nil {
-			return invalid(t.ID, "no storage")
-		}
-		if err := checkStorage(t.Storage); err != nil {
-			return invalid(t.ID, "%v", err)
-		}
-	case drivers.KindDeleteArtifacts:
-		if t.Storage == nil {
-			return invalid(t.ID, "no storage")
-		}
-		if err := checkDeletePath(t.Storage); err != nil {
-			return invalid(t.ID, "%v", err)
-		}
-		return nil
 	case drivers.KindHook, drivers.KindStatusUpdate:
 		if t.Target.Name == "" {
 			return invalid(t.ID, "no target pod to run in")
 		}
 	}
-	if len(t.Steps) == 0 {
-		return invalid(t.ID, "no steps")
+	if t.Storage != nil {
+		if err := checkMount(t.Storage); err != nil {
+			return invalid(t.ID, "%v", err)
+		}
 	}
 	return nil
 }

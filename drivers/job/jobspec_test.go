@@ -200,7 +200,9 @@ func TestStartRejectsTasksItCannotRun(t *testing.T) {
 	}{
 		"an ID that is not a DNS label": {bad(func(t *drivers.Task) { t.ID = "Not_A_Label" }), drivers.InvalidArgument},
 		"an empty ID":                   {bad(func(t *drivers.Task) { t.ID = "" }), drivers.InvalidArgument},
-		"a snapshot backup":             {bad(func(t *drivers.Task) { t.BackupType = v1alpha1.BackupTypeSnapshot }), drivers.Unimplemented},
+		"a snapshot backup": {bad(func(t *drivers.Task) {
+			t.BackupType, t.Snapshot = v1alpha1.BackupTypeSnapshot, &drivers.SnapshotSpec{Name: "s"}
+		}), drivers.Unimplemented},
 		"a task with a snapshot":        {bad(func(t *drivers.Task) { t.Snapshot = &drivers.SnapshotSpec{Name: "s"} }), drivers.Unimplemented},
 		"a hook without a pod executor": {bad(func(t *drivers.Task) { t.Kind = drivers.KindHook }), drivers.Unimplemented},
 		"no image":                      {bad(func(t *drivers.Task) { t.Image = "" }), drivers.InvalidArgument},

@@ -52,15 +52,10 @@ func stepRefName(step int, name string) string {
 	return fmt.Sprintf("__DP_S%d_%s", step, name)
 }
 
-// checkSteps returns an error for what the script cannot express: a command
-// with a NUL byte, or a step variable that is not a shell name.
-func checkSteps(steps []drivers.Step) error {
+// checkStepEnv returns an error for a step variable that is not a shell
+// name: the script exports each under its own name.
+func checkStepEnv(steps []drivers.Step) error {
 	for i, s := range steps {
-		for j, c := range s.Commands {
-			if strings.ContainsRune(c, 0) {
-				return fmt.Errorf("step %d (%q) command %d contains a NUL byte", i+1, s.Name, j+1)
-			}
-		}
 		for _, v := range s.Env {
 			if !shellName.MatchString(v.Name) {
 				return fmt.Errorf("step %d (%q): variable %q is not a shell variable name", i+1, s.Name, v.Name)

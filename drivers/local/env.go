@@ -269,7 +269,7 @@ func (r *envResolver) configMap(name string) (map[string]string, error) {
 // holds, to redact its output after a restart. Best effort: what cannot be
 // resolved any more is not redacted.
 func (d *Driver) secretValues(ctx context.Context, t *drivers.Task) []string {
-	pl, _ := d.place(t.Storage)
+	pl := d.place(t.Storage)
 	rt, err := d.resolve(ctx, t, pl)
 	if err != nil {
 		d.log.Info("cannot resolve the task's secrets again to redact its output", "task", t.ID, "error", err.Error())
