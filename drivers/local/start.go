@@ -66,7 +66,7 @@ func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 		return err
 	}
 	d.mu.Lock()
-	d.secrets[t.ID] = rt.secrets
+	d.secrets[t.ID] = rt.redactor
 	d.mu.Unlock()
 	switch {
 	case !t.Deadline.IsZero() && !time.Now().Before(t.Deadline):
@@ -194,7 +194,10 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, fileScript), []byte(script(rt)), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileScript), supervisorScript, 0o600); err != nil {
+		return nil, err
+	}
+	if err := writeEnvFiles(dir, rt); err != nil {
 		return nil, err
 	}
 	lock, err := os.OpenFile(filepath.Join(dir, fileLock), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
