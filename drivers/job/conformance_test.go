@@ -12,6 +12,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/drivertest"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	"github.com/dpsdk/dataprotection/internal/testenv"
 	"github.com/dpsdk/dataprotection/targets"
 )
@@ -56,7 +57,7 @@ func (h *harness) options() *Options {
 	// see it where the kubelet maps it.
 	claimDir := filepath.Join(h.root, drivertest.Claim)
 	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, claimDir) }
-	return &Options{Namespace: h.ns, PodExec: localExec{rewrite: rewrite}}
+	return &Options{Namespace: h.ns, PodExec: podexectest.Local{Rewrite: rewrite}}
 }
 
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {

@@ -74,15 +74,18 @@
 //
 // Hook and status-update tasks run in the target's container
 // (Task.Container, by default the target's first) through a PodExecutor,
-// by default pod exec through the API server. The task's environment is
+// by default pod exec through the API server, by the one pod exec runner
+// the CSI driver uses too (internal/podexec). The task's environment is
 // resolved as the kubelet would (secrets and config maps are read from the
-// target's namespace, $(VAR) references expanded) and passed on the
-// command's standard input, so secret values appear neither in the exec
-// request nor in any object. Standard output, at most 64 KiB, is the task's
-// Output when it is JSON. These tasks are tracked in memory: after an engine
-// restart, Status of one is NotFound and the engine starts it again, so a
-// hook or status update that was running, or had finished without the
-// engine recording its result, runs once more.
+// target's namespace, $(VAR) references expanded, in the commands too) and
+// passed with the commands on the command's standard input, so secret
+// values appear neither in the exec request nor in any object; everything
+// reported (Output, LogTail, Message) is redacted. Standard output, at
+// most 64 KiB, is a status update's Output when it is a JSON object. Each
+// task is recorded in a ConfigMap named by its ID (Options.Namespace, else
+// the target's namespace): after an engine restart a finished task is
+// reported from it, and one that was running is Failed with code
+// Unavailable rather than run again.
 //
 // # Errors
 //
@@ -95,9 +98,10 @@
 //
 // The driver's identity needs: jobs (get, list, create, update, delete),
 // pods (list, delete), persistentvolumeclaims (get, create), configmaps
-// (get), persistentvolumes (get, create) for claim templates, and for hooks
-// and status updates pods/exec (create), secrets and configmaps (get) in the
-// targets' namespaces. Without Options.Namespace, listing jobs in every
+// (get), persistentvolumes (get, create) for claim templates, and for hooks and status updates
+// pods/exec (create), secrets and configmaps (get) in the targets'
+// namespaces, and configmaps (create, update, delete, list) for their
+// records. Without Options.Namespace, listing jobs in every
 // namespace lets it find, after a restart, the Jobs of tasks it has not
 // seen yet.
 package job

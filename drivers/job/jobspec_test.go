@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -238,7 +239,7 @@ func TestCapabilities(t *testing.T) {
 	assert.ElementsMatch(t, []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}, caps.Kinds,
 		"without a pod executor, no hooks or status updates")
 	assert.ElementsMatch(t, []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile}, caps.BackupTypes)
-	caps, err = New(nil, &Options{PodExec: &fakeExec{}}).Capabilities(t.Context())
+	caps, err = New(nil, &Options{PodExec: &podexectest.Fake{}}).Capabilities(t.Context())
 	require.NoError(t, err)
 	assert.ElementsMatch(t, drivers.TaskKinds, caps.Kinds)
 }

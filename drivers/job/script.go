@@ -16,8 +16,7 @@ import (
 // command that fails ends the task with its exit status (set -e semantics,
 // made explicit so that it holds inside subshells too). A Job runs the
 // script as `sh -c <script>` and the script ends by writing the task's
-// result to the termination message; pod exec runs a variant that reads the
-// task's environment from standard input first.
+// result to the termination message.
 
 // scriptSpec is what a task's script does.
 type scriptSpec struct {
@@ -50,19 +49,6 @@ func quote(s string) string {
 // subshell exports each under its own name.
 func stepRefName(step int, name string) string {
 	return fmt.Sprintf("__DP_S%d_%s", step, name)
-}
-
-// checkStepEnv returns an error for a step variable that is not a shell
-// name: the script exports each under its own name.
-func checkStepEnv(steps []drivers.Step) error {
-	for i, s := range steps {
-		for _, v := range s.Env {
-			if !shellName.MatchString(v.Name) {
-				return fmt.Errorf("step %d (%q): variable %q is not a shell variable name", i+1, s.Name, v.Name)
-			}
-		}
-	}
-	return nil
 }
 
 // stepEnv returns the container variables that carry the steps' variables
@@ -281,31 +267,5 @@ BEGIN {
 	}
 	if (agg != "" && !long) add(",\"artifacts\":[" arts "]")
 	print msg "}"
-}
-`
-
-// execScript is the script pod exec runs as `sh -c <script> sh <end>`: it
-// reads shell assignments (the task's environment, see envBlock) from
-// standard input up to the line <end>, evaluates them, and runs the steps.
-// Their standard output and standard error are the command's.
-func execScript(s *scriptSpec) string {
-	var b strings.Builder
-	b.WriteString(execPrologue)
-	writeSteps(&b, s)
-	b.WriteString("__dp_steps </dev/null\n")
-	return b.String()
-}
-
-const execPrologue = `__dp_env=
-while IFS= read -r __dp_line; do
-	[ "$__dp_line" = "$1" ] && break
-	__dp_env="$__dp_env$__dp_line
-"
-done
-eval "$__dp_env"
-unset __dp_env __dp_line
-__dp_fail() {
-	printf 'dataprotection: %s failed with exit status %s\n' "$2" "$1" >&2
-	exit "$1"
 }
 `

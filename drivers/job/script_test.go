@@ -262,32 +262,6 @@ func TestRewriteRefs(t *testing.T) {
 	}
 }
 
-func TestExecScriptReadsTheEnvironmentFromStdin(t *testing.T) {
-	steps := []drivers.Step{{Name: "s", Commands: []string{
-		`printf '%s|%s|%s' "$PASSWORD" "$PLAIN" "$STEPVAR"`,
-		`cat; echo "stdin is empty" >&2`,
-	}, Env: []corev1.EnvVar{{Name: "STEPVAR", Value: "ignored: carried"}}}}
-	env := []envVar{{"PASSWORD", "s3cr'et\nline2\n__DP_END_fake"}, {"PLAIN", "$HOME `id`"}, {stepRefName(1, "STEPVAR"), "step"}}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", execScript(&scriptSpec{steps: steps}), "sh", "__DP_END_real"},
-		[]string{"PATH=" + os.Getenv("PATH")}, envBlock(env, "__DP_END_real"), &stdout, &stderr)
-	require.NoError(t, err)
-	require.Equal(t, 0, code, stderr.String())
-	assert.Equal(t, "s3cr'et\nline2\n__DP_END_fake|$HOME `id`|step", stdout.String(),
-		"values arrive exactly, even lines that look like an end; commands do not consume stdin")
-}
-
-func TestExecScriptFailsAtTheFirstFailingCommand(t *testing.T) {
-	steps := []drivers.Step{{Name: "s", Commands: []string{`echo one`, `exit 4`, `echo never`}}}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", execScript(&scriptSpec{steps: steps}), "sh", "END"},
-		[]string{"PATH=" + os.Getenv("PATH")}, envBlock(nil, "END"), &stdout, &stderr)
-	require.NoError(t, err)
-	assert.Equal(t, 4, code)
-	assert.Equal(t, "one\n", stdout.String())
-	assert.Contains(t, stderr.String(), `step 1 ("s") command 2 failed with exit status 4`)
-}
-
 func TestDeleteCommandRemovesExactlyTheDirectory(t *testing.T) {
 	mount := filepath.Join(t.TempDir(), "backupdata")
 	for _, d := range []string{"ns/prefix/b1/sub", "ns/prefix/b10", "ns/other"} {

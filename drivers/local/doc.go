@@ -24,8 +24,9 @@
 // Options.Secrets and Options.ConfigMaps in the owner's namespace; a
 // missing one fails Start with FailedPrecondition unless the reference is
 // optional. A fieldRef resolves from the target: metadata.name (the
-// target's name), metadata.namespace (the owner's), metadata.labels['k'];
-// the other pod fields are empty; resourceFieldRef is InvalidArgument.
+// target's name), metadata.namespace (the owner's), spec.nodeName (the
+// target's node, usually empty) and metadata.labels['k']; other fields and
+// resourceFieldRef are InvalidArgument.
 // Variables reach the commands through a shell (see Supervision), so a
 // task's variable must have a name the shell can export (InvalidArgument
 // otherwise); envFrom keys and host variables that a shell cannot name are

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/envvar"
@@ -40,8 +39,7 @@ func (d *Driver) resolve(ctx context.Context, t *drivers.Task, pl placement) (*r
 		return nil, err
 	}
 	r := &envvar.Resolver{Sources: sources{d: d, namespace: t.Owner.Namespace}, Localize: pl.localize,
-		Fields: envvar.PodFields(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{
-			Name: t.Target.Name, Namespace: t.Owner.Namespace, Labels: t.Target.Labels}})}
+		Fields: envvar.TargetFields(t.Target.Name, t.Owner.Namespace, t.Target.Node, t.Target.Labels)}
 	base, err := r.Resolve(ctx, t.Env, t.EnvFrom)
 	if err != nil {
 		return nil, err

@@ -172,7 +172,7 @@ func (d *Driver) logTail(dir string, red *envvar.Redactor) string {
 	n := int64(d.opts.LogTailBytes)
 	margin := int64(red.Longest()) // a value cut in two is still redacted
 	data, whole := readTail(filepath.Join(dir, fileLog), n+margin, n+margin)
-	s := red.String(string(data))
+	s := red.Log(string(data))
 	if int64(len(s)) > n {
 		s, whole = s[int64(len(s))-n:], false
 	}
@@ -218,5 +218,5 @@ func (d *Driver) Log(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, notFound(id)
 	}
-	return []byte(d.redactor(ctx, id, dir).String(string(data))), nil
+	return []byte(d.redactor(ctx, id, dir).Log(string(data))), nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Fields answers a fieldRef (valueFrom.fieldRef.fieldPath); ok is false
@@ -14,10 +15,8 @@ type Fields func(path string) (value string, ok bool)
 // holds, as the kubelet does: metadata.name, metadata.namespace,
 // metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'],
 // spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs,
-// status.podIP and status.podIPs (empty when unset). A runner that knows
-// only some of these (the local driver knows a target's name and labels;
-// pod exec a target's name, namespace, node and labels) fills only those,
-// and the others resolve to "".
+// status.podIP and status.podIPs (empty when unset). The test kubelet,
+// which has the pod, uses it.
 func PodFields(pod *corev1.Pod) Fields {
 	return func(path string) (string, bool) {
 		if k, ok := mapKey(path, "metadata.labels"); ok {
@@ -65,4 +64,20 @@ func joinIPs[T any](ips []T, ip func(T) string) string {
 		out[i] = ip(ips[i])
 	}
 	return strings.Join(out, ",")
+}
+
+// TargetFields answers the fieldRefs that a runner knows of a target pod
+// without its object (the local driver, pod exec): metadata.name,
+// metadata.namespace, spec.nodeName and metadata.labels['<key>']; it
+// cannot answer the others.
+func TargetFields(name, namespace, node string, labels map[string]string) Fields {
+	pod := PodFields(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels},
+		Spec: corev1.PodSpec{NodeName: node}})
+	return func(path string) (string, bool) {
+		switch _, label := mapKey(path, "metadata.labels"); {
+		case label, path == "metadata.name", path == "metadata.namespace", path == "spec.nodeName":
+			return pod(path)
+		}
+		return "", false
+	}
 }

@@ -106,6 +106,27 @@ func (r *Redactor) String(s string) string {
 	return s
 }
 
+// Log returns text made of lines (a log) with every secret value
+// redacted: a line that is one JSON object or array is redacted in its
+// decoded form (so any escape of the value is found), any other line as
+// text.
+func (r *Redactor) Log(s string) string {
+	if r == nil || len(r.values) == 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if t := strings.TrimSpace(l); len(t) > 1 && (t[0] == '{' || t[0] == '[') {
+			if out, err := r.JSON([]byte(t)); err == nil {
+				lines[i] = r.String(string(out))
+				continue
+			}
+		}
+		lines[i] = r.String(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // JSON returns the JSON document data with every secret value redacted in
 // its decoded strings and object keys; a number that holds a secret value
 // becomes the string Redacted. A document with nothing to redact is

@@ -94,3 +94,10 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
 }
+
+func TestRedactLogDecodesJSONLines(t *testing.T) {
+	r := envvar.NewRedactor("s3$cret")
+	log := "start s3$cret\n" + `{"p":"s3\u0024cret","n":1}` + "\n" + `[1, "s3$cret"]` + "\n{not json s3$cret\nend"
+	assert.Equal(t, "start [REDACTED]\n"+`{"n":1,"p":"[REDACTED]"}`+"\n"+`[1,"[REDACTED]"]`+"\n{not json [REDACTED]\nend", r.Log(log))
+	assert.Equal(t, log, (*envvar.Redactor)(nil).Log(log))
+}

@@ -150,3 +150,17 @@ func TestPodFields(t *testing.T) {
 	_, ok := f("metadata.labels")
 	assert.False(t, ok)
 }
+
+func TestTargetFieldsAnswerOnlyWhatATargetSays(t *testing.T) {
+	f := envvar.TargetFields("db-0", "ns", "node-a", map[string]string{"app": "pg"})
+	for path, want := range map[string]string{"metadata.name": "db-0", "metadata.namespace": "ns", "spec.nodeName": "node-a",
+		"metadata.labels['app']": "pg"} {
+		got, ok := f(path)
+		assert.True(t, ok, path)
+		assert.Equal(t, want, got, path)
+	}
+	for _, path := range []string{"status.podIP", "metadata.uid", "metadata.annotations['a']"} {
+		_, ok := f(path)
+		assert.False(t, ok, path)
+	}
+}
