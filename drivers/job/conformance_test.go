@@ -14,6 +14,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers/drivertest"
 	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	"github.com/dpsdk/dataprotection/internal/testenv"
+	"github.com/dpsdk/dataprotection/internal/testkubelet"
 	"github.com/dpsdk/dataprotection/targets"
 )
 
@@ -35,15 +36,19 @@ func BenchmarkConformance(b *testing.B) {
 func newConformanceHarness(_ context.Context, t testing.TB) (drivertest.Harness, error) {
 	env := testenv.Require(t)
 	h := &harness{env: env, ns: env.NewNamespace(t), root: t.TempDir()}
-	h.kubelet = startKubelet(t, env.Client, h.ns, h.root)
+	kubelet, err := testkubelet.Start(context.Background(), env.Client, h.ns,
+		testkubelet.Local{Client: env.Client, Root: h.root}, testkubelet.Options{Logf: t.Logf})
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = kubelet.Stop() })
 	return h, nil
 }
 
 type harness struct {
-	env     *testenv.Env
-	ns      string
-	root    string
-	kubelet *kubelet
+	env  *testenv.Env
+	ns   string
+	root string
 }
 
 var (

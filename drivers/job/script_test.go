@@ -21,6 +21,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 )
 
 // scriptRun is the outcome of running a generated script with the local sh.
@@ -45,7 +46,7 @@ func runJobScript(t *testing.T, s *scriptSpec, env ...string) scriptRun {
 		vars = append(vars, v.Name+"="+value)
 	}
 	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", jobScript(s)}, vars, nil, &stdout, &stderr)
+	code, err := podexectest.Run(context.Background(), []string{"sh", "-c", jobScript(s)}, vars, nil, &stdout, &stderr)
 	require.NoError(t, err)
 	r := scriptRun{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	r.message, err = os.ReadFile(s.messagePath)
@@ -233,7 +234,7 @@ func TestScriptIsDeterministicAndSafeToEmbed(t *testing.T) {
 func TestQuoteRoundTripsThroughTheShell(t *testing.T) {
 	for _, s := range []string{"", "plain", "it's", `"$HOME" \n $(id) ` + "`id`", "line\nbreak", "'''", "é ☃"} {
 		var out bytes.Buffer
-		_, err := runShell(context.Background(), []string{"sh", "-c", "printf '%s' " + quote(s)}, nil, nil, &out, &out)
+		_, err := podexectest.Run(context.Background(), []string{"sh", "-c", "printf '%s' " + quote(s)}, nil, nil, &out, &out)
 		require.NoError(t, err)
 		assert.Equal(t, s, out.String())
 	}
@@ -270,7 +271,7 @@ func TestDeleteCommandRemovesExactlyTheDirectory(t *testing.T) {
 	}
 	run := func(rel string) {
 		var out bytes.Buffer
-		code, err := runShell(context.Background(), []string{"sh", "-c", deleteCommand(&drivers.Storage{MountPath: mount, Path: rel}, false)},
+		code, err := podexectest.Run(context.Background(), []string{"sh", "-c", deleteCommand(&drivers.Storage{MountPath: mount, Path: rel}, false)},
 			nil, nil, &out, &out)
 		require.NoError(t, err)
 		require.Equal(t, 0, code, out.String())
