@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/shell"
 )
 
 // checkMount returns an error when the claim's mount path could make a
@@ -23,15 +24,15 @@ func checkMount(s *drivers.Storage) error {
 // empty. When the claim is gone there is nothing to delete.
 func deleteCommand(s *drivers.Storage, claimMissing bool) string {
 	if claimMissing {
-		return fmt.Sprintf("echo %s", quote(fmt.Sprintf("backup claim %q does not exist: nothing to delete", s.ClaimName)))
+		return fmt.Sprintf("echo %s", shell.Quote(fmt.Sprintf("backup claim %q does not exist: nothing to delete", s.ClaimName)))
 	}
 	mount := path.Clean(s.MountPath)
 	rel := path.Clean(s.Path)
 	target := path.Join(mount, rel)
 	var b strings.Builder
-	fmt.Fprintf(&b, "rm -rf -- %s\n", quote(target))
+	fmt.Fprintf(&b, "rm -rf -- %s\n", shell.Quote(target))
 	for dir := path.Dir(rel); dir != "." && dir != "/"; dir = path.Dir(dir) {
-		fmt.Fprintf(&b, "rmdir -- %s 2>/dev/null || exit 0\n", quote(path.Join(mount, dir)))
+		fmt.Fprintf(&b, "rmdir -- %s 2>/dev/null || exit 0\n", shell.Quote(path.Join(mount, dir)))
 	}
 	return b.String()
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
+	"github.com/dpsdk/dataprotection/internal/shell"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -71,7 +72,7 @@ func TestStatusUpdateRunsInTheTargetContainerWithItsEnvironment(t *testing.T) {
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	seen := filepath.Join(t.TempDir(), "seen")
-	task.Steps[0].Commands[0] += " | tee " + quote(seen)
+	task.Steps[0].Commands[0] += " | tee " + shell.Quote(seen)
 	require.NoError(t, w.d.Start(w.ctx, task))
 	st := waitExec(t, w.d, task.ID)
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)

@@ -2,6 +2,7 @@ package envvar
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,10 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/dpsdk/dataprotection/drivers"
 )
 
 // Redacted replaces a secret value in what a task printed.
@@ -192,4 +197,47 @@ func (w *walker) value(v any) any {
 		return out
 	}
 	return v
+}
+
+// RedactorOf returns the Redactor of the values of the secrets that env
+// and envFrom reference (the key of each secretKeyRef, every key of an
+// envFrom secret), read through sources: what a runner that leaves the
+// variables to the kubelet (the Job driver) hides in what the container
+// printed. A secret that does not exist is skipped (its values are
+// unknown); other errors are returned.
+func RedactorOf(ctx context.Context, sources Sources, env []corev1.EnvVar, envFrom []corev1.EnvFromSource) (*Redactor, error) {
+	read := map[string]map[string][]byte{}
+	secret := func(name string) (map[string][]byte, error) {
+		data, ok := read[name]
+		if !ok {
+			var err error
+			if data, err = sources.Secret(ctx, name); err != nil && !drivers.IsNotFound(err) {
+				return nil, err
+			}
+			read[name] = data
+		}
+		return data, nil
+	}
+	var values []string
+	for _, v := range env {
+		if v.ValueFrom != nil && v.ValueFrom.SecretKeyRef != nil {
+			data, err := secret(v.ValueFrom.SecretKeyRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, string(data[v.ValueFrom.SecretKeyRef.Key]))
+		}
+	}
+	for _, src := range envFrom {
+		if src.SecretRef != nil {
+			data, err := secret(src.SecretRef.Name)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range data {
+				values = append(values, string(v))
+			}
+		}
+	}
+	return NewRedactor(values...), nil
 }

@@ -1,12 +1,14 @@
 package envvar_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/internal/envvar"
 )
@@ -100,4 +102,16 @@ func TestRedactLogDecodesJSONLines(t *testing.T) {
 	log := "start s3$cret\n" + `{"p":"s3\u0024cret","n":1}` + "\n" + `[1, "s3$cret"]` + "\n{not json s3$cret\nend"
 	assert.Equal(t, "start [REDACTED]\n"+`{"n":1,"p":"[REDACTED]"}`+"\n"+`[1,"[REDACTED]"]`+"\n{not json [REDACTED]\nend", r.Log(log))
 	assert.Equal(t, log, (*envvar.Redactor)(nil).Log(log))
+}
+
+func TestRedactorOfReadsTheReferencedSecrets(t *testing.T) {
+	src := testSources()
+	red, err := envvar.RedactorOf(context.Background(), src, []corev1.EnvVar{
+		{Name: "P", ValueFrom: secretRef("db", "password", false)},
+		{Name: "GONE", ValueFrom: secretRef("deleted", "k", false)},
+		{Name: "PLAIN", Value: "fast"},
+	}, []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: "bulk"}}}})
+	require.NoError(t, err, "a secret that is gone is skipped")
+	assert.Equal(t, "[REDACTED] admin [REDACTED] [REDACTED] fast", red.String("pa$$(w) admin tok-1 kept fast"),
+		"the referenced key and every key of an envFrom secret; not the other keys")
 }

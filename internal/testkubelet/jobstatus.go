@@ -45,6 +45,9 @@ type Termination struct {
 	// Reason is the container's reason; empty means Completed for exit
 	// status 0 and Error otherwise.
 	Reason string
+	// Log is what the container wrote (its standard output and standard
+	// error, as kubectl logs shows them), when the node keeps it.
+	Log string
 }
 
 // TerminatePod writes the pod's status: its first container terminated as

@@ -73,7 +73,7 @@ func (l Local) Run(ctx context.Context, pod *corev1.Pod) (Termination, error) {
 	if err != nil {
 		return Termination{}, err
 	}
-	return Termination{ExitCode: int32(code), Message: message(msgFile, code, log.Bytes())}, nil
+	return Termination{ExitCode: int32(code), Message: message(msgFile, code, log.Bytes()), Log: log.String()}, nil
 }
 
 // mounts maps the mount path of each claim the container mounts to the

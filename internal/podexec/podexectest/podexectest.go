@@ -116,6 +116,13 @@ func Run(ctx context.Context, argv, env []string, stdin []byte, stdout, stderr *
 	return 0, err
 }
 
+// RunOutput runs argv with this process's environment and returns its
+// combined output.
+func RunOutput(argv ...string) (string, error) {
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	return string(out), err
+}
+
 // Decode returns what req hands the container on standard input: the
 // commands and the environment (NAME=value), as a shell reads them.
 func Decode(req *podexec.Request) (commands, env []string, err error) {
