@@ -110,6 +110,7 @@ type sources struct {
 	namespace string
 }
 
+// Secret implements envvar.Sources.
 func (s sources) Secret(ctx context.Context, name string) (map[string][]byte, error) {
 	if s.d.opts.Secrets == nil {
 		return nil, drivers.Errorf(drivers.NotFound, "secret %q: the local driver has no SecretSource", name)
@@ -117,6 +118,7 @@ func (s sources) Secret(ctx context.Context, name string) (map[string][]byte, er
 	return s.d.opts.Secrets.Secret(ctx, s.namespace, name)
 }
 
+// ConfigMap implements envvar.Sources.
 func (s sources) ConfigMap(ctx context.Context, name string) (map[string]string, error) {
 	if s.d.opts.ConfigMaps == nil {
 		return nil, drivers.Errorf(drivers.NotFound, "config map %q: the local driver has no ConfigMapSource", name)

@@ -194,38 +194,32 @@ func (r *Resolver) addFrom(ctx context.Context, e *Env, src *corev1.EnvFromSourc
 }
 
 func (r *Resolver) secret(ctx context.Context, name string) (map[string][]byte, error) {
-	if data, ok := r.secrets[name]; ok {
-		return data, nil
-	}
 	if r.Sources == nil {
 		return nil, drivers.Errorf(drivers.NotFound, "no source of secrets")
 	}
-	data, err := r.Sources.Secret(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if r.secrets == nil {
-		r.secrets = map[string]map[string][]byte{}
-	}
-	r.secrets[name] = data
-	return data, nil
+	return cached(&r.secrets, name, func() (map[string][]byte, error) { return r.Sources.Secret(ctx, name) })
 }
 
 func (r *Resolver) configMap(ctx context.Context, name string) (map[string]string, error) {
-	if data, ok := r.configMaps[name]; ok {
-		return data, nil
-	}
 	if r.Sources == nil {
 		return nil, drivers.Errorf(drivers.NotFound, "no source of config maps")
 	}
-	data, err := r.Sources.ConfigMap(ctx, name)
+	return cached(&r.configMaps, name, func() (map[string]string, error) { return r.Sources.ConfigMap(ctx, name) })
+}
+
+// cached returns (*cache)[name], reading it with read the first time.
+func cached[T any](cache *map[string]T, name string, read func() (T, error)) (T, error) {
+	if data, ok := (*cache)[name]; ok {
+		return data, nil
+	}
+	data, err := read()
 	if err != nil {
-		return nil, err
+		return data, err
 	}
-	if r.configMaps == nil {
-		r.configMaps = map[string]map[string]string{}
+	if *cache == nil {
+		*cache = map[string]T{}
 	}
-	r.configMaps[name] = data
+	(*cache)[name] = data
 	return data, nil
 }
 

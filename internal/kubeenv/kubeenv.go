@@ -26,6 +26,7 @@ type sources struct {
 	ns     string
 }
 
+// Secret implements envvar.Sources.
 func (s sources) Secret(ctx context.Context, name string) (map[string][]byte, error) {
 	sec, err := s.client.CoreV1().Secrets(s.ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
@@ -34,6 +35,7 @@ func (s sources) Secret(ctx context.Context, name string) (map[string][]byte, er
 	return sec.Data, nil
 }
 
+// ConfigMap implements envvar.Sources.
 func (s sources) ConfigMap(ctx context.Context, name string) (map[string]string, error) {
 	cm, err := s.client.CoreV1().ConfigMaps(s.ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {

@@ -123,7 +123,7 @@ func (c *Controller) sync(ctx context.Context, job *batchv1.Job) {
 	c.wg.Go(func() {
 		defer kill()
 		if err := c.play(runCtx, job.DeepCopy()); err != nil && runCtx.Err() == nil && !apierrors.IsNotFound(err) {
-			c.fail(fmt.Errorf("Job %s/%s: %w", job.Namespace, job.Name, err))
+			c.fail(fmt.Errorf("play Job %s/%s: %w", job.Namespace, job.Name, err))
 		}
 	})
 }
