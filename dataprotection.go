@@ -18,6 +18,10 @@ type Engine interface {
 	ReconcileBackupPolicy(ctx context.Context, key types.NamespacedName) (Result, error)
 	// ReconcileRestoreJob moves one RestoreJob one step forward.
 	ReconcileRestoreJob(ctx context.Context, key types.NamespacedName) (Result, error)
+	// Reconcile calls the Reconcile method of req's kind: the worker of a
+	// host's own loop hands it the Requests a Router found. An unknown
+	// kind is an error with code InvalidArgument.
+	Reconcile(ctx context.Context, req Request) (Result, error)
 	// Run watches the store and reconciles every object with Workers
 	// workers until ctx ends (or, with leader election, until leadership
 	// is lost). It returns nil when ctx ends.
@@ -38,12 +42,35 @@ type Result = executor.Result
 // LeaderElection makes Run act only while it holds a lease.
 type LeaderElection = executor.LeaderElection
 
+// Request is one object for the engine to reconcile, the item of a host's
+// work queue: its Kind and key.
+type Request = executor.Request
+
+// Kind says which Reconcile method a Request is for.
+type Kind = executor.Kind
+
+// The kinds of Request.
+const (
+	// KindBackup requests ReconcileBackup.
+	KindBackup = executor.KindBackup
+	// KindBackupPolicy requests ReconcileBackupPolicy.
+	KindBackupPolicy = executor.KindBackupPolicy
+	// KindRestoreJob requests ReconcileRestoreJob.
+	KindRestoreJob = executor.KindRestoreJob
+)
+
+// Router turns the change of an object into the Requests it concerns: what
+// a host's event handlers put on its work queue (see executor.Router.Route).
+// Run routes with the same rules.
+type Router = executor.Router
+
 // SecretInspector reports the keys (never the values) of a secret, so that
 // policies can be checked when they are validated.
 type SecretInspector = executor.SecretInspector
 
 // New checks cfg, fills its defaults, and returns an Engine. A missing Store
-// or Drivers is an error with code InvalidArgument.
+// or Drivers, a nil driver or a name that is not a valid driver name in
+// Drivers (drivers.Registry.Check) is an error with code InvalidArgument.
 func New(cfg Config) (Engine, error) {
 	e, err := executor.New(cfg)
 	if err != nil {

@@ -6,8 +6,10 @@
 // # Who uses it
 //
 // Operator authors register the CRDs (types/v1alpha1/crds), build an Engine
-// over the kube store and the Job and CSI drivers, and either call
-// Engine.Run or call the Reconcile methods from their own controller loop.
+// over the kube store, the Job and CSI drivers and kubehost (pods as
+// targets, secrets' keys), and either call Engine.Run or, from their own
+// controller loop, turn their informers' events into Requests with a Router
+// and hand each to Engine.Reconcile.
 // Platform tools embed it without a cluster: the bolt store, the local driver
 // and local targets. Plugin authors write a driver as a separate binary and
 // prove it with drivers/drivertest.

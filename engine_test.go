@@ -13,7 +13,7 @@ import (
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -28,10 +28,35 @@ func TestNewRejectsAnIncompleteConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "Config.Drivers")
 }
 
+func TestNewRejectsUnusableDrivers(t *testing.T) {
+	st := memory.New(memory.Options{})
+	defer st.Close()
+	var failed *memdriver.Driver // what `d, _ := somedriver.New(...)` leaves when New fails
+	tests := []struct {
+		name string
+		reg  drivers.Registry
+		want string
+	}{
+		{"a nil driver", drivers.Registry{"job": nil}, `Config.Drivers: driver "job" is nil`},
+		{"a nil pointer to a driver", drivers.Registry{"job": failed}, `Config.Drivers: driver "job" is nil`},
+		{"a name that is not a DNS-1123 label", drivers.Registry{"Local Driver": memdriver.New(nil)},
+			`Config.Drivers: "Local Driver" is not a valid driver name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: tt.reg})
+			require.Error(t, err)
+			assert.Nil(t, e)
+			assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(err))
+			assert.Contains(t, err.Error(), "dataprotection: new engine: "+tt.want)
+		})
+	}
+}
+
 func TestErrorsAreWrappedOnceWithTheirCode(t *testing.T) {
 	st := memory.New(memory.Options{})
 	defer st.Close()
-	e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: drivers.Registry{"job": fakedriver.New(nil)}})
+	e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: drivers.Registry{"job": memdriver.New(nil)}})
 	require.NoError(t, err)
 	_, err = st.BackupPolicies().Create(context.Background(), &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "p"}})
 	require.NoError(t, err)
@@ -49,7 +74,7 @@ func TestRunDrivesABackupToCompletion(t *testing.T) {
 	defer cancel()
 	st := memory.New(memory.Options{})
 	defer st.Close()
-	drv := fakedriver.New(func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 2, TotalSize: 4096} })
+	drv := memdriver.New(func(*drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 2, TotalSize: 4096} })
 	e, err := dataprotection.New(dataprotection.Config{
 		Store:   st,
 		Drivers: drivers.Registry{"job": drv},

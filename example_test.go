@@ -9,7 +9,7 @@ import (
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -23,7 +23,7 @@ func ExampleEngine_ReconcileBackup() {
 	defer st.Close()
 	engine, err := dataprotection.New(dataprotection.Config{
 		Store:   st,
-		Drivers: drivers.Registry{"job": fakedriver.New(nil)}, // a real host registers drivers/local, drivers/job...
+		Drivers: drivers.Registry{"job": memdriver.New(nil)}, // a real host registers drivers/local, drivers/job...
 		Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
 	})
 	if err != nil {
@@ -51,4 +51,37 @@ func ExampleEngine_ReconcileBackup() {
 	b, _ := st.Backups().Get(ctx, "demo", "b1")
 	fmt.Println(b.Status.Phase, b.Status.TotalSize, b.Status.Manifests.BackupTool.FilePath)
 	// Output: Completed 1Ki /backupdata/demo/b1
+}
+
+// A host with its own loop routes each change its informers see to the
+// Requests it concerns, queues them, and hands each to Engine.Reconcile.
+// Policies says which policies a BackupTool change concerns: here every
+// policy, as a lister of the host's cache would give them.
+func ExampleRouter_Route() {
+	ctx := context.Background()
+	router := dataprotection.Router{Policies: func(context.Context, string) ([]types.NamespacedName, error) {
+		return []types.NamespacedName{{Namespace: "demo", Name: "pg"}, {Namespace: "demo", Name: "mysql"}}, nil
+	}}
+	b1 := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "b1"},
+		Spec: v1alpha1.BackupSpec{BackupPolicyName: "pg"}}
+	tool := &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: "pg-basebackup"}}
+	r1 := &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "r1"}}
+
+	for _, change := range []struct{ old, obj any }{
+		{nil, b1},           // added
+		{b1, b1.DeepCopy()}, // updated
+		{r1, nil},           // deleted
+		{nil, tool},         // added: revalidates the policies
+	} {
+		reqs, err := router.Route(ctx, change.old, change.obj)
+		if err != nil {
+			fmt.Println(err)
+		}
+		fmt.Println(reqs) // a host queues them; its workers call engine.Reconcile(ctx, req)
+	}
+	// Output:
+	// [Backup demo/b1 BackupPolicy demo/pg]
+	// [Backup demo/b1 BackupPolicy demo/pg]
+	// [RestoreJob demo/r1]
+	// [BackupPolicy demo/pg BackupPolicy demo/mysql]
 }

@@ -11,7 +11,7 @@ import (
 
 // instantDriver is a driver whose tasks succeed at once: Status of a
 // started task reports Succeeded with one 1 KiB artifact. It keeps only the
-// IDs of its tasks (internal/fakedriver keeps every task and would weigh on
+// IDs of its tasks (drivers/memdriver keeps every task and would weigh on
 // the RSS being measured). Safe for concurrent use.
 type instantDriver struct {
 	mu    sync.Mutex

@@ -10,13 +10,13 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 func TestDatafileBackupCompletesWithEveryStatusField(t *testing.T) {
-	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome {
-		return fakedriver.Outcome{Polls: 2, TotalSize: 3 << 20, Output: []byte(`{"backupTool":{"CheckPoint":"0/3000028"},"userContext":{"wal":"0001"}}`),
+	h := newHarness(t, func(*drivers.Task) memdriver.Outcome {
+		return memdriver.Outcome{Polls: 2, TotalSize: 3 << 20, Output: []byte(`{"backupTool":{"CheckPoint":"0/3000028"},"userContext":{"wal":"0001"}}`),
 			Artifacts: []drivers.Artifact{{Path: "base.tar", Size: 3 << 20, Checksum: "sha256:abc"}}}
 	})
 	ttl := "7d"
@@ -58,14 +58,14 @@ func TestDatafileBackupCompletesWithEveryStatusField(t *testing.T) {
 }
 
 func TestStatusUpdatesPatchTheStatusBeforeAndAfter(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		switch {
 		case strings.HasSuffix(task.ID, "-pre-0"):
-			return fakedriver.Outcome{Output: []byte(`{"startTime":"2026-11-25T09:00:00Z"}`)}
+			return memdriver.Outcome{Output: []byte(`{"startTime":"2026-11-25T09:00:00Z"}`)}
 		case strings.HasSuffix(task.ID, "-post-1"):
-			return fakedriver.Outcome{Output: []byte(`{"stopTime":"2026-11-25T10:00:00Z"}`)}
+			return memdriver.Outcome{Output: []byte(`{"stopTime":"2026-11-25T10:00:00Z"}`)}
 		}
-		return fakedriver.Outcome{TotalSize: 10}
+		return memdriver.Outcome{TotalSize: 10}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) {
 		p.Spec.Datafile.BackupStatusUpdates = []v1alpha1.BackupStatusUpdate{
@@ -88,11 +88,11 @@ func TestStatusUpdatesPatchTheStatusBeforeAndAfter(t *testing.T) {
 }
 
 func TestBadStatusUpdateJSONFailsTheBackupWithAClearReason(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if task.Kind == drivers.KindStatusUpdate {
-			return fakedriver.Outcome{Output: []byte(`{"bogus":1}`)}
+			return memdriver.Outcome{Output: []byte(`{"bogus":1}`)}
 		}
-		return fakedriver.Outcome{}
+		return memdriver.Outcome{}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) {
 		p.Spec.Datafile.BackupStatusUpdates = []v1alpha1.BackupStatusUpdate{{Path: "manifests", Script: "x", UpdateStage: v1alpha1.PostBackup}}
@@ -105,11 +105,11 @@ func TestBadStatusUpdateJSONFailsTheBackupWithAClearReason(t *testing.T) {
 }
 
 func TestFailedRunIsRetriedOnFailAttemptedTimes(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if strings.Contains(task.ID, "-2-main") {
-			return fakedriver.Outcome{TotalSize: 1}
+			return memdriver.Outcome{TotalSize: 1}
 		}
-		return fakedriver.Outcome{Fail: true, Message: "connection refused", Code: drivers.Unavailable}
+		return memdriver.Outcome{Fail: true, Message: "connection refused", Code: drivers.Unavailable}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.OnFailAttempted = 2 }))
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
@@ -121,8 +121,8 @@ func TestFailedRunIsRetriedOnFailAttemptedTimes(t *testing.T) {
 }
 
 func TestRunFailsForGoodWhenRetriesAreSpent(t *testing.T) {
-	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome {
-		return fakedriver.Outcome{Fail: true, Message: "pg_basebackup: could not connect", Code: drivers.Unavailable}
+	h := newHarness(t, func(*drivers.Task) memdriver.Outcome {
+		return memdriver.Outcome{Fail: true, Message: "pg_basebackup: could not connect", Code: drivers.Unavailable}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.OnFailAttempted = 1 }))
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
@@ -130,14 +130,14 @@ func TestRunFailsForGoodWhenRetriesAreSpent(t *testing.T) {
 	require.Equal(t, v1alpha1.BackupFailed, b.Status.Phase)
 	assert.Contains(t, b.Status.FailureReason, "pg_basebackup: could not connect")
 	assert.Contains(t, b.Status.FailureReason, "(Unavailable)")
-	assert.Contains(t, b.Status.FailureReason, "log: fake log")
+	assert.Contains(t, b.Status.FailureReason, "log: memdriver log")
 	assert.NotNil(t, b.Status.CompletionTimestamp)
 	assert.Len(t, h.driver.Executions(), 2)
 	assert.Contains(t, strings.Join(h.drainEvents(), "\n"), "Warning BackupFailed")
 }
 
 func TestTaskPastItsDeadlineIsCancelledAndFails(t *testing.T) {
-	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 1 << 30} })
+	h := newHarness(t, func(*drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 1 << 30, IgnoreDeadline: true} })
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 10, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
@@ -169,7 +169,7 @@ func TestBackupOfAMissingPolicyFails(t *testing.T) {
 }
 
 func TestRestartedExecutorAdoptsTheRunningTask(t *testing.T) {
-	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 3} })
+	h := newHarness(t, func(*drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 3} })
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 10, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
@@ -187,11 +187,11 @@ func TestRestartedExecutorAdoptsTheRunningTask(t *testing.T) {
 }
 
 func TestSnapshotBackupRunsHooksAroundTheSnapshot(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if task.Kind == drivers.KindBackup {
-			return fakedriver.Outcome{TotalSize: 5 << 30, Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "b1", VolumeSnapshotContentName: "snapcontent-1", RestoreSize: 5 << 30}}}
+			return memdriver.Outcome{TotalSize: 5 << 30, Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "b1", VolumeSnapshotContentName: "snapcontent-1", RestoreSize: 5 << 30}}}
 		}
-		return fakedriver.Outcome{}
+		return memdriver.Outcome{}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) {
 		p.Spec.Snapshot.Hooks = &v1alpha1.BackupPolicyHook{PreCommands: []string{"freeze"}, PostCommands: []string{"thaw"}, ContainerName: "postgres"}
@@ -211,8 +211,8 @@ func TestSnapshotBackupRunsHooksAroundTheSnapshot(t *testing.T) {
 }
 
 func TestIncrementalBackupUsesItsParent(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
-		return fakedriver.Outcome{Output: []byte(`{"backupTool":{"CheckPoint":"cp-` + task.Owner.Name + `"}}`)}
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
+		return memdriver.Outcome{Output: []byte(`{"backupTool":{"CheckPoint":"cp-` + task.Owner.Name + `"}}`)}
 	})
 	h.setup(backupPolicy())
 	h.create(backup("full", v1alpha1.BackupTypeDataFile))
@@ -236,7 +236,7 @@ func TestIncrementalBackupUsesItsParent(t *testing.T) {
 }
 
 func TestDeletingABackupDeletesItsDataThenTheObject(t *testing.T) {
-	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 1} })
+	h := newHarness(t, func(*drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 1} })
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	h.runBackup("b1", 20, terminalPhase)
@@ -255,11 +255,11 @@ func TestDeletingABackupDeletesItsDataThenTheObject(t *testing.T) {
 }
 
 func TestDeletingARunningBackupCancelsItFirst(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if task.Kind == drivers.KindBackup {
-			return fakedriver.Outcome{Polls: 1 << 30}
+			return memdriver.Outcome{Polls: 1 << 30}
 		}
-		return fakedriver.Outcome{}
+		return memdriver.Outcome{}
 	})
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))

@@ -9,17 +9,17 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/executor"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 func TestTwoEnginesOnOneStoreDoNotDoubleRunABackup(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if task.ID[:2] == "b0" {
-			return fakedriver.Outcome{Polls: 2, Fail: true, Message: "first run fails"}
+			return memdriver.Outcome{Polls: 2, Fail: true, Message: "first run fails"}
 		}
-		return fakedriver.Outcome{Polls: 2}
+		return memdriver.Outcome{Polls: 2}
 	})
 	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.OnFailAttempted = 1 }))
 	names := []string{"b0", "b1", "b2", "b3"}

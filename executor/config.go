@@ -21,7 +21,8 @@ type Config struct {
 	// (a cluster) or store/memory (tests).
 	Store store.Store
 	// Drivers run the tasks, by name: "job", "daemon", "snapshot" and any
-	// name a BackupTool selects with its driver annotation.
+	// name a BackupTool selects with its driver annotation. Every name must
+	// be valid and every driver non-nil (drivers.Registry.Check).
 	Drivers drivers.Registry
 	// Targets resolves labelsSelectors to database instances. Default: no
 	// targets (every backup fails with "no target matches").
@@ -75,13 +76,17 @@ type Options struct {
 	RestoreJobTTL time.Duration
 }
 
-// check returns an InvalidArgument error when a required field is missing.
+// check returns an InvalidArgument error when a required field is missing
+// or Drivers has an entry that cannot be used (drivers.Registry.Check).
 func (c Config) check() error {
 	switch {
 	case c.Store == nil:
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Store is required")
 	case len(c.Drivers) == 0:
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers has no driver")
+	}
+	if err := c.Drivers.Check(); err != nil {
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers: %w", err)
 	}
 	return nil
 }

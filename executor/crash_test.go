@@ -19,8 +19,8 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/executor"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/bolt"
 	"github.com/dpsdk/dataprotection/store/memory"
@@ -209,7 +209,7 @@ type world struct {
 	ctx    context.Context
 	store  store.Store
 	reopen func(store.Store) store.Store
-	drv    *fakedriver.Driver
+	drv    *memdriver.Driver
 	ks     *killSwitch
 	ex     *executor.Executor
 }
@@ -230,13 +230,14 @@ func runScenario(t *testing.T, newStore crashStoreFactory, sc scenario, k int) (
 	crashClock.SetTime(t0)
 	st, reopen := newStore(t)
 	w := &world{ctx: context.Background(), store: st, reopen: reopen, ks: &killSwitch{k: k},
-		drv: fakedriver.New(func(task *drivers.Task) fakedriver.Outcome {
+		drv: memdriver.New(func(task *drivers.Task) memdriver.Outcome {
 			if strings.HasPrefix(task.ID, "manual-") && strings.HasSuffix(task.ID, "-0-main") {
-				return fakedriver.Outcome{Polls: 1, Fail: true, Message: "first attempt fails"}
+				return memdriver.Outcome{Polls: 1, Fail: true, Message: "first attempt fails"}
 			}
-			return fakedriver.Outcome{Polls: 1, TotalSize: 2048,
+			return memdriver.Outcome{Polls: 1, TotalSize: 2048,
 				Artifacts: []drivers.Artifact{{Path: "data", Size: 2048, Checksum: "sha256:" + task.ID}}}
 		})}
+	w.drv.Clock = crashClock
 	defer func() { _ = w.store.Close() }()
 	w.restart()
 	for i := 0; i < len(sc.steps); {

@@ -82,6 +82,20 @@ func (e *Executor) ReconcileRestoreJob(ctx context.Context, key types.Namespaced
 	return r, wrap("restorejob", key, err)
 }
 
+// Reconcile hands req to the Reconcile method of its kind: the worker of a
+// host's own loop calls it with the Requests a Router routed.
+func (e *Executor) Reconcile(ctx context.Context, req Request) (Result, error) {
+	switch req.Kind {
+	case KindBackup:
+		return e.ReconcileBackup(ctx, req.Key)
+	case KindBackupPolicy:
+		return e.ReconcileBackupPolicy(ctx, req.Key)
+	case KindRestoreJob:
+		return e.ReconcileRestoreJob(ctx, req.Key)
+	}
+	return Result{}, drivers.Errorf(drivers.InvalidArgument, "dataprotection: reconcile %s: unknown kind", req)
+}
+
 // wrap wraps err once with the operation and the object, keeping its code:
 // "dataprotection: backup demo/b1: ...".
 func wrap(kind string, key types.NamespacedName, err error) error {

@@ -6,11 +6,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/util/workqueue"
-
-	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-type queue = workqueue.TypedRateLimitingInterface[item]
+type queue = workqueue.TypedRateLimitingInterface[Request]
 
 // feeders returns one function per kind that lists it, enqueues every
 // object, then watches and enqueues what changes, until the watch ends (the
@@ -26,7 +24,7 @@ func (e *Executor) feeders(q queue) []func(context.Context) {
 }
 
 // feed starts a watch, lists (so nothing between the two is missed), and
-// enqueues the items of every event until the watch ends.
+// enqueues the Requests of every event until the watch ends.
 func (e *Executor) feed(ctx context.Context, q queue, watchFn func(context.Context, string) (watch.Interface, error),
 	list func(context.Context, queue) error) {
 	w, err := watchFn(ctx, "")
@@ -39,28 +37,34 @@ func (e *Executor) feed(ctx context.Context, q queue, watchFn func(context.Conte
 		e.log.Error(err, "list failed")
 		return
 	}
+	router := Router{Policies: e.allPolicies}
 	for ev := range w.ResultChan() {
 		if ev.Type == watch.Error {
 			return
 		}
-		e.enqueueObject(ctx, q, ev.Object)
+		e.enqueue(ctx, q, router, ev)
 	}
 }
 
-// enqueueObject enqueues the items an object's change concerns: the object
-// itself, the policy of a Backup (its schedule, times and retention depend
-// on its Backups), and every policy when a BackupTool changes.
-func (e *Executor) enqueueObject(ctx context.Context, q queue, obj any) {
-	switch o := obj.(type) {
-	case *v1alpha1.Backup:
-		q.Add(item{kindBackup, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
-		q.Add(item{kindPolicy, types.NamespacedName{Namespace: o.Namespace, Name: o.Spec.BackupPolicyName}})
-	case *v1alpha1.BackupPolicy:
-		q.Add(item{kindPolicy, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
-	case *v1alpha1.RestoreJob:
-		q.Add(item{kindRestore, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
-	case *v1alpha1.BackupTool:
-		_ = e.listPolicies(ctx, q)
+// enqueue adds the Requests router finds for a watch event. An event
+// carries no previous state: a change is routed as one from an unknown
+// state, a deletion as a deletion.
+func (e *Executor) enqueue(ctx context.Context, q queue, router Router, ev watch.Event) {
+	var reqs []Request
+	var err error
+	switch ev.Type {
+	case watch.Bookmark:
+		return
+	case watch.Deleted:
+		reqs, err = router.Route(ctx, ev.Object, nil)
+	default:
+		reqs, err = router.Route(ctx, nil, ev.Object)
+	}
+	if err != nil && ctx.Err() == nil {
+		e.log.Error(err, "routing a change failed")
+	}
+	for _, r := range reqs {
+		q.Add(r)
 	}
 }
 
@@ -75,23 +79,34 @@ func (e *Executor) resync(ctx context.Context, q queue) {
 func (e *Executor) listBackups(ctx context.Context, q queue) error {
 	items, err := e.store.Backups().List(ctx, "", nil)
 	for _, o := range items {
-		q.Add(item{kindBackup, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
+		q.Add(request(KindBackup, o.Namespace, o.Name))
 	}
 	return err
 }
 
 func (e *Executor) listPolicies(ctx context.Context, q queue) error {
-	items, err := e.store.BackupPolicies().List(ctx, "", nil)
-	for _, o := range items {
-		q.Add(item{kindPolicy, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
+	keys, err := e.allPolicies(ctx, "")
+	for _, k := range keys {
+		q.Add(Request{Kind: KindBackupPolicy, Key: k})
 	}
 	return err
+}
+
+// allPolicies is the Policies of Run's Router: every policy, whichever
+// tool changed.
+func (e *Executor) allPolicies(ctx context.Context, _ string) ([]types.NamespacedName, error) {
+	items, err := e.store.BackupPolicies().List(ctx, "", nil)
+	keys := make([]types.NamespacedName, len(items))
+	for i, o := range items {
+		keys[i] = types.NamespacedName{Namespace: o.Namespace, Name: o.Name}
+	}
+	return keys, err
 }
 
 func (e *Executor) listRestores(ctx context.Context, q queue) error {
 	items, err := e.store.RestoreJobs().List(ctx, "", nil)
 	for _, o := range items {
-		q.Add(item{kindRestore, types.NamespacedName{Namespace: o.Namespace, Name: o.Name}})
+		q.Add(request(KindRestoreJob, o.Namespace, o.Name))
 	}
 	return err
 }

@@ -13,8 +13,8 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/executor"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -29,14 +29,15 @@ type harness struct {
 	ctx    context.Context
 	clock  *clocktesting.FakeClock
 	store  *memory.Store
-	driver *fakedriver.Driver
+	driver *memdriver.Driver
 	events *record.FakeRecorder
 	ex     *executor.Executor
 }
 
-func newHarness(t *testing.T, script func(*drivers.Task) fakedriver.Outcome) *harness {
+func newHarness(t *testing.T, script func(*drivers.Task) memdriver.Outcome) *harness {
 	h := &harness{t: t, ctx: context.Background(), clock: clocktesting.NewFakeClock(t0),
-		driver: fakedriver.New(script), events: record.NewFakeRecorder(1000)}
+		driver: memdriver.New(script), events: record.NewFakeRecorder(1000)}
+	h.driver.Clock = h.clock
 	h.store = memory.New(memory.Options{Clock: h.clock.Now})
 	t.Cleanup(func() { _ = h.store.Close() })
 	h.ex = h.newExecutor()

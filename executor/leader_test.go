@@ -12,7 +12,7 @@ import (
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/internal/testenv"
 	"github.com/dpsdk/dataprotection/store/kube"
 	"github.com/dpsdk/dataprotection/targets"
@@ -33,7 +33,7 @@ func TestLeaderElectionHandsOverOnTheKubeStore(t *testing.T) {
 	st, err := kube.New(env.Config, nil)
 	require.NoError(t, err)
 	defer st.Close()
-	drv := fakedriver.New(nil)
+	drv := memdriver.New(nil)
 
 	start := func(identity string) (context.CancelFunc, <-chan error) {
 		lock := &resourcelock.LeaseLock{LeaseMeta: metav1.ObjectMeta{Namespace: ns, Name: "dataprotection"},

@@ -11,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/executor"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -136,11 +136,11 @@ func TestRetentionDeletesExpiredBackups(t *testing.T) {
 
 func TestHistoryLimitKeepsTheNewestGoodBackupsDespiteFailures(t *testing.T) {
 	fail := map[string]bool{}
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if fail[task.Owner.Name] {
-			return fakedriver.Outcome{Fail: true, Message: "boom"}
+			return memdriver.Outcome{Fail: true, Message: "boom"}
 		}
-		return fakedriver.Outcome{}
+		return memdriver.Outcome{}
 	})
 	limit := int32(2)
 	h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.BackupsHistoryLimit = &limit }))

@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/fakedriver"
+	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -110,11 +110,11 @@ func TestRestoreReplaysTheIncrementalChain(t *testing.T) {
 }
 
 func TestRestoreRetriesThenFails(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
 		if task.Kind == drivers.KindRestore {
-			return fakedriver.Outcome{Fail: true, Message: "disk full"}
+			return memdriver.Outcome{Fail: true, Message: "disk full"}
 		}
-		return fakedriver.Outcome{}
+		return memdriver.Outcome{}
 	})
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
@@ -145,7 +145,7 @@ func TestRestoreOfAMissingBackupFails(t *testing.T) {
 }
 
 func TestRestoreWaitsForARunningBackup(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 3} })
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 3} })
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
 	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
@@ -158,8 +158,8 @@ func TestRestoreWaitsForARunningBackup(t *testing.T) {
 }
 
 func TestSnapshotRestoreCreatesClaimsFromTheSnapshot(t *testing.T) {
-	h := newHarness(t, func(task *drivers.Task) fakedriver.Outcome {
-		return fakedriver.Outcome{Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "snap-b1"}}}
+	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
+		return memdriver.Outcome{Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "snap-b1"}}}
 	})
 	h.setup(backupPolicy())
 	h.create(backup("b1", v1alpha1.BackupTypeSnapshot))

@@ -6,25 +6,9 @@ import (
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/workqueue"
 )
-
-// kind names what a queue item is.
-type kind int
-
-const (
-	kindBackup kind = iota
-	kindPolicy
-	kindRestore
-)
-
-// item is one object to reconcile.
-type item struct {
-	kind kind
-	key  types.NamespacedName
-}
 
 // Run implements Engine.
 func (e *Executor) Run(ctx context.Context) error {
@@ -39,8 +23,8 @@ func (e *Executor) Run(ctx context.Context) error {
 func (e *Executor) loop(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[item](),
-		workqueue.TypedRateLimitingQueueConfig[item]{Name: "dataprotection", Clock: e.clock})
+	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[Request](),
+		workqueue.TypedRateLimitingQueueConfig[Request]{Name: "dataprotection", Clock: e.clock})
 	var wg sync.WaitGroup
 	feeders := e.feeders(q)
 	for _, f := range feeders {
@@ -57,37 +41,26 @@ func (e *Executor) loop(ctx context.Context) error {
 }
 
 // work reconciles items until the queue shuts down.
-func (e *Executor) work(ctx context.Context, q workqueue.TypedRateLimitingInterface[item]) {
+func (e *Executor) work(ctx context.Context, q queue) {
 	for {
-		it, shutdown := q.Get()
+		req, shutdown := q.Get()
 		if shutdown {
 			return
 		}
 		e.metrics.queueDepth.Set(float64(q.Len()))
-		res, err := e.reconcile(ctx, it)
+		res, err := e.Reconcile(ctx, req)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			if drivers.ErrorCode(err) != drivers.Conflict {
-				e.log.Error(err, "reconcile failed, retrying", "key", it.key.String())
+				e.log.Error(err, "reconcile failed, retrying", "key", req.Key.String())
 			}
-			q.AddRateLimited(it)
+			q.AddRateLimited(req)
 		case res.RequeueAfter > 0:
-			q.Forget(it)
-			q.AddAfter(it, res.RequeueAfter)
+			q.Forget(req)
+			q.AddAfter(req, res.RequeueAfter)
 		default:
-			q.Forget(it)
+			q.Forget(req)
 		}
-		q.Done(it)
-	}
-}
-
-func (e *Executor) reconcile(ctx context.Context, it item) (Result, error) {
-	switch it.kind {
-	case kindBackup:
-		return e.ReconcileBackup(ctx, it.key)
-	case kindPolicy:
-		return e.ReconcileBackupPolicy(ctx, it.key)
-	default:
-		return e.ReconcileRestoreJob(ctx, it.key)
+		q.Done(req)
 	}
 }

@@ -42,5 +42,7 @@ func TestDriverCapabilitiesCheck(t *testing.T) {
 	caps := policy.DriverCapabilities{"job": {Kinds: []drivers.TaskKind{drivers.KindBackup}, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile}}}
 	require.NoError(t, caps.Check("job", drivers.KindBackup, v1alpha1.BackupTypeDataFile))
 	require.ErrorContains(t, caps.Check("job", drivers.KindRestore, v1alpha1.BackupTypeDataFile), "does not run restore tasks")
-	require.ErrorContains(t, caps.Check("csi", drivers.KindBackup, v1alpha1.BackupTypeSnapshot), `no driver registered as "csi"`)
+	require.EqualError(t, caps.Check("csi", drivers.KindBackup, v1alpha1.BackupTypeSnapshot), `no driver is registered as "csi" (registered: job)`)
+	require.EqualError(t, policy.DriverCapabilities{}.Check("job", drivers.KindBackup, v1alpha1.BackupTypeDataFile),
+		`no driver is registered as "job" (registered: none)`)
 }

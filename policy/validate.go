@@ -69,12 +69,12 @@ func reason(errs field.ErrorList) string {
 
 func checkSnapshot(s *v1alpha1.SnapshotPolicy, in Inputs, fp *field.Path) field.ErrorList {
 	t := v1alpha1.BackupTypeSnapshot
-	errs := checkDriver(drivers.NameSnapshot, drivers.KindBackup, t, in, fp)
+	errs := checkDriver(t, nil, drivers.KindBackup, in, fp, string(t))
 	if h := s.Hooks; h != nil && (len(h.PreCommands) > 0 || len(h.PostCommands) > 0) {
-		errs = append(errs, checkDriver(drivers.NameSnapshot, drivers.KindHook, t, in, fp.Child("hooks"))...)
+		errs = append(errs, checkDriver(t, nil, drivers.KindHook, in, fp.Child("hooks"), string(t))...)
 	}
 	if len(s.BackupStatusUpdates) > 0 {
-		errs = append(errs, checkDriver(drivers.NameSnapshot, drivers.KindStatusUpdate, t, in, fp.Child("backupStatusUpdates"))...)
+		errs = append(errs, checkDriver(t, nil, drivers.KindStatusUpdate, in, fp.Child("backupStatusUpdates"), string(t))...)
 	}
 	return append(errs, checkSecret(s.Target.Secret, in, fp.Child("target", "secret"))...)
 }
@@ -92,17 +92,19 @@ func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Input
 	if len(tool.Spec.BackupCommands) == 0 {
 		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool has no backupCommands"))
 	}
-	name := DriverName(t, tool)
-	errs = append(errs, checkDriver(name, drivers.KindBackup, t, in, toolPath)...)
+	errs = append(errs, checkDriver(t, tool, drivers.KindBackup, in, toolPath, c.BackupToolName)...)
 	if len(c.BackupStatusUpdates) > 0 {
-		errs = append(errs, checkDriver(name, drivers.KindStatusUpdate, t, in, fp.Child("backupStatusUpdates"))...)
+		errs = append(errs, checkDriver(t, tool, drivers.KindStatusUpdate, in, fp.Child("backupStatusUpdates"), c.BackupToolName)...)
 	}
 	return append(errs, checkSecret(c.Target.Secret, in, fp.Child("target", "secret"))...)
 }
 
-func checkDriver(name string, k drivers.TaskKind, t v1alpha1.BackupType, in Inputs, fp *field.Path) field.ErrorList {
+// checkDriver checks that the driver of type t and tool runs tasks of kind
+// k; the error at fp (whose value is value) names what selects the driver.
+func checkDriver(t v1alpha1.BackupType, tool *v1alpha1.BackupTool, k drivers.TaskKind, in Inputs, fp *field.Path, value string) field.ErrorList {
+	name := DriverName(t, tool)
 	if err := in.Drivers.Check(name, k, t); err != nil {
-		return field.ErrorList{field.Invalid(fp, name, err.Error())}
+		return field.ErrorList{field.Invalid(fp, value, fmt.Sprintf("%s selects the driver %q, but %v", driverSelector(t, tool), name, err))}
 	}
 	return nil
 }

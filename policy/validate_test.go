@@ -345,8 +345,10 @@ func TestValidateDriverCapabilities(t *testing.T) {
 		{
 			name:   "a tool's driver annotation naming no registered driver fails the policy",
 			inputs: func(in *policy.Inputs) { delete(in.Drivers, "local") },
-			want: []string{`spec.datafile.backupToolName: Invalid value: "local": no driver registered as "local"`,
-				`spec.datafile.backupStatusUpdates: Invalid value: "local": no driver registered as "local"`},
+			want: []string{`spec.datafile.backupToolName: Invalid value: "pg-basebackup": the BackupTool's annotation ` +
+				`dataprotection.kubeblocks.io/driver selects the driver "local", but no driver is registered as "local" ` +
+				`(registered: daemon, job, snapshot)`,
+				`spec.datafile.backupStatusUpdates: Invalid value: "pg-basebackup": the BackupTool's annotation`},
 		},
 		{
 			name:   "the driver annotation wins over deployKind: the job driver is not needed",
@@ -355,8 +357,9 @@ func TestValidateDriverCapabilities(t *testing.T) {
 		{
 			name:   "deployKind daemon needs a driver registered as daemon",
 			inputs: func(in *policy.Inputs) { delete(in.Drivers, drivers.NameDaemon) },
-			want: []string{`spec.logfile.backupToolName: Invalid value: "daemon": no driver registered as "daemon"`,
-				`spec.logfile.backupStatusUpdates: Invalid value: "daemon": no driver registered as "daemon"`},
+			want: []string{`spec.logfile.backupToolName: Invalid value: "pg-wal-archive": the BackupTool's spec.deployKind ` +
+				`selects the driver "daemon", but no driver is registered as "daemon" (registered: job, local, snapshot)`,
+				`spec.logfile.backupStatusUpdates: Invalid value: "pg-wal-archive": the BackupTool's spec.deployKind`},
 		},
 		{
 			name: "a driver that cannot run the backup type fails the policy",
@@ -364,19 +367,22 @@ func TestValidateDriverCapabilities(t *testing.T) {
 				in.Drivers[drivers.NameDaemon] = drivers.Capabilities{Kinds: drivers.TaskKinds,
 					BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile}}
 			},
-			want: []string{`spec.logfile.backupToolName: Invalid value: "daemon": driver "daemon" does not run backup tasks of logfile backups`,
-				`spec.logfile.backupStatusUpdates: Invalid value: "daemon": driver "daemon" does not run status-update tasks of logfile backups`},
+			want: []string{`spec.logfile.backupToolName: Invalid value: "pg-wal-archive": the BackupTool's spec.deployKind ` +
+				`selects the driver "daemon", but driver "daemon" does not run backup tasks of logfile backups`,
+				`spec.logfile.backupStatusUpdates: Invalid value: "pg-wal-archive": the BackupTool's spec.deployKind ` +
+					`selects the driver "daemon", but driver "daemon" does not run status-update tasks of logfile backups`},
 		},
 		{
 			name:   "a snapshot policy needs a snapshot driver",
 			inputs: func(in *policy.Inputs) { delete(in.Drivers, drivers.NameSnapshot) },
-			want: []string{`spec.snapshot: Invalid value: "snapshot": no driver registered as "snapshot"`,
+			want: []string{`spec.snapshot: Invalid value: "snapshot": the backup type snapshot selects the driver "snapshot", ` +
+				`but no driver is registered as "snapshot" (registered: daemon, job, local)`,
 				`spec.snapshot.hooks: Invalid value: "snapshot"`, `spec.snapshot.backupStatusUpdates: Invalid value: "snapshot"`},
 		},
 		{
 			name:   "snapshot hooks need a snapshot driver that runs hooks",
 			inputs: without(drivers.NameSnapshot, drivers.KindHook),
-			want:   []string{`spec.snapshot.hooks: Invalid value: "snapshot": driver "snapshot" does not run hook tasks of snapshot backups`},
+			want:   []string{`spec.snapshot.hooks: Invalid value: "snapshot": the backup type snapshot selects the driver "snapshot", but driver "snapshot" does not run hook tasks of snapshot backups`},
 		},
 		{
 			name: "snapshot hooks without commands need no hook capability",
@@ -388,7 +394,7 @@ func TestValidateDriverCapabilities(t *testing.T) {
 		{
 			name:   "datafile backupStatusUpdates need a driver that runs status updates",
 			inputs: without("local", drivers.KindStatusUpdate),
-			want:   []string{`spec.datafile.backupStatusUpdates: Invalid value: "local": driver "local" does not run status-update tasks of datafile backups`},
+			want:   []string{`spec.datafile.backupStatusUpdates: Invalid value: "pg-basebackup": the BackupTool's annotation dataprotection.kubeblocks.io/driver selects the driver "local", but driver "local" does not run status-update tasks of datafile backups`},
 		},
 		{
 			name:   "a policy without status updates needs no status-update capability",

@@ -14,39 +14,24 @@ import (
 	"github.com/dpsdk/dataprotection/client/informers/externalversions"
 	listers "github.com/dpsdk/dataprotection/client/listers/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/drivers"
-	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
-
-// kind says which Reconcile method an item goes to.
-type kind int
-
-const (
-	kindBackup kind = iota
-	kindPolicy
-	kindRestore
-)
-
-// item is one object to reconcile.
-type item struct {
-	kind kind
-	key  types.NamespacedName
-}
 
 // controller is a plain client-go controller around the engine: informers
-// put the keys of changed objects on a rate-limited work queue, and workers
-// hand each key to the engine, which takes one idempotent step and says when
-// to come back. The engine reads and writes through its store; the
-// informers are only the trigger.
+// hand every change to the engine's Router, which says which objects it
+// concerns; their Requests go on a rate-limited work queue, and workers
+// hand each to the engine, which takes one idempotent step and says when to
+// come back. The engine reads and writes through its store; the informers
+// are only the trigger.
 //
 // This is what Engine.Run does on its own (from the store's watches). A
-// host calls the Reconcile methods itself, as here, to share its informers,
-// queue, metrics or leader election with its other controllers.
+// host calls Reconcile itself, as here, to share its informers, queue,
+// metrics or leader election with its other controllers.
 type controller struct {
-	engine   dataprotection.Engine
-	queue    workqueue.TypedRateLimitingInterface[item]
-	policies listers.BackupPolicyLister
-	workers  int
-	log      logr.Logger
+	engine  dataprotection.Engine
+	router  dataprotection.Router
+	queue   workqueue.TypedRateLimitingInterface[dataprotection.Request]
+	workers int
+	log     logr.Logger
 }
 
 // newController registers the event handlers on the informers of factory,
@@ -55,62 +40,48 @@ func newController(engine dataprotection.Engine, factory externalversions.Shared
 	inf := factory.Dataprotection().V1alpha1()
 	c := &controller{
 		engine: engine,
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[item](),
-			workqueue.TypedRateLimitingQueueConfig[item]{Name: "dataprotection"}),
-		policies: inf.BackupPolicies().Lister(),
-		workers:  o.Workers,
-		log:      o.Logger.WithName("controller"),
+		router: dataprotection.Router{Policies: allPolicies(inf.BackupPolicies().Lister())},
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[dataprotection.Request](),
+			workqueue.TypedRateLimitingQueueConfig[dataprotection.Request]{Name: "dataprotection"}),
+		workers: o.Workers,
+		log:     o.Logger.WithName("controller"),
 	}
-	// A Backup's change concerns its policy too: the schedule's times,
-	// the history limit and lastSuccessfulTime depend on its Backups.
-	if _, err := inf.Backups().TypedInformer().AddTypedEventHandler(on(func(key cache.ObjectName, b *v1alpha1.Backup) {
-		c.add(kindBackup, key.Namespace, key.Name)
-		if b != nil {
-			c.add(kindPolicy, b.Namespace, b.Spec.BackupPolicyName)
+	handler := cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { c.route(nil, obj) },
+		UpdateFunc: func(old, obj any) { c.route(old, obj) },
+		DeleteFunc: func(obj any) { c.route(obj, nil) },
+	}
+	for _, i := range []cache.SharedIndexInformer{inf.Backups().Informer(), inf.BackupPolicies().Informer(),
+		inf.RestoreJobs().Informer(), inf.BackupTools().Informer()} {
+		if _, err := i.AddEventHandler(handler); err != nil {
+			return nil, err
 		}
-	})); err != nil {
-		return nil, err
-	}
-	if _, err := inf.BackupPolicies().TypedInformer().AddTypedEventHandler(on(func(key cache.ObjectName, _ *v1alpha1.BackupPolicy) {
-		c.add(kindPolicy, key.Namespace, key.Name)
-	})); err != nil {
-		return nil, err
-	}
-	if _, err := inf.RestoreJobs().TypedInformer().AddTypedEventHandler(on(func(key cache.ObjectName, _ *v1alpha1.RestoreJob) {
-		c.add(kindRestore, key.Namespace, key.Name)
-	})); err != nil {
-		return nil, err
-	}
-	// A policy is valid or not depending on its BackupTool: revalidate
-	// every policy when a tool changes.
-	if _, err := inf.BackupTools().TypedInformer().AddTypedEventHandler(on(func(cache.ObjectName, *v1alpha1.BackupTool) {
-		c.addAllPolicies()
-	})); err != nil {
-		return nil, err
 	}
 	return c, nil
 }
 
-// on calls f with the key of every added, updated or deleted object, and
-// the object (nil for a deletion the informer saw too late to know it).
-func on[T cache.Object](f func(key cache.ObjectName, obj T)) cache.TypedResourceEventHandlerFuncs[T] {
-	return cache.TypedResourceEventHandlerFuncs[T]{
-		AddFunc:    func(obj T) { f(cache.ObjectName{Namespace: obj.GetNamespace(), Name: obj.GetName()}, obj) },
-		UpdateFunc: func(_, obj T) { f(cache.ObjectName{Namespace: obj.GetNamespace(), Name: obj.GetName()}, obj) },
-		DeleteFunc: func(d cache.DeletedObject[T]) { f(d.GetObjectName(), d.OptionalObj) },
+// allPolicies is the Router's Policies over the policy informer's cache:
+// a BackupTool change revalidates every policy.
+func allPolicies(policies listers.BackupPolicyLister) func(context.Context, string) ([]types.NamespacedName, error) {
+	return func(context.Context, string) ([]types.NamespacedName, error) {
+		list, err := policies.List(labels.Everything())
+		keys := make([]types.NamespacedName, len(list))
+		for i, p := range list {
+			keys[i] = types.NamespacedName{Namespace: p.Namespace, Name: p.Name}
+		}
+		return keys, err
 	}
 }
 
-func (c *controller) add(k kind, namespace, name string) {
-	if name != "" {
-		c.queue.Add(item{kind: k, key: types.NamespacedName{Namespace: namespace, Name: name}})
+// route queues the Requests of a change (old nil: an addition; obj nil: a
+// deletion).
+func (c *controller) route(old, obj any) {
+	reqs, err := c.router.Route(context.Background(), old, obj)
+	if err != nil {
+		c.log.Error(err, "routing a change failed")
 	}
-}
-
-func (c *controller) addAllPolicies() {
-	policies, _ := c.policies.List(labels.Everything()) // a cache list cannot fail
-	for _, p := range policies {
-		c.add(kindPolicy, p.Namespace, p.Name)
+	for _, r := range reqs {
+		c.queue.Add(r)
 	}
 }
 
@@ -129,40 +100,29 @@ func (c *controller) run(ctx context.Context) {
 	wg.Wait()
 }
 
-// next reconciles one item; false when the queue has shut down.
+// next reconciles one Request; false when the queue has shut down.
 func (c *controller) next(ctx context.Context) bool {
-	it, shutdown := c.queue.Get()
+	req, shutdown := c.queue.Get()
 	if shutdown {
 		return false
 	}
-	defer c.queue.Done(it)
+	defer c.queue.Done(req)
 	if ctx.Err() != nil {
 		return false
 	}
-	res, err := c.reconcile(ctx, it)
+	res, err := c.engine.Reconcile(ctx, req)
 	switch {
 	case err != nil && ctx.Err() == nil:
 		// Conflicts are routine (another write came first): retry quietly.
 		if drivers.ErrorCode(err) != drivers.Conflict {
-			c.log.Error(err, "reconcile failed, retrying", "key", it.key.String())
+			c.log.Error(err, "reconcile failed, retrying", "request", req.String())
 		}
-		c.queue.AddRateLimited(it)
+		c.queue.AddRateLimited(req)
 	case res.RequeueAfter > 0:
-		c.queue.Forget(it)
-		c.queue.AddAfter(it, res.RequeueAfter)
+		c.queue.Forget(req)
+		c.queue.AddAfter(req, res.RequeueAfter)
 	default:
-		c.queue.Forget(it)
+		c.queue.Forget(req)
 	}
 	return true
-}
-
-func (c *controller) reconcile(ctx context.Context, it item) (dataprotection.Result, error) {
-	switch it.kind {
-	case kindBackup:
-		return c.engine.ReconcileBackup(ctx, it.key)
-	case kindPolicy:
-		return c.engine.ReconcileBackupPolicy(ctx, it.key)
-	default:
-		return c.engine.ReconcileRestoreJob(ctx, it.key)
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
 	"github.com/dpsdk/dataprotection/drivers/job"
+	"github.com/dpsdk/dataprotection/kubehost"
 	"github.com/dpsdk/dataprotection/store/kube"
 )
 
@@ -33,8 +34,10 @@ func newEngine(cfg *rest.Config, kubeClient kubernetes.Interface, st *kube.Store
 	return dataprotection.New(dataprotection.Config{
 		Store:   st,
 		Drivers: registry,
-		Targets: newPodTargets(kubeInformers.Core().V1().Pods()),
-		Secrets: secretKeys{kubeClient},
+		// Targets from the pod informer's cache; secrets read one by one
+		// (get only: no cache holds their values).
+		Targets: kubehost.PodsFromLister(kubeInformers.Core().V1().Pods().Lister()),
+		Secrets: kubehost.SecretsFromClient(kubeClient),
 		Events:  events,
 		Logger:  o.Logger.WithName("engine"),
 		Options: o.Engine,
@@ -46,7 +49,7 @@ func newEngine(cfg *rest.Config, kubeClient kubernetes.Interface, st *kube.Store
 // newDrivers registers the Job driver for both deployKinds and, when the
 // cluster serves VolumeSnapshots, the CSI driver for snapshot backups.
 // Without the VolumeSnapshot API "snapshot" is not registered, and
-// policies with snapshot backups are Failed ("no driver registered as
+// policies with snapshot backups are Failed ("no driver is registered as
 // snapshot") rather than the engine failing to start; install the
 // external-snapshotter's CRDs and restart the operator to enable them.
 func newDrivers(cfg *rest.Config, kubeClient kubernetes.Interface, o Options) (drivers.Registry, error) {

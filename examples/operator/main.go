@@ -4,8 +4,9 @@
 // for snapshot backups, pods as backup targets, and leader election so that
 // several replicas can run.
 //
-// It runs its own controller loop (informers and a work queue that call
-// Engine.ReconcileBackup, ReconcileBackupPolicy and ReconcileRestoreJob),
+// It runs its own controller loop (informers whose changes the engine's
+// Router turns into Requests, and a work queue whose workers call
+// Engine.Reconcile),
 // as a host that already has controllers would; a host that has none can
 // call Engine.Run instead, which watches, queues and elects a leader
 // itself (Config.LeaderElection).

@@ -36,10 +36,11 @@ type Options struct {
 	// ResyncPeriod is how often the informers hand every object to the
 	// queue again. Default 5m.
 	ResyncPeriod time.Duration
-	// Hooks lets the Job driver run hooks and backupStatusUpdates by pod
-	// exec in the targets' containers. It needs the ClusterRole
-	// dataprotection-hooks (pods/exec) besides dataprotection. Off, a
-	// policy that has them is Failed with a reason that says so.
+	// Hooks lets the Job and CSI drivers run hooks and backupStatusUpdates
+	// by pod exec in the targets' containers. It needs the ClusterRole
+	// dataprotection-hooks (pods/exec, and configmaps for the runs'
+	// records) besides dataprotection. Off, a policy that has them is
+	// Failed with a reason that says so.
 	Hooks bool
 	// Engine tunes the engine's timing (poll interval, timeouts).
 	Engine dataprotection.Options
@@ -81,8 +82,8 @@ func (o Options) withDefaults() (Options, error) {
 //
 // It builds the engine (kube store, drivers, targets, secrets, events), then
 // campaigns for the lease, and while it leads runs its own controller loop:
-// informers of the four kinds feed a work queue whose workers call
-// engine.ReconcileBackup, ReconcileBackupPolicy and ReconcileRestoreJob.
+// informers of the four kinds feed a work queue (through the engine's
+// Router) whose workers call engine.Reconcile.
 func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	o, err := opts.withDefaults()
 	if err != nil {

@@ -1,0 +1,138 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// Kind says which Reconcile method a Request is for.
+type Kind int
+
+// The kinds of Request.
+const (
+	// KindBackup requests ReconcileBackup.
+	KindBackup Kind = iota
+	// KindBackupPolicy requests ReconcileBackupPolicy.
+	KindBackupPolicy
+	// KindRestoreJob requests ReconcileRestoreJob.
+	KindRestoreJob
+)
+
+var kindNames = [...]string{"Backup", "BackupPolicy", "RestoreJob"}
+
+// String returns the kind's name, such as "BackupPolicy".
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Request is one object for the engine to reconcile: the item of a work
+// queue. It is comparable, so a queue merges duplicates.
+type Request struct {
+	// Kind says which Reconcile method takes it.
+	Kind Kind
+	// Key is the object's namespace and name.
+	Key types.NamespacedName
+}
+
+// String returns the kind and key, such as "Backup demo/b1".
+func (r Request) String() string { return r.Kind.String() + " " + r.Key.String() }
+
+// Router turns the change of a stored object into the Requests it concerns:
+// what an event handler puts on the work queue. Engine.Run routes with one;
+// a host with its own loop calls Route from its informers' handlers. The
+// zero Router routes every kind but BackupTool (see Policies).
+type Router struct {
+	// Policies returns the BackupPolicies that a change of the BackupTool
+	// named tool concerns. Returning every policy is always correct (Run
+	// does); returning only those that name the tool is enough. Nil: a
+	// BackupTool change requests nothing.
+	Policies func(ctx context.Context, tool string) ([]types.NamespacedName, error)
+}
+
+// Route returns the Requests that a change of an object concerns. old is
+// the object before the change and obj after it: old is nil for a creation
+// and for a change whose previous state is unknown (a watch event); obj is
+// nil for a deletion. Either may be a client-go tombstone
+// (cache.DeletedFinalStateUnknown). Objects of other kinds concern nothing.
+//
+// A Backup concerns itself and its policy (the policy's schedule times,
+// history limit and lastSuccessfulTime depend on its Backups); a
+// BackupPolicy and a RestoreJob concern themselves; a BackupTool concerns
+// the policies Policies returns (a policy's validity depends on its tool).
+// The error is that of Policies, returned with the Requests found.
+//
+// Pass old whenever it is known (an informer's update): the rules may
+// become narrower where both states show that a change concerns less, such
+// as a Backup whose phase did not change and so does not concern its
+// policy. A nil old always routes as broadly as the rules above.
+func (r Router) Route(ctx context.Context, old, obj any) ([]Request, error) {
+	if obj = object(obj); obj == nil {
+		obj = object(old) // a deletion concerns the last state known
+	}
+	switch o := obj.(type) {
+	case *v1alpha1.Backup:
+		return named(request(KindBackup, o.Namespace, o.Name), request(KindBackupPolicy, o.Namespace, o.Spec.BackupPolicyName)), nil
+	case *v1alpha1.BackupPolicy:
+		return named(request(KindBackupPolicy, o.Namespace, o.Name)), nil
+	case *v1alpha1.RestoreJob:
+		return named(request(KindRestoreJob, o.Namespace, o.Name)), nil
+	case *v1alpha1.BackupTool:
+		return r.toolPolicies(ctx, o.Name)
+	}
+	return nil, nil
+}
+
+// toolPolicies requests the policies that a change of tool concerns.
+func (r Router) toolPolicies(ctx context.Context, tool string) ([]Request, error) {
+	if r.Policies == nil {
+		return nil, nil
+	}
+	keys, err := r.Policies(ctx, tool)
+	out := make([]Request, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Request{Kind: KindBackupPolicy, Key: k})
+	}
+	return out, err
+}
+
+func request(k Kind, namespace, name string) Request {
+	return Request{Kind: k, Key: types.NamespacedName{Namespace: namespace, Name: name}}
+}
+
+// named returns the requests that have a name.
+func named(rs ...Request) []Request {
+	out := rs[:0]
+	for _, r := range rs {
+		if r.Key.Name != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// object returns obj, the object in it when it is a client-go tombstone,
+// and nil when it is nil or a nil pointer.
+func object(obj any) any {
+	switch t := obj.(type) {
+	case cache.DeletedFinalStateUnknown:
+		obj = t.Obj
+	case *cache.DeletedFinalStateUnknown:
+		if t == nil {
+			return nil
+		}
+		obj = t.Obj
+	}
+	if v := reflect.ValueOf(obj); !v.IsValid() || v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil
+	}
+	return obj
+}
