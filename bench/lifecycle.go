@@ -109,7 +109,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	}
 	engine, st, err := lifecycleEngine(c, &engineReqs, opts)
 	if err != nil {
-		return errors.Join(err, kl.stop())
+		return errors.Join(err, kl.Stop())
 	}
 	ectx, stopEngine := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -122,7 +122,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	}
 	stopEngine()
 	wg.Wait()
-	return errors.Join(err, st.Close(), kl.stop())
+	return errors.Join(err, st.Close(), kl.Stop())
 }
 
 // lifecycleEngine is an engine whose store and Job driver count their

@@ -56,7 +56,9 @@ func (o ServeOptions) validate() error {
 //		plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": d}, Version: "1.0.0"})
 //	}
 //
-// Serve returns when the host closes the plugin. A panic in a driver method
+// Serve returns when the host closes the plugin. A task that
+// drivers.ValidateTask rejects never reaches the drivers: Start answers
+// InvalidArgument itself. A panic in a driver method
 // becomes an error with code Internal that names the driver, the method and
 // the panic value; the process goes on serving. Logs go to standard error,
 // which the host reads: plugins must not write to standard output, which

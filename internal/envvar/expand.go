@@ -31,6 +31,22 @@ func Substitute(s string, lookup func(name string) (string, bool)) string {
 	})
 }
 
+// Rename renames the references $(NAME) of s whose NAME is a key of names
+// to $(names[NAME]), and keeps everything else as it is, "$$" escapes
+// included: expanding the result with the renamed variables gives what
+// expanding s with the original ones gives.
+func Rename(s string, names map[string]string) string {
+	if len(names) == 0 {
+		return s
+	}
+	return scanRefs(s, "$$", func(name, raw string) string {
+		if to, ok := names[name]; ok {
+			return "$(" + to + ")"
+		}
+		return raw
+	})
+}
+
 // Escape returns s with every "$" doubled, so that Expand returns s itself.
 func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 

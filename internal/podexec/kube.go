@@ -1,4 +1,4 @@
-package kubeexec
+package podexec
 
 import (
 	"bytes"
@@ -17,78 +17,45 @@ import (
 	"k8s.io/streaming/pkg/httpstream"
 )
 
-// DefaultMaxStdout is how much standard output a Request keeps when it sets
-// no limit.
-const DefaultMaxStdout = 64 << 10
-
 // stderrTail is how much of the end of standard error a Result keeps.
 const stderrTail = 4 << 10
 
-// Request is one command to run in a container.
-type Request struct {
-	// Namespace and Pod name the pod.
-	Namespace string
-	// Pod is the pod's name.
-	Pod string
-	// Container is the container's name; empty means the pod's default
-	// container (the API server rejects that for a pod with several).
-	Container string
-	// Command is the program and its arguments; no shell is implied.
-	Command []string
-	// Stdin, when not nil, is written to the command's standard input,
-	// which is then closed.
-	Stdin []byte
-	// MaxStdout bounds the standard output kept; 0 means DefaultMaxStdout.
-	MaxStdout int
-}
-
-// Result is what a command that ran reported.
-type Result struct {
-	// Stdout is the beginning of the standard output, at most MaxStdout
-	// bytes.
-	Stdout []byte
-	// StdoutTruncated is true when the command wrote more than that.
-	StdoutTruncated bool
-	// Stderr is the end of the standard error (its last 4 KiB).
-	Stderr []byte
-	// ExitCode is the command's exit status; 0 for success.
-	ExitCode int
-}
-
-// Executor runs commands in containers through the API server. It is safe
-// for concurrent use.
-type Executor struct {
+// Kube is the Executor over the API server, as kubectl exec: the API server
+// upgrades the connection (WebSocket, with a fallback to SPDY for servers
+// that lack the WebSocket protocol) and proxies the command's standard
+// streams from the kubelet. It is safe for concurrent use.
+type Kube struct {
 	config *rest.Config
 }
 
-// New returns an Executor that authenticates with config. Problems with
-// config are reported by Exec.
-func New(config *rest.Config) *Executor {
-	return &Executor{config: config}
+// NewKube returns a Kube that authenticates with config. Problems with
+// config are reported by Exec. The identity needs the create verb on
+// pods/exec (and get, for WebSocket exec on servers before 1.35) in the
+// targets' namespaces.
+func NewKube(config *rest.Config) *Kube {
+	return &Kube{config: config}
 }
 
-// Exec runs req's command and waits for it to end, or for ctx to end. A
-// command that ran and exited non-zero is not an error: its status is in
-// Result.ExitCode. Errors are those of the API server (an
+// Exec implements Executor. Errors are those of the API server (an
 // apierrors.APIStatus when it answered with one, such as NotFound for a
 // missing pod), of the connection, or of ctx.
-func (e *Executor) Exec(ctx context.Context, req Request) (*Result, error) {
+func (e *Kube) Exec(ctx context.Context, req *Request) (*Result, error) {
 	if e.config == nil {
-		return nil, errors.New("kubeexec: no rest.Config")
+		return nil, errors.New("podexec: no rest.Config")
 	}
 	u, err := requestURL(e.config, req)
 	if err != nil {
-		return nil, fmt.Errorf("kubeexec: %w", err)
+		return nil, fmt.Errorf("podexec: %w", err)
 	}
 	streamer, err := newStreamer(e.config, u)
 	if err != nil {
-		return nil, fmt.Errorf("kubeexec: %w", err)
+		return nil, fmt.Errorf("podexec: %w", err)
 	}
-	return run(ctx, streamer, req)
+	return stream(ctx, streamer, req)
 }
 
-// run streams one command through s and collects its result.
-func run(ctx context.Context, s remotecommand.Executor, req Request) (*Result, error) {
+// stream streams one command through s and collects its result.
+func stream(ctx context.Context, s remotecommand.Executor, req *Request) (*Result, error) {
 	limit := req.MaxStdout
 	if limit <= 0 {
 		limit = DefaultMaxStdout
@@ -108,13 +75,13 @@ func run(ctx context.Context, s remotecommand.Executor, req Request) (*Result, e
 		res.ExitCode = exitErr.ExitStatus()
 		return res, nil
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("kubeexec: %s/%s: %w", req.Namespace, req.Pod, ctx.Err())
+		return nil, fmt.Errorf("podexec: %s/%s: %w", req.Namespace, req.Pod, ctx.Err())
 	}
-	return nil, fmt.Errorf("kubeexec: %s/%s: %w", req.Namespace, req.Pod, err)
+	return nil, fmt.Errorf("podexec: %s/%s: %w", req.Namespace, req.Pod, err)
 }
 
 // requestURL is the URL of the pods/exec subresource for req.
-func requestURL(config *rest.Config, req Request) (*url.URL, error) {
+func requestURL(config *rest.Config, req *Request) (*url.URL, error) {
 	if req.Namespace == "" || req.Pod == "" || len(req.Command) == 0 {
 		return nil, errors.New("a request needs a namespace, a pod and a command")
 	}

@@ -1,4 +1,4 @@
-package kubeexec
+package podexec
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 
 func TestRequestURLNamesThePodContainerAndStreams(t *testing.T) {
 	config := &rest.Config{Host: "https://example.test:6443"}
-	u, err := requestURL(config, Request{Namespace: "ns", Pod: "db-0", Container: "postgres",
+	u, err := requestURL(config, &Request{Namespace: "ns", Pod: "db-0", Container: "postgres",
 		Command: []string{"sh", "-c", "echo 'a b'", "sh", "END"}, Stdin: []byte("x")})
 	require.NoError(t, err)
 	assert.Equal(t, "example.test:6443", u.Host)
@@ -40,7 +40,7 @@ func TestRequestURLNamesThePodContainerAndStreams(t *testing.T) {
 }
 
 func TestRequestURLWithoutStdinOrContainer(t *testing.T) {
-	u, err := requestURL(&rest.Config{Host: "https://example.test"}, Request{Namespace: "ns", Pod: "p", Command: []string{"true"}})
+	u, err := requestURL(&rest.Config{Host: "https://example.test"}, &Request{Namespace: "ns", Pod: "p", Command: []string{"true"}})
 	require.NoError(t, err)
 	q := u.Query()
 	assert.Empty(t, q.Get("stdin"), "no stdin stream is asked for")
@@ -49,7 +49,7 @@ func TestRequestURLWithoutStdinOrContainer(t *testing.T) {
 }
 
 func TestRequestURLRejectsIncompleteRequests(t *testing.T) {
-	for name, req := range map[string]Request{
+	for name, req := range map[string]*Request{
 		"no namespace": {Pod: "p", Command: []string{"true"}},
 		"no pod":       {Namespace: "ns", Command: []string{"true"}},
 		"no command":   {Namespace: "ns", Pod: "p"},
@@ -110,7 +110,7 @@ func TestRunCollectsOutputAndExitStatus(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := run(context.Background(), tc.streamer, Request{Namespace: "ns", Pod: "p", MaxStdout: tc.max, Stdin: []byte("in")})
+			res, err := stream(context.Background(), tc.streamer, &Request{Namespace: "ns", Pod: "p", MaxStdout: tc.max, Stdin: []byte("in")})
 			if tc.wantError {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "ns/p")
@@ -129,7 +129,7 @@ func TestRunCollectsOutputAndExitStatus(t *testing.T) {
 func TestRunReportsTheContextsError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := run(ctx, &fakeStreamer{}, Request{Namespace: "ns", Pod: "p"})
+	_, err := stream(ctx, &fakeStreamer{}, &Request{Namespace: "ns", Pod: "p"})
 	require.ErrorIs(t, err, context.Canceled)
 }
 
@@ -141,9 +141,9 @@ func TestExecAgainstTheAPIServer(t *testing.T) {
 	env := testenv.Require(t)
 	ns := env.NewNamespace(t)
 	ctx := context.Background()
-	e := New(env.Config)
+	e := NewKube(env.Config)
 
-	_, err := e.Exec(ctx, Request{Namespace: ns, Pod: "missing", Command: []string{"true"}})
+	_, err := e.Exec(ctx, &Request{Namespace: ns, Pod: "missing", Command: []string{"true"}})
 	require.Error(t, err)
 	assert.True(t, apierrors.IsNotFound(err), "a missing pod is NotFound: %v", err)
 
@@ -151,14 +151,14 @@ func TestExecAgainstTheAPIServer(t *testing.T) {
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "db", Image: "postgres"}}}}
 	_, err = env.Client.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{})
 	require.NoError(t, err)
-	_, err = e.Exec(ctx, Request{Namespace: ns, Pod: "db-0", Container: "db", Command: []string{"true"}, Stdin: []byte("x")})
+	_, err = e.Exec(ctx, &Request{Namespace: ns, Pod: "db-0", Container: "db", Command: []string{"true"}, Stdin: []byte("x")})
 	require.Error(t, err, "a pod on no node cannot exec")
 	assert.True(t, apierrors.IsBadRequest(err), "the server refuses it: %v", err)
 	assert.Contains(t, err.Error(), "does not have a host assigned")
 }
 
 func TestExecWithoutConfigIsAnError(t *testing.T) {
-	_, err := (&Executor{}).Exec(context.Background(), Request{Namespace: "ns", Pod: "p", Command: []string{"true"}})
+	_, err := (&Kube{}).Exec(context.Background(), &Request{Namespace: "ns", Pod: "p", Command: []string{"true"}})
 	require.Error(t, err)
 }
 
