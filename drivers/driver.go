@@ -48,6 +48,9 @@ type Capabilities struct {
 	Kinds []TaskKind
 	// BackupTypes are the backup types the driver runs tasks of.
 	BackupTypes []v1alpha1.BackupType
+	// Repositories says that the driver runs backup and restore tasks
+	// with a Repository (see Repository for what that asks of it).
+	Repositories bool
 }
 
 // Supports reports whether the driver runs tasks of kind k for backup type t.

@@ -33,8 +33,16 @@ type TaskStatus struct {
 	// Artifacts are the files the task wrote under BACKUP_DIR.
 	Artifacts []Artifact
 	// TotalSize is the size in bytes of everything the task produced
-	// (the artifacts, or a snapshot's restore size).
+	// (the artifacts, a snapshot's restore size, or the logical bytes a
+	// repository upload stored).
 	TotalSize int64
+	// BytesDone is, while the task runs, how many bytes it has moved so
+	// far (uploaded to or downloaded from its Repository); zero when the
+	// driver does not know. It never decreases within a task.
+	BytesDone int64
+	// Repository is, for a succeeded backup task with a Repository, what
+	// its upload committed; nil otherwise.
+	Repository *RepositoryResult
 	// Snapshots are the volume snapshots a snapshot task made.
 	Snapshots []Snapshot
 	// Output is the task's standard output when it is JSON (a status

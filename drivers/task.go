@@ -72,6 +72,10 @@ type Task struct {
 	Container string
 	// Storage is where backup data is written or read.
 	Storage *Storage
+	// Repository, when set, is where a backup's data goes once the steps
+	// succeeded, or where a restore's comes from before they run; Storage
+	// is then the staging directory. See Repository.
+	Repository *Repository
 	// Volumes and VolumeMounts are extra volumes for the task (a restore's
 	// targetVolumes and targetVolumeMounts).
 	Volumes []corev1.Volume
@@ -136,10 +140,14 @@ type Target struct {
 	DataDir string
 }
 
-// Storage is where a task's backup data lives: a directory in a claim.
+// Storage is where a task's backup data lives: a directory in a claim, or
+// in the staging directory of a task with a Repository.
 type Storage struct {
 	// ClaimName is the PersistentVolumeClaim (or, embedded, the local
-	// storage root's subdirectory of that name).
+	// storage root's subdirectory of that name). Empty for a task with a
+	// Repository: the driver provides a staging directory of the task's
+	// own (an emptyDir, a temporary directory), mounted at MountPath,
+	// which lives as long as the task.
 	ClaimName string
 	// MountPath is where the claim is mounted in the task's container.
 	MountPath string

@@ -25,6 +25,13 @@ import (
 //     relative, slash-separated, without a ".." element, a backslash or a
 //     NUL byte; a delete-artifacts task's Path names a directory below the
 //     claim's root, never the root itself;
+//   - a Repository is on a backup or restore task of a datafile or
+//     logfile backup, whose Storage is a staging directory (no claim,
+//     a mount path); it has a URL, a backup task one Push and no Pull of
+//     its own key, a restore task at least one Pull and no Push, every
+//     Transfer a Key and a Path as above, and every variable of the
+//     client's env whose value is a secret (SecretRepositoryEnv) is a
+//     reference;
 //   - no command contains a NUL byte (no shell could be given it);
 //   - every variable (Env, and each step's Env) has a name without "=" or
 //     NUL, and every EnvFrom source names a secret or a config map.
@@ -42,7 +49,7 @@ func ValidateTask(t *Task) error {
 	if !slices.Contains(TaskKinds, t.Kind) {
 		return Errorf(InvalidArgument, "task %s: unknown kind %q", t.ID, t.Kind)
 	}
-	for _, check := range []func(*Task) string{checkData, checkStorage, checkCommands, checkEnv} {
+	for _, check := range []func(*Task) string{checkData, checkStorage, checkRepository, checkCommands, checkEnv} {
 		if msg := check(t); msg != "" {
 			return Errorf(InvalidArgument, "%s task %s: %s", t.Kind, t.ID, msg)
 		}
@@ -74,6 +81,9 @@ func checkStorage(t *Task) string {
 	s := t.Storage
 	if s == nil {
 		return ""
+	}
+	if s.ClaimName == "" && t.Repository != nil {
+		return checkStaging(t)
 	}
 	if msgs := validation.IsDNS1123Subdomain(s.ClaimName); len(msgs) > 0 {
 		return fmt.Sprintf("storage claim %q: %s", s.ClaimName, strings.Join(msgs, "; "))

@@ -66,6 +66,9 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 		return PlannedTask{}, err
 	}
 	plan.ToolName, plan.Storage = tool.Name, storageFor(common, b.Namespace, rel)
+	if in.Repository != nil {
+		plan.Storage = stagingStorage(stagingPath(b.Namespace, b.Name))
+	}
 	plan.BackupDir = backupDir(plan.Storage)
 	task := newTask(in, drivers.KindBackup, "main")
 	env := baseEnv(in.Target, common.Target.Secret, b.Name, plan.BackupDir)
@@ -79,6 +82,11 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 	applyTool(&task, tool, env)
 	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
 	task.Storage = plan.Storage
+	if in.Repository != nil {
+		if err := stageBackup(in, plan, &task); err != nil {
+			return PlannedTask{}, err
+		}
+	}
 	return PlannedTask{Driver: DriverName(b.Spec.BackupType, tool), Task: task}, nil
 }
 
@@ -112,7 +120,7 @@ func incremental(in BackupInputs, env *envBuilder) ([]string, error) {
 		return nil, fmt.Errorf("BackupTool %q has no incrementalBackupCommands for the incremental backup", in.Tool.Name)
 	}
 	env.set(EnvParentBackupName, p.Name)
-	env.set(EnvParentBackupDir, filePathOf(p))
+	env.set(EnvParentBackupDir, parentBackupDir(in, p))
 	env.set(EnvParentCheckpoint, checkpointOf(p))
 	return in.Tool.Spec.IncrementalBackupCommands, nil
 }
@@ -151,7 +159,7 @@ func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.Ba
 			continue
 		}
 		task := newTask(in, drivers.KindStatusUpdate, fmt.Sprintf("%s-%d", stage, i))
-		task.Container, task.Storage = u.ContainerName, plan.Storage
+		task.Container, task.Storage = u.ContainerName, claimStorage(plan.Storage)
 		task.Env = baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir).vars
 		if in.Tool != nil {
 			task.Image = in.Tool.Spec.Image

@@ -36,6 +36,10 @@ type BackupPlan struct {
 	BackupDir string
 	// ParentName is the parent of an incremental backup; "" otherwise.
 	ParentName string
+	// RepositoryKey is where the main task uploads the data when the
+	// policy chooses a repository (Storage is then a staging directory);
+	// "" otherwise.
+	RepositoryKey string
 }
 
 // BackupInputs are what ResolveBackup needs; the executor gathers them.
@@ -54,4 +58,8 @@ type BackupInputs struct {
 	Attempt int
 	// Deadline of every task of the plan.
 	Deadline time.Time
+	// Repository is the repository the policy chooses (RepositoryName),
+	// as the host registered it, without transfers; nil when it chooses
+	// none.
+	Repository *drivers.Repository
 }

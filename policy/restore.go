@@ -21,6 +21,10 @@ type RestoreInputs struct {
 	Tool *v1alpha1.BackupTool
 	// Driver is the registry name recorded on the backup when it ran.
 	Driver string
+	// Repository is the repository that holds the chain's data
+	// (BackupRepository of its last backup), with the identity to decrypt
+	// it; nil when the chain is in a claim.
+	Repository *drivers.Repository
 	// Target is the instance to restore into.
 	Target drivers.Target
 	// Attempt numbers the run (0 for the first).
@@ -115,13 +119,13 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 	if len(cmds.RestoreCommands) == 0 {
 		return nil, nil
 	}
-	storage, dirs, err := chainStorage(in.Chain)
+	storage, dirs, repo, err := restoreStorage(in)
 	if err != nil {
 		return nil, err
 	}
 	last := len(in.Chain) - 1
 	task := restoreTask(in, step)
-	task.Storage = storage
+	task.Storage, task.Repository = storage, repo
 	applyTool(&task, in.Tool, baseEnv(in.Target, in.RestoreJob.Spec.Target.Secret, in.Chain[last].Name, dirs[last]))
 	for i, b := range in.Chain {
 		commands := cmds.RestoreCommands

@@ -22,6 +22,10 @@ type Inputs struct {
 	// name; a nil map means secrets cannot be inspected and are not
 	// checked, a secret missing from a non-nil map does not exist.
 	SecretKeys map[string][]string
+	// Repositories are the names of the repositories the host registered,
+	// which a policy may choose with the annotation
+	// v1alpha1.AnnotationRepository.
+	Repositories []string
 }
 
 // Validation is the verdict on a policy.
@@ -39,8 +43,9 @@ type Validation struct {
 // cron, ttl, selector, secret keys, PVC settings, status update paths), then
 // for each backup type it configures the BackupTool it names (exists, is
 // valid, has commands for the type), the driver that would run it (registered,
-// able to run the type's backups, hooks and status updates), and the secret
-// (exists and holds the keys, when SecretKeys is given). p should be
+// able to run the type's backups, hooks and status updates), the secret
+// (exists and holds the keys, when SecretKeys is given), and the repository
+// it chooses (registered, and its drivers run tasks with a repository). p should be
 // defaulted (v1alpha1.SetDefaults), as stored objects are.
 func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	errs := v1alpha1.ValidateBackupPolicy(p)
@@ -53,6 +58,7 @@ func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 			errs = append(errs, checkCommon(t, c, in, spec.Child(string(t)))...)
 		}
 	}
+	errs = append(errs, checkRepository(p, in)...)
 	if len(errs) == 0 {
 		return Validation{Phase: v1alpha1.PolicyAvailable}
 	}

@@ -15,15 +15,16 @@ import (
 	"github.com/dpsdk/dataprotection/repository/s3"
 )
 
-// The environment variables read by Parse.
+// The environment variables read by Parse: the ones drivers give the
+// process that moves a task's data (defined once, in package drivers).
 const (
-	EnvURL             = "DP_REPOSITORY"
-	EnvRecipients      = "DP_REPOSITORY_RECIPIENTS"
-	EnvIdentity        = "DP_REPOSITORY_IDENTITY"
-	EnvIdentityFile    = "DP_REPOSITORY_IDENTITY_FILE"
-	EnvAccessKeyID     = "AWS_ACCESS_KEY_ID"
-	EnvSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
-	EnvSessionToken    = "AWS_SESSION_TOKEN"
+	EnvURL             = drivers.EnvRepositoryURL
+	EnvRecipients      = drivers.EnvRepositoryRecipients
+	EnvIdentity        = drivers.EnvRepositoryIdentity
+	EnvIdentityFile    = drivers.EnvRepositoryIdentityFile
+	EnvAccessKeyID     = drivers.EnvAccessKeyID
+	EnvSecretAccessKey = drivers.EnvSecretAccessKey
+	EnvSessionToken    = drivers.EnvSessionToken
 )
 
 // Config is a parsed repository URL with what the environment adds.

@@ -46,6 +46,13 @@ const (
 	// engine records the driver that made it, so its data is deleted and
 	// restored by the same driver.
 	AnnotationDriver = GroupName + "/driver"
+	// AnnotationRepository on a BackupPolicy names the repository, one the
+	// host registered by that name, where its datafile and logfile
+	// backups are stored (instead of its claim). On a Backup, the engine
+	// records the repository that holds its data, so that it is restored
+	// and deleted from there; the key within it is always derived from
+	// the Backup's namespace, policy and name.
+	AnnotationRepository = GroupName + "/repository"
 	// AnnotationScheduledTime on a scheduled Backup is its slot, RFC 3339 UTC.
 	AnnotationScheduledTime = GroupName + "/scheduled-time"
 	// AnnotationAttempt on a Backup or RestoreJob numbers its current run; a
