@@ -47,20 +47,24 @@ func TestValidateTaskRejectsMalformedRepositoryTasks(t *testing.T) {
 		task   func() *drivers.Task
 		mutate func(*drivers.Task)
 	}{
-		"a claim and a repository":  {stagedBackup, func(t *drivers.Task) { t.Storage.ClaimName = "pvc" }},
-		"no URL":                    {stagedBackup, func(t *drivers.Task) { t.Repository.URL = "" }},
-		"a backup without push":     {stagedBackup, func(t *drivers.Task) { t.Repository.Push = nil }},
-		"a restore without pull":    {stagedRestore, func(t *drivers.Task) { t.Repository.Pull = nil }},
-		"a restore with a push":     {stagedRestore, func(t *drivers.Task) { t.Repository.Push = &drivers.Transfer{Key: "a/b", Path: "a"} }},
-		"a hook with a repository":  {stagedBackup, func(t *drivers.Task) { t.Kind = drivers.KindHook }},
-		"a snapshot with one":       {stagedBackup, func(t *drivers.Task) { t.BackupType = v1alpha1.BackupTypeSnapshot }},
-		"a key climbing out":        {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Key = "ns/../../x" }},
-		"an absolute key":           {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Key = "/ns/b" }},
-		"a path climbing out":       {stagedRestore, func(t *drivers.Task) { t.Repository.Pull[1].Path = "../x" }},
-		"the staging root":          {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Path = "." }},
-		"a relative mount path":     {stagedBackup, func(t *drivers.Task) { t.Storage.MountPath = "backupdata" }},
-		"a secret key as a value":   {stagedBackup, func(t *drivers.Task) { t.Repository.Env[1] = corev1.EnvVar{Name: drivers.EnvSecretAccessKey, Value: "s3cr3t"} }},
-		"an identity as a value":    {stagedRestore, func(t *drivers.Task) { t.Repository.Env = []corev1.EnvVar{{Name: drivers.EnvRepositoryIdentity, Value: "AGE-SECRET-KEY-1"}} }},
+		"a claim and a repository": {stagedBackup, func(t *drivers.Task) { t.Storage.ClaimName = "pvc" }},
+		"no URL":                   {stagedBackup, func(t *drivers.Task) { t.Repository.URL = "" }},
+		"a backup without push":    {stagedBackup, func(t *drivers.Task) { t.Repository.Push = nil }},
+		"a restore without pull":   {stagedRestore, func(t *drivers.Task) { t.Repository.Pull = nil }},
+		"a restore with a push":    {stagedRestore, func(t *drivers.Task) { t.Repository.Push = &drivers.Transfer{Key: "a/b", Path: "a"} }},
+		"a hook with a repository": {stagedBackup, func(t *drivers.Task) { t.Kind = drivers.KindHook }},
+		"a snapshot with one":      {stagedBackup, func(t *drivers.Task) { t.BackupType = v1alpha1.BackupTypeSnapshot }},
+		"a key climbing out":       {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Key = "ns/../../x" }},
+		"an absolute key":          {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Key = "/ns/b" }},
+		"a path climbing out":      {stagedRestore, func(t *drivers.Task) { t.Repository.Pull[1].Path = "../x" }},
+		"the staging root":         {stagedBackup, func(t *drivers.Task) { t.Repository.Push.Path = "." }},
+		"a relative mount path":    {stagedBackup, func(t *drivers.Task) { t.Storage.MountPath = "backupdata" }},
+		"a secret key as a value": {stagedBackup, func(t *drivers.Task) {
+			t.Repository.Env[1] = corev1.EnvVar{Name: drivers.EnvSecretAccessKey, Value: "s3cr3t"}
+		}},
+		"an identity as a value": {stagedRestore, func(t *drivers.Task) {
+			t.Repository.Env = []corev1.EnvVar{{Name: drivers.EnvRepositoryIdentity, Value: "AGE-SECRET-KEY-1"}}
+		}},
 		"a client variable with =":  {stagedBackup, func(t *drivers.Task) { t.Repository.Env[0].Name = "A=B" }},
 		"pulling the pushed backup": {stagedBackup, func(t *drivers.Task) { t.Repository.Pull = []drivers.Transfer{*t.Repository.Push} }},
 	} {
