@@ -68,6 +68,11 @@ type Router = executor.Router
 // policies can be checked when they are validated.
 type SecretInspector = executor.SecretInspector
 
+// Repository is a backup repository registered in Config.Repositories: the
+// engine's handle and the description drivers get (see
+// executor.Repository).
+type Repository = executor.Repository
+
 // New checks cfg, fills its defaults, and returns an Engine. A missing Store
 // or Drivers, a nil driver or a name that is not a valid driver name in
 // Drivers (drivers.Registry.Check) is an error with code InvalidArgument.

@@ -104,7 +104,7 @@ func TestRunDrivesABackupToCompletion(t *testing.T) {
 		return err == nil && b.Status.Phase.IsTerminal()
 	}, 30*time.Second, 10*time.Millisecond)
 	assert.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
-	assert.Equal(t, "4Ki", b.Status.TotalSize)
+	assert.Equal(t, "4096", b.Status.TotalSize)
 	cancel()
 	select {
 	case err := <-done:

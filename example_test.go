@@ -50,7 +50,7 @@ func ExampleEngine_ReconcileBackup() {
 	}
 	b, _ := st.Backups().Get(ctx, "demo", "b1")
 	fmt.Println(b.Status.Phase, b.Status.TotalSize, b.Status.Manifests.BackupTool.FilePath)
-	// Output: Completed 1Ki /backupdata/demo/b1
+	// Output: Completed 1024 /backupdata/demo/b1
 }
 
 // A host with its own loop routes each change its informers see to the

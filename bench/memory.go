@@ -97,9 +97,9 @@ func fillBackup(ctx context.Context, st store.Store, ns, policy string, j int, d
 		return err
 	}
 	b.Status = v1alpha1.BackupStatus{Phase: v1alpha1.BackupCompleted, StartTimestamp: &done, CompletionTimestamp: &done,
-		Duration: &metav1.Duration{Duration: time.Second}, TotalSize: "1Ki", BackupToolName: memoryTool,
+		Duration: &metav1.Duration{Duration: time.Second}, TotalSize: "1024", BackupToolName: memoryTool,
 		Manifests: &v1alpha1.ManifestsStatus{Target: `{"name":"bench-db-0","namespace":""}`,
-			BackupTool: &v1alpha1.BackupToolManifestsStatus{FilePath: "/backupdata/" + ns + "/" + b.Name, UploadTotalSize: "1Ki",
+			BackupTool: &v1alpha1.BackupToolManifestsStatus{FilePath: "/backupdata/" + ns + "/" + b.Name, UploadTotalSize: "1024",
 				CheckSum: "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"}}}
 	_, err = st.Backups().UpdateStatus(ctx, b)
 	return err

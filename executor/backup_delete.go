@@ -27,6 +27,9 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			return Result{}, err
 		}
 	}
+	if done, res, err := e.deleteRepositoryData(ctx, b); !done || err != nil {
+		return res, err
+	}
 	attempt := attemptOf(b, v1alpha1.AnnotationDeleteAttempt)
 	deadline := b.DeletionTimestamp.Add(time.Duration(attempt+1) * e.opts.DeleteTimeout)
 	del, err := policy.ResolveDeletion(b, attempt, deadline)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -27,6 +26,7 @@ func (e *Executor) runBackup(ctx context.Context, b *v1alpha1.Backup) (Result, e
 		if err != nil {
 			return Result{}, err
 		}
+		e.observeProgress(b, out)
 		switch out.state {
 		case taskRunning:
 			return e.poll(), e.saveProgress(ctx, b, status)
@@ -73,7 +73,7 @@ func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) erro
 		status.Manifests = &v1alpha1.ManifestsStatus{}
 	}
 	m := status.Manifests
-	size := resource.NewQuantity(st.TotalSize, resource.BinarySI).String()
+	size := formatBytes(st.TotalSize)
 	status.TotalSize = size
 	if len(st.Snapshots) > 0 {
 		m.BackupSnapshot = &v1alpha1.BackupSnapshotStatus{VolumeSnapshotName: st.Snapshots[0].VolumeSnapshotName,
@@ -85,6 +85,9 @@ func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) erro
 		}
 		m.BackupTool.UploadTotalSize = size
 		m.BackupTool.CheckSum = drivers.AggregateChecksum(st.Artifacts)
+	}
+	if st.Repository != nil {
+		applyRepositoryResult(status, st.Repository)
 	}
 	return nil
 }
@@ -128,8 +131,8 @@ func (e *Executor) completeBackup(ctx context.Context, b *v1alpha1.Backup, statu
 	if err != nil {
 		return Result{}, err
 	}
-	e.events.Eventf(out, corev1.EventTypeNormal, "Completed", "backup completed: %s in %s",
-		out.Status.TotalSize, out.Status.Duration.Duration)
+	e.events.Eventf(out, corev1.EventTypeNormal, "Completed", "backup completed: %s bytes in %s%s",
+		out.Status.TotalSize, out.Status.Duration.Duration, storedWhere(out))
 	e.metrics.backupDuration.WithLabelValues(string(b.Spec.BackupType), string(v1alpha1.BackupCompleted)).
 		Observe(out.Status.Duration.Seconds())
 	return Result{}, nil

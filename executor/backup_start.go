@@ -61,11 +61,15 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 	if in == nil {
 		return res, err
 	}
-	if b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.AnnotationDriver] != plan.Driver {
+	changed := recordRepository(b, in)
+	if changed || b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.AnnotationDriver] != plan.Driver {
 		setAnnotation(b, v1alpha1.AnnotationTargetPodName, in.Target.Name)
 		setAnnotation(b, v1alpha1.AnnotationDriver, plan.Driver)
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
+	}
+	if ok, res, err := e.probeRepository(ctx, b, in, plan); !ok {
+		return res, err
 	}
 	now := metav1.NewTime(e.now())
 	out, err := e.updateBackupStatus(ctx, b, func(s *v1alpha1.BackupStatus) {
@@ -100,6 +104,9 @@ func startManifests(m *v1alpha1.ManifestsStatus, t drivers.Target, plan *policy.
 			m.BackupTool = &v1alpha1.BackupToolManifestsStatus{}
 		}
 		m.BackupTool.FilePath = plan.BackupDir
+		if plan.RepositoryKey != "" {
+			m.BackupTool.FilePath = plan.RepositoryKey
+		}
 	}
 	return m
 }
@@ -122,6 +129,9 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 		return nil, err
 	}
 	if err := e.gatherParent(ctx, in); err != nil {
+		return nil, err
+	}
+	if err := e.gatherRepository(in); err != nil {
 		return nil, err
 	}
 	return in, e.gatherTarget(ctx, in)

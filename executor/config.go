@@ -30,6 +30,11 @@ type Config struct {
 	// Secrets lets policy validation check that secrets and their keys
 	// exist. Default: not checked.
 	Secrets SecretInspector
+	// Repositories are the backup repositories a BackupPolicy may choose
+	// by name with the annotation dataprotection.kubeblocks.io/repository
+	// (names are DNS-1123 labels; see Repository). Default: none, and a
+	// policy that chooses one is Failed.
+	Repositories map[string]Repository
 	// Clock is the engine's time. Default: the real clock.
 	Clock clock.WithTicker
 	// Logger receives structured logs with each object's key. Default:
@@ -88,7 +93,7 @@ func (c Config) check() error {
 	if err := c.Drivers.Check(); err != nil {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers: %w", err)
 	}
-	return nil
+	return checkRepositories(c.Repositories)
 }
 
 // withDefaults returns c with every zero optional field set to its default.

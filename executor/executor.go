@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -39,11 +40,14 @@ type Executor struct {
 	drivers drivers.Registry
 	targets targets.Resolver
 	secrets SecretInspector
+	repos   map[string]Repository
 	clock   clock.WithTicker
 	events  record.EventRecorder
 	log     logr.Logger
 	metrics *metrics
-	opts    Options
+	// progress remembers the last Progress event of each object.
+	progress progressMarks
+	opts     Options
 
 	workers      int
 	resyncPeriod time.Duration
@@ -57,7 +61,7 @@ func New(cfg Config) (*Executor, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
+	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets, repos: maps.Clone(cfg.Repositories),
 		clock: cfg.Clock, events: cfg.Events, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
 		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}, nil
 }

@@ -32,6 +32,8 @@ type harness struct {
 	driver *memdriver.Driver
 	events *record.FakeRecorder
 	ex     *executor.Executor
+	// repos are the repositories newExecutor registers.
+	repos map[string]executor.Repository
 }
 
 func newHarness(t *testing.T, script func(*drivers.Task) memdriver.Outcome) *harness {
@@ -46,16 +48,20 @@ func newHarness(t *testing.T, script func(*drivers.Task) memdriver.Outcome) *har
 
 // newExecutor builds an executor on the harness's store and driver, as a
 // restarted engine would.
-func (h *harness) newExecutor() *executor.Executor {
-	return newEngine(executor.Config{
+func (h *harness) newExecutor() *executor.Executor { return newEngine(h.config()) }
+
+// config is the Config of the harness's executors.
+func (h *harness) config() executor.Config {
+	return executor.Config{
 		Store:   h.store,
 		Drivers: drivers.Registry{"job": h.driver, "daemon": h.driver, "snapshot": h.driver},
 		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"},
 			Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{
 				PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "data-pg-0"}}}}}},
-		Clock:  h.clock,
-		Events: h.events,
-	})
+		Clock:        h.clock,
+		Events:       h.events,
+		Repositories: h.repos,
+	}
 }
 
 func tool() *v1alpha1.BackupTool {

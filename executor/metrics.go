@@ -20,6 +20,9 @@ type metrics struct {
 	retentionDeletions *prometheus.CounterVec
 	// queueDepth is the number of objects waiting in the work queue.
 	queueDepth prometheus.Gauge
+	// taskBytes is the number of bytes the running task of a Backup or
+	// RestoreJob moved so far, by kind, namespace and name.
+	taskBytes *prometheus.GaugeVec
 }
 
 // newMetrics creates the metrics and registers them with reg; a nil reg
@@ -40,9 +43,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "retention_deletions_total", Help: "Backups deleted by retention."}, []string{"reason"}),
 		queueDepth: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "dataprotection",
 			Name: "queue_depth", Help: "Objects waiting in the work queue."}),
+		taskBytes: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "dataprotection",
+			Name: "task_bytes_done", Help: "Bytes the running task of an object moved to or from its repository so far."},
+			[]string{"kind", "namespace", "name"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.backupPhases, m.restorePhases, m.backupDuration, m.scheduleLag, m.retentionDeletions, m.queueDepth)
+		reg.MustRegister(m.backupPhases, m.restorePhases, m.backupDuration, m.scheduleLag, m.retentionDeletions, m.queueDepth, m.taskBytes)
 	}
 	return m
 }

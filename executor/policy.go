@@ -53,7 +53,7 @@ func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name st
 }
 
 func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy) (policy.Validation, error) {
-	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}}
+	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Repositories: e.repositoryNames()}
 	tools, err := e.store.BackupTools().List(ctx, "", nil)
 	if err != nil {
 		return policy.Validation{}, err

@@ -74,6 +74,9 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		}
 		in.Tool = tool
 	}
+	if in.Repository, err = e.restoreRepository(last); err != nil {
+		return nil, err
+	}
 	sel, err := metav1.LabelSelectorAsSelector(r.Spec.Target.LabelsSelector)
 	if err != nil {
 		return nil, terminal("InvalidRestoreJob", "labelsSelector: %v", err)
@@ -137,6 +140,7 @@ func (e *Executor) runRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob, 
 	if err != nil {
 		return Result{}, err
 	}
+	e.observeProgress(r, out)
 	switch out.state {
 	case taskRunning:
 		return e.poll(), nil

@@ -38,12 +38,13 @@ func New(script func(t *drivers.Task) Outcome) *Driver {
 	return &Driver{Script: script, tasks: map[string]*task{}, executions: map[string]int{}}
 }
 
-// Capabilities returns Caps, or every task kind and backup type.
+// Capabilities returns Caps, or every task kind and backup type, with
+// repositories.
 func (d *Driver) Capabilities(context.Context) (drivers.Capabilities, error) {
 	if d.Caps != nil {
 		return *d.Caps, nil
 	}
-	return drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: v1alpha1.BackupTypes}, nil
+	return drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: v1alpha1.BackupTypes, Repositories: true}, nil
 }
 
 // Start records t and its outcome; a task ID that was started before is

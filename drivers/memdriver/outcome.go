@@ -21,6 +21,12 @@ type Outcome struct {
 	Artifacts []drivers.Artifact
 	// Snapshots are reported on success.
 	Snapshots []drivers.Snapshot
+	// Repository is reported on success: what a backup task with a
+	// Repository committed (the driver writes nothing anywhere).
+	Repository *drivers.RepositoryResult
+	// BytesPerPoll is added to BytesDone at each Status that reports the
+	// task Running.
+	BytesPerPoll int64
 	// IgnoreDeadline keeps the task running past its Deadline, as a driver
 	// that does not enforce deadlines would: for testing that the engine
 	// enforces them.

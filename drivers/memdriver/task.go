@@ -25,6 +25,7 @@ func (t *task) poll(now time.Time) {
 		t.end(now, drivers.DeadlineExceeded, "memdriver: the task ran past its deadline "+t.spec.Deadline.UTC().Format(time.RFC3339))
 	case t.polls < t.outcome.Polls:
 		t.polls++
+		t.status.BytesDone += t.outcome.BytesPerPoll
 	case t.outcome.Fail:
 		t.end(now, t.outcome.Code, t.outcome.Message)
 		t.status.LogTail = "memdriver log: " + t.outcome.Message
@@ -32,7 +33,7 @@ func (t *task) poll(now time.Time) {
 		o := &t.outcome
 		t.status.Phase, t.status.CompletionTime = drivers.Succeeded, now
 		t.status.Output, t.status.TotalSize = o.Output, o.TotalSize
-		t.status.Artifacts, t.status.Snapshots = o.Artifacts, o.Snapshots
+		t.status.Artifacts, t.status.Snapshots, t.status.Repository = o.Artifacts, o.Snapshots, o.Repository
 	}
 }
 

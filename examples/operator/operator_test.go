@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -312,7 +313,7 @@ func (w *world) datafileBackup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "host="+podIP+" user=postgres\n", string(data), "DB_HOST is the pod's IP, DB_USER the secret's")
 	sum := sha256.Sum256(data)
-	assert.Equal(t, resource.NewQuantity(int64(len(data)), resource.BinarySI).String(), b.Status.TotalSize)
+	assert.Equal(t, strconv.Itoa(len(data)), b.Status.TotalSize, "bytes")
 	require.NotNil(t, b.Status.Manifests)
 	require.NotNil(t, b.Status.Manifests.BackupTool)
 	assert.Equal(t, "sha256:"+hex.EncodeToString(sum[:]), b.Status.Manifests.BackupTool.CheckSum)

@@ -52,7 +52,11 @@ type BackupStatus struct {
 	// +optional
 	Duration *metav1.Duration `json:"duration,omitempty"`
 
-	// totalSize is the backup's total size, a quantity such as "1Gi".
+	// totalSize is the backup's size in bytes: for a backup in a claim,
+	// its files; in a repository, its files before compression and
+	// encryption; for a snapshot, the snapshots' restore size. The engine
+	// writes a decimal number without a suffix (a Kubernetes quantity in
+	// bytes, such as "1048576"), whatever the driver.
 	// +optional
 	TotalSize string `json:"totalSize,omitempty"`
 
@@ -121,16 +125,21 @@ type BackupSnapshotStatus struct {
 
 // BackupToolManifestsStatus records the files a backup tool made.
 type BackupToolManifestsStatus struct {
-	// filePath records the path of the backup files.
+	// filePath records where the backup files are: their directory in the
+	// claim (BACKUP_DIR), or, for a backup in a repository (the annotation
+	// dataprotection.kubeblocks.io/repository), its key there.
 	// +optional
 	FilePath string `json:"filePath,omitempty"`
 
-	// uploadTotalSize is the size uploaded, a quantity such as "1Gi".
+	// uploadTotalSize is the size stored, in bytes, written like
+	// totalSize: for a backup in a repository, what its objects take
+	// there (compressed, encrypted); else the size of its files.
 	// +optional
 	UploadTotalSize string `json:"uploadTotalSize,omitempty"`
 
 	// checkSum of the backup file (md5, sha1 or sha256; this SDK writes
-	// "sha256:<hex>").
+	// "sha256:<hex>": of the files, or of the manifest of a backup in a
+	// repository).
 	// +optional
 	CheckSum string `json:"checkSum,omitempty"`
 
