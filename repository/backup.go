@@ -14,10 +14,11 @@ import (
 // Backup is a committed backup opened for reading: its checked manifest
 // and the identities to decrypt it.
 type Backup struct {
-	r   *Repository
-	key string
-	m   *Manifest
-	ids []age.Identity
+	r        *Repository
+	key      string
+	m        *Manifest
+	ids      []age.Identity
+	progress func(int64)
 }
 
 // OpenBackup reads and checks the manifest of the backup under backupKey.
@@ -47,7 +48,7 @@ func (r *Repository) OpenBackup(ctx context.Context, backupKey string, opts *Rea
 	if err != nil {
 		return nil, r.backupError(backupKey, err)
 	}
-	return &Backup{r: r, key: backupKey, m: m, ids: ids}, nil
+	return &Backup{r: r, key: backupKey, m: m, ids: ids, progress: opts.Progress}, nil
 }
 
 func (r *Repository) readManifest(ctx context.Context, backupKey string) ([]byte, error) {

@@ -25,7 +25,9 @@ type objectReader struct {
 	stored  *hashingReader
 	zd      *zstd.Decoder
 	logical *hashingReader
-	err     error // sticky
+	// progress counts the logical bytes read (ReadOptions.Progress).
+	progress func(int64)
+	err      error // sticky
 }
 
 // openObject opens obj for reading, decrypting with the backup's
@@ -42,7 +44,7 @@ func (b *Backup) openObject(ctx context.Context, obj Object) (*objectReader, err
 	if err != nil {
 		return nil, err
 	}
-	o := &objectReader{ctx: ctx, obj: obj, want: want, body: body}
+	o := &objectReader{ctx: ctx, obj: obj, want: want, body: body, progress: b.progress}
 	o.rec = &errRecorder{r: io.LimitReader(body, obj.StoredSize+1)}
 	o.stored = newHashingReader(o.rec)
 	if err := o.decoders(b.m, b.ids); err != nil {
@@ -87,7 +89,7 @@ func (o *objectReader) decoders(m *Manifest, ids []age.Identity) error {
 		}
 		o.zd, src = zd, zd
 	}
-	o.logical = newHashingReader(io.LimitReader(src, o.obj.Size+1))
+	o.logical = newHashingReader(withProgress(io.LimitReader(src, o.obj.Size+1), o.progress))
 	return nil
 }
 

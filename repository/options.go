@@ -42,6 +42,10 @@ type WriteOptions struct {
 	Recipients []string
 	// Now returns the manifest's creation time; time.Now when nil.
 	Now func() time.Time
+	// Progress, when set, is called with the number of logical bytes
+	// read from a source each time the pipeline reads more, from one
+	// goroutine at a time: a counter of the bytes done.
+	Progress func(n int64)
 }
 
 // ReadOptions configure the reading of a backup. A nil *ReadOptions reads
@@ -56,6 +60,10 @@ type ReadOptions struct {
 	// the value BackupWriter.Commit returned, kept outside the repository
 	// (the Backup's status), so that a replaced manifest is detected.
 	ManifestSHA256 string
+	// Progress, when set, is called with the number of logical bytes
+	// each time more were read back (decrypted, decompressed), from one
+	// goroutine at a time.
+	Progress func(n int64)
 }
 
 // zstdWindow is the compression window: 4 MiB keeps the memory of a push
@@ -70,13 +78,14 @@ type pipeline struct {
 	zstdOpts    []zstd.EOption
 	recipients  []string
 	now         func() time.Time
+	progress    func(int64)
 }
 
 func (o *WriteOptions) pipeline() (*pipeline, error) {
 	if o == nil {
 		o = &WriteOptions{}
 	}
-	p := &pipeline{compression: o.Compression, recipients: o.Recipients, now: o.Now}
+	p := &pipeline{compression: o.Compression, recipients: o.Recipients, now: o.Now, progress: o.Progress}
 	if p.compression == "" {
 		p.compression = CompressionZstd
 	}

@@ -87,6 +87,7 @@ func (w *BackupWriter) Put(ctx context.Context, name string, src io.Reader, mode
 // store runs the encoder in a goroutine that feeds the Backend's Put
 // through a pipe, hashing the stored bytes on the way.
 func (w *BackupWriter) store(ctx context.Context, key string, src io.Reader) (Object, error) {
+	src = withProgress(src, w.p.progress)
 	pr, pw := io.Pipe()
 	result := make(chan encoded, 1)
 	go func() {

@@ -105,6 +105,7 @@ func (d *Driver) stopLocked(id string, code drivers.Code, reason string) error {
 		return drivers.Errorf(drivers.Unavailable, "local driver: stop %s: %w", id, err)
 	}
 	d.log.V(1).Info("stopping a task", "task", id, "code", code.String())
+	d.cancelTransfers(id)
 	d.signal(id, dir, false)
 	d.addTimer(id, d.opts.KillGrace, func() { d.escalate(id) })
 	return nil

@@ -56,6 +56,49 @@
 // not through a link), in the driver's own process; deleting a missing
 // directory succeeds.
 //
+// # Repositories
+//
+// A backup or restore task with a drivers.Repository stages its data: its
+// Storage names no claim, and its mount path stands for the directory
+// <StateDir>/<task ID>/staging (private to the driver's user, removed with
+// the task's state), so BACKUP_DIR is a directory there and tools write
+// and read files as they would in a claim. The driver moves the data in
+// its own process, never through the task's commands, which see neither
+// the repository's credentials nor its identity:
+//
+//   - before the steps, every backup of Pull is downloaded into its
+//     directory, each object checked against its manifest (and the
+//     manifest against the recorded checksum) before it takes its name; a
+//     failure ends the task Failed before any command runs, with the
+//     error's code (PermissionDenied for an identity that matches no
+//     recipient, FailedPrecondition for corrupted data, NotFound for a
+//     missing backup) and a message naming the backup and the object;
+//   - after the steps succeeded, the BACKUP_DIR of Push is uploaded as a
+//     backup (zstd, age encryption to the recipients, sha256, its manifest
+//     last); the task reports Running, with TaskStatus.BytesDone, until
+//     the upload committed, then Succeeded with TaskStatus.Repository and
+//     TotalSize the logical bytes, and the staging directory is removed.
+//     A failed upload fails the task (with the error's code) and commits
+//     nothing.
+//
+// Transient failures (an unreachable server, a throttled request) are
+// retried twice, after 2 s and 10 s: both directions are idempotent. A new
+// Driver on the same StateDir finishes what a dead one left: it uploads a
+// backup whose commands succeeded (the outcome of an upload is recorded
+// before the staging directory goes, so it is never uploaded twice), and
+// restarts a download that was under way.
+//
+// The repository is opened, for each transfer, from the task's
+// description: its client environment (drivers.Repository.ClientEnv: the
+// URL, the recipients, the credentials and, for restores, the identity)
+// resolves as the task's env does, secrets from Options.Secrets in the
+// owner's namespace, and configures it as package repository/repourl says
+// (s3://, file://, compression and level in the URL). A handle registered
+// under the repository's name in Options.Repositories replaces what the
+// URL would open (a mem:// repository shared with the engine, or a client
+// the host configured itself); the recipients, identity and compression
+// still come from the description.
+//
 // # Supervision and restarts
 //
 // Each task has a state directory, <StateDir>/<task ID>, created

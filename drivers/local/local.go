@@ -15,6 +15,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/repository"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -66,6 +67,13 @@ type Options struct {
 	// Logger receives the driver's own log lines (task IDs, process IDs,
 	// directories; never environment values). Default logr.Discard().
 	Logger logr.Logger
+	// Repositories are repository handles by registered name, used for
+	// tasks with a drivers.Repository of that name instead of opening its
+	// URL (a mem:// repository shared with the engine, or a client the
+	// host configured itself). Optional: without one, a task's repository
+	// is opened from its URL and client environment (see Repositories in
+	// the package documentation).
+	Repositories map[string]*repository.Repository
 }
 
 var errUnsupported = errors.New("the local driver needs a Unix system (process groups, flock)")
@@ -87,6 +95,8 @@ type Driver struct {
 	pids    map[string]int              // processes started by this Driver
 	// measuring are the measurements of finished backups, by task ID.
 	measuring map[string]*measurement
+	// transfers are the repository transfers, by task ID and direction.
+	transfers map[string]*transfer
 }
 
 // New returns a driver over opts. It creates Root and StateDir when they are
@@ -118,7 +128,7 @@ func New(opts Options) (*Driver, error) {
 	}
 	d := &Driver{opts: opts, log: opts.Logger.WithName("local"), locks: keyedLocks{m: map[string]*keyedLock{}},
 		timers: map[string][]*time.Timer{}, secrets: map[string]*envvar.Redactor{}, pids: map[string]int{},
-		measuring: map[string]*measurement{}}
+		measuring: map[string]*measurement{}, transfers: map[string]*transfer{}}
 	var err error
 	if d.root, err = realDir(opts.Root, 0o755); err != nil {
 		return nil, err
@@ -169,19 +179,20 @@ func (d *Driver) sweep() {
 // capabilities is what the local driver runs: every task kind, for the
 // backup types whose data is files.
 var capabilities = drivers.Capabilities{
-	Kinds:       []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindHook, drivers.KindStatusUpdate, drivers.KindDeleteArtifacts},
-	BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile},
+	Kinds:        []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindHook, drivers.KindStatusUpdate, drivers.KindDeleteArtifacts},
+	BackupTypes:  []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile},
+	Repositories: true,
 }
 
 // Capabilities implements drivers.Driver: backup, restore, hook,
 // status-update and delete-artifacts tasks of datafile and logfile backups
-// (not snapshots). It never changes.
+// (not snapshots), with repositories. It never changes.
 func (d *Driver) Capabilities(ctx context.Context) (drivers.Capabilities, error) {
 	if err := ctx.Err(); err != nil {
 		return drivers.Capabilities{}, drivers.WithCode(drivers.Canceled, err)
 	}
 	return drivers.Capabilities{Kinds: append([]drivers.TaskKind(nil), capabilities.Kinds...),
-		BackupTypes: append([]v1alpha1.BackupType(nil), capabilities.BackupTypes...)}, nil
+		BackupTypes: append([]v1alpha1.BackupType(nil), capabilities.BackupTypes...), Repositories: true}, nil
 }
 
 // Close stops the driver's timers (deadlines, kill escalations). The tasks
@@ -242,6 +253,7 @@ func (d *Driver) forget(id string) {
 	delete(d.secrets, id)
 	delete(d.pids, id)
 	delete(d.measuring, id)
+	d.forgetTransfers(id)
 }
 
 func (d *Driver) String() string { return fmt.Sprintf("local driver (root %s)", d.root) }

@@ -44,6 +44,9 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 
 func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 	pl := d.place(t.Storage)
+	if staged(t) {
+		pl = d.stagingPlace(t)
+	}
 	rt := &resolvedTask{}
 	var err error
 	if t.Kind != drivers.KindDeleteArtifacts {
@@ -74,6 +77,8 @@ func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 		return d.stopLocked(t.ID, drivers.DeadlineExceeded, deadlineReason(t.Deadline))
 	case t.Kind == drivers.KindDeleteArtifacts:
 		go d.runDelete(dir, pl, lock)
+	case staged(t) && len(t.Repository.Pull) > 0:
+		go d.pullThenLaunch(t, dir, work, rt, lock)
 	default:
 		d.launch(t.ID, dir, work, rt, lock)
 	}
@@ -100,6 +105,9 @@ func validateTask(t *drivers.Task) error {
 // returns the commands' working directory ("" for a directory of the task's
 // own).
 func (d *Driver) prepare(t *drivers.Task, pl placement) (string, error) {
+	if staged(t) { // in the task's state directory: populate makes it
+		return pl.dir, nil
+	}
 	claim := relTo(d.root, pl.claim)
 	switch t.Kind {
 	case drivers.KindBackup:
@@ -181,6 +189,9 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 		if err := os.Mkdir(filepath.Join(dir, dirWork), 0o700); err != nil {
 			return nil, err
 		}
+	}
+	if err := makeStaging(dir, t); err != nil {
+		return nil, err
 	}
 	st := taskState{Task: t, Kind: t.Kind, AcceptedAt: time.Now(), Deadline: t.Deadline, WorkDir: work, BackupDir: pl.dir}
 	for _, s := range t.Steps {

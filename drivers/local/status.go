@@ -84,6 +84,9 @@ func (d *Driver) observe(ctx context.Context, id, dir string, st *taskState) (*d
 			return nil, drivers.Errorf(drivers.Internal, "local driver: status %s: %w", id, err)
 		}
 	}
+	if exit == nil && d.resumePull(ctx, id, dir, st) {
+		return d.running(ctx, id, dir, st)
+	}
 	if exit == nil {
 		return d.finish(ctx, id, dir, st, outcome{phase: drivers.Failed, code: drivers.Unavailable, at: time.Now(),
 			message: "the task's processes ended without recording an exit status (killed from outside the driver, or the machine restarted)"})
@@ -91,7 +94,7 @@ func (d *Driver) observe(ctx context.Context, id, dir string, st *taskState) (*d
 	if exit.ExitCode == 0 {
 		return d.finish(ctx, id, dir, st, outcome{phase: drivers.Succeeded, at: exit.time})
 	}
-	return d.finish(ctx, id, dir, st, outcome{phase: drivers.Failed, code: drivers.Unknown, message: exitMessage(st, exit), at: exit.time})
+	return d.finish(ctx, id, dir, st, outcome{phase: drivers.Failed, code: transferCode(dir, drivers.Unknown), message: exitMessage(st, exit), at: exit.time})
 }
 
 // running reports a task whose processes live, after enforcing its
@@ -110,8 +113,9 @@ func (d *Driver) running(ctx context.Context, id, dir string, st *taskState) (*d
 	}
 	pid, started := readPID(dir)
 	out := &drivers.TaskStatus{ID: id, Phase: drivers.Pending}
-	if pid != 0 || st.Kind == drivers.KindDeleteArtifacts {
+	if pid != 0 || st.Kind == drivers.KindDeleteArtifacts || d.transferring(id) {
 		out.Phase, out.StartTime = drivers.Running, startTime(st, started)
+		out.BytesDone = d.bytesDone(id)
 	}
 	out.LogTail = d.logTail(dir, d.redactor(ctx, id, dir))
 	return out, nil
@@ -154,7 +158,12 @@ func (d *Driver) finish(ctx context.Context, id, dir string, st *taskState, o ou
 	red := d.redactor(ctx, id, dir)
 	out := &drivers.TaskStatus{ID: id, Phase: o.phase, StartTime: startTime(st, started), CompletionTime: o.at.UTC(),
 		ErrorCode: o.code, Message: red.String(o.message)}
-	if o.phase == drivers.Succeeded && st.Kind == drivers.KindBackup {
+	if o.phase == drivers.Succeeded && st.Kind == drivers.KindBackup && staged(st.Task) {
+		if !d.pushed(ctx, id, dir, st, out) {
+			out.LogTail = d.logTail(dir, red)
+			return out, nil
+		}
+	} else if o.phase == drivers.Succeeded && st.Kind == drivers.KindBackup {
 		m := d.artifacts(ctx, id, st.BackupDir)
 		if m == nil { // still measuring: the task is not over yet
 			out.Phase, out.CompletionTime = drivers.Running, time.Time{}
