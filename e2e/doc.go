@@ -11,10 +11,23 @@
 // archived WAL on top of it, which it restores up to a named restore point
 // (a point-in-time restore).
 //
+// TestPostgresThroughAnEncryptedS3Repository does a logical (pg_dump) and a
+// physical (pg_basebackup) backup through a repository on a real S3 server
+// (versitygw, package internal/testenv/s3env) that the policies choose with
+// the annotation dataprotection.kubeblocks.io/repository: the unmodified
+// tools write into BACKUP_DIR, the local driver uploads it compressed and
+// encrypted to an age recipient, and restores download and decrypt it with
+// the identity (from a secret) before the restore commands run. It checks
+// the restored data, what the Backups record (key, logical and stored
+// sizes, the manifest's checksum, which the stored backup verifies
+// against), that no object holds a secret, and that deleting a Backup
+// deletes its objects.
+//
 // The tests need PostgreSQL's server programs (initdb, pg_ctl, ...) from the
 // OS packages; `make test` installs them (hack/install-deps.sh). Without
 // them the tests skip, unless DP_REQUIRE_TESTENV is set (make test and CI
-// set it), in which case a missing PostgreSQL is a failure.
+// set it), in which case a missing PostgreSQL is a failure; the same goes
+// for the S3 server (DP_TESTENV_BIN).
 //
 //	DP_REQUIRE_TESTENV=1 go test -race -count=1 -v ./e2e/
 package e2e

@@ -39,8 +39,9 @@ type harness struct {
 // The engine's clock is fake: it starts at start and runs at the speed of
 // real time (a goroutine steps it), and the test may jump it forward with
 // h.clock.Step, to reach a schedule's slot without waiting for it. The local
-// driver runs tool commands with pgBin first on PATH.
-func startEngine(t *testing.T, start time.Time, pgBin string, targets local.Targets, secrets local.SecretMap) *harness {
+// driver runs tool commands with pgBin first on PATH. Each of configure
+// changes the engine's Config before it starts.
+func startEngine(t *testing.T, start time.Time, pgBin string, targets local.Targets, secrets local.SecretMap, configure ...func(*dataprotection.Config)) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{clock: clocktesting.NewFakeClock(start), root: filepath.Join(dir, "backups")}
@@ -53,7 +54,7 @@ func startEngine(t *testing.T, start time.Time, pgBin string, targets local.Targ
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := dataprotection.New(dataprotection.Config{
+	cfg := dataprotection.Config{
 		Store:   st,
 		Drivers: drivers.Registry{"job": driver},
 		Targets: targets,
@@ -61,7 +62,11 @@ func startEngine(t *testing.T, start time.Time, pgBin string, targets local.Targ
 		Clock:   h.clock,
 		Logger:  testr.NewWithOptions(t, testr.Options{LogTimestamp: true}),
 		Options: dataprotection.Options{PollInterval: 200 * time.Millisecond},
-	})
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	engine, err := dataprotection.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
