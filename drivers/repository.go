@@ -98,16 +98,16 @@ type Transfer struct {
 // RepositoryResult is what a backup task's upload committed.
 type RepositoryResult struct {
 	// Key is the backup's key in the repository.
-	Key string
+	Key string `json:"key"`
 	// ManifestSHA256 is the hex sha256 of the manifest written.
-	ManifestSHA256 string
+	ManifestSHA256 string `json:"manifestSha256"`
 	// Objects is the number of files stored.
-	Objects int
+	Objects int `json:"objects"`
 	// LogicalSize is the number of bytes of the files, as the tool wrote
 	// them.
-	LogicalSize int64
+	LogicalSize int64 `json:"logicalSize"`
 	// StoredSize is the number of bytes stored: compressed, encrypted.
-	StoredSize int64
+	StoredSize int64 `json:"storedSize"`
 }
 
 // ClientEnv is the whole environment of the repository's client: URL and

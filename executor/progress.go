@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/dpsdk/dataprotection/internal/units"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -59,7 +60,7 @@ func (e *Executor) observeProgress(obj runtime.Object, out taskOutcome) {
 		return
 	}
 	e.progress.set(id, progressMark{at: now, bytes: done})
-	e.events.Eventf(obj, corev1.EventTypeNormal, "Progress", "%s moved so far%s", formatIEC(done), rate(last, now, done))
+	e.events.Eventf(obj, corev1.EventTypeNormal, "Progress", "%s moved so far%s", units.IEC(done), rate(last, now, done))
 }
 
 // mark returns the last mark of id and true; an object seen for the first
@@ -96,21 +97,7 @@ func rate(last progressMark, now time.Time, bytes int64) string {
 	if last.at.IsZero() || d <= 0 || bytes < last.bytes {
 		return ""
 	}
-	return fmt.Sprintf(", %s/s", formatIEC(int64(float64(bytes-last.bytes)/d.Seconds())))
-}
-
-// formatIEC writes a number of bytes for people: "512 B", "1.5 MiB".
-func formatIEC(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	return fmt.Sprintf(", %s/s", units.IEC(int64(float64(bytes-last.bytes)/d.Seconds())))
 }
 
 // storedWhere says, for the Completed event of a backup in a repository,

@@ -34,6 +34,7 @@ func (f *fixture) damage(t *testing.T, key string, change func([]byte) []byte) {
 func TestDamagedObjectsFailNamingTheObject(t *testing.T) {
 	damages := map[string]func([]byte) []byte{
 		"a byte flipped in the middle": func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b },
+		"a byte flipped in the header": func(b []byte) []byte { b[min(60, len(b)-1)] ^= 0x01; return b },
 		"truncated to half":            func(b []byte) []byte { return b[:len(b)/2] },
 		"truncated by one byte":        func(b []byte) []byte { return b[:len(b)-1] },
 		"extended by one byte":         func(b []byte) []byte { return append(b, 0) },

@@ -144,10 +144,26 @@ func (o *objectReader) failure(err error) error {
 		return o.rec.err
 	case o.ctx.Err() != nil:
 		return o.ctx.Err()
-	case isNoIdentityMatch(err):
+	case isNoIdentityMatch(err) && o.want == "":
 		return errNoIdentity
+	case o.storedDiffers():
+		return corruptf("sha256 of the stored bytes differs from the manifest")
+	case isNoIdentityMatch(err):
+		// The identity decrypted the object's sealed checksum, so it
+		// matches the recipients: the object's own header is damaged.
+		return corruptf("its encryption header does not open with the backup's identity")
 	}
 	return corruptf("does not decode: %v", err)
+}
+
+// storedDiffers reads what is left of the stored bytes and reports whether
+// they differ from the manifest: a failure of the decoders is corruption
+// when they do.
+func (o *objectReader) storedDiffers() bool {
+	if _, err := io.Copy(io.Discard, o.stored); err != nil {
+		return false
+	}
+	return o.stored.n != o.obj.StoredSize || o.stored.sum() != o.obj.SHA256
 }
 
 // Close releases the decoders and the stored object.

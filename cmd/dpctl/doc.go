@@ -30,6 +30,19 @@
 //	logs [restorejob] NAME                         the output of the object's tasks
 //	version
 //
+// And over a backup repository (DP_REPOSITORY, credentials, recipients and
+// identities from the environment; "dpctl help repository"):
+//
+//	push KEY [--name N] < data                     standard input into a backup (zstd, age, sha256, manifest)
+//	pull KEY [--name N] > data                     an object back, checked as it streams
+//	push-dir KEY DIR / pull-dir KEY DIR            a directory tree (a tool's BACKUP_DIR)
+//	ls [PREFIX] [--backups]                        objects, or backups
+//	rm KEY...                                      a backup (manifest first) or an object
+//	verify KEY [--manifest-sha256 S]               every object re-read against the manifest
+//
+// A hidden "install DIR" copies the binary into DIR: the Job driver's tools
+// init container (see drivers/job).
+//
 // Kinds are named as kubectl names them (backups, backup, dpb; backuppolicies,
 // policy, dpbp; backuptools, tool, dpbt; restorejobs, restore, dprj), as
 // "KIND NAME" or "KIND/NAME". --timeout bounds any command; --wait shows phase

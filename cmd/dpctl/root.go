@@ -58,6 +58,10 @@ BackupTool, RestoreJob) in one of two places:
                 restore --wait, delete of a Backup with data) with the local driver and
                 the targets of --config FILE (or DPCTL_CONFIG); see "dpctl help config".
 
+push, pull, push-dir, pull-dir, ls, rm and verify work on a backup repository (S3 or a
+directory) that DP_REPOSITORY and the credentials in the environment name; see
+"dpctl help repository".
+
 Exit codes: 0 success, 1 error, 2 wrong usage.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
