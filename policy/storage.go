@@ -15,20 +15,19 @@ import (
 // DefaultMountPath is where the backup claim is mounted in a task's container.
 const DefaultMountPath = "/backupdata"
 
-// BackupPath is the directory of a backup relative to the claim's root:
-// "<prefix>/<backup name>", where the prefix is the policy's path-prefix
-// annotation (cleaned, relative) or the backup's namespace. It never leaves
-// the claim: an annotation with ".." is an error.
+// BackupPath is the directory of a backup relative to the claim's root,
+// upstream's layout: "<namespace>/<prefix>/<backup name>", where the prefix
+// is the policy's path-prefix annotation (cleaned, relative; none when it is
+// empty or "/"). The namespace always comes first, so the backups of two
+// namespaces never share a directory, whatever their policies' prefixes.
+// It never leaves the namespace's directory: a prefix with ".." is an error.
 func BackupPath(p *v1alpha1.BackupPolicy, backupNamespace, backupName string) (string, error) {
-	prefix := backupNamespace
-	if a := p.Annotations[v1alpha1.AnnotationPathPrefix]; a != "" {
-		clean := path.Clean("/" + a)
-		if strings.Contains(a, "..") || clean == "/" {
-			return "", fmt.Errorf("annotation %s=%q: must be a path without \"..\"", v1alpha1.AnnotationPathPrefix, a)
-		}
-		prefix = strings.TrimPrefix(clean, "/")
+	a := p.Annotations[v1alpha1.AnnotationPathPrefix]
+	if strings.Contains(a, "..") {
+		return "", fmt.Errorf("annotation %s=%q: must be a path without \"..\"", v1alpha1.AnnotationPathPrefix, a)
 	}
-	return path.Join(prefix, backupName), nil
+	prefix := strings.TrimPrefix(path.Clean("/"+a), "/")
+	return path.Join(backupNamespace, prefix, backupName), nil
 }
 
 // storageFor returns the storage of a datafile or logfile backup.

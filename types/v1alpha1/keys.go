@@ -28,7 +28,8 @@ const (
 	// AnnotationTargetPodName on a Backup records the target chosen as source.
 	AnnotationTargetPodName = GroupName + "/target-pod-name"
 	// AnnotationPathPrefix on a BackupPolicy puts its backups' directories
-	// under this prefix in the claim, instead of under the namespace's name.
+	// under this prefix within the namespace's directory of the claim
+	// ("<namespace>/<prefix>/<backup>", upstream's layout).
 	AnnotationPathPrefix = GroupName + "/path-prefix"
 	// AnnotationCreatedByPolicy = "true" marks a backup claim (and its
 	// PersistentVolume) that a driver created because the policy's
