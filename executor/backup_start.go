@@ -108,7 +108,7 @@ func startManifests(m *v1alpha1.ManifestsStatus, t drivers.Target, plan *policy.
 func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backupInputs, error) {
 	v1alpha1.SetDefaultsBackup(b)
 	if errs := v1alpha1.ValidateBackup(b); len(errs) > 0 {
-		return nil, terminal("InvalidBackup", "%s", errs.ToAggregate().Error())
+		return nil, terminal("InvalidBackup", "%s", v1alpha1.ErrorsMessage(errs))
 	}
 	p, err := e.backupPolicy(ctx, b, b.Status.Phase != v1alpha1.BackupInProgress)
 	if err != nil {

@@ -58,7 +58,7 @@ func New(cfg Config) (*Executor, error) {
 	}
 	cfg = cfg.withDefaults()
 	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
-		clock: cfg.Clock, events: cfg.Events, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
+		clock: cfg.Clock, events: truncatingRecorder{cfg.Events}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
 		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}, nil
 }
 

@@ -110,6 +110,7 @@ func (e *Executor) secretKeys(ctx context.Context, p *v1alpha1.BackupPolicy) (ma
 
 // writePolicyPhase writes the verdict, with an event when the phase changes.
 func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolicy, v policy.Validation) (*v1alpha1.BackupPolicy, error) {
+	v.Reason = v1alpha1.TruncateMessage(v.Reason)
 	s := p.Status
 	if s.Phase == v.Phase && s.FailureReason == v.Reason && s.ObservedGeneration == p.Generation {
 		return p, nil

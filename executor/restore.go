@@ -58,7 +58,7 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, attempt int) (*policy.RestorePlan, error) {
 	v1alpha1.SetDefaultsRestoreJob(r)
 	if errs := v1alpha1.ValidateRestoreJob(r); len(errs) > 0 {
-		return nil, terminal("InvalidRestoreJob", "%s", errs.ToAggregate().Error())
+		return nil, terminal("InvalidRestoreJob", "%s", v1alpha1.ErrorsMessage(errs))
 	}
 	chain, err := e.backupChain(ctx, r.Namespace, r.Spec.BackupJobName)
 	if err != nil {
@@ -172,7 +172,7 @@ func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, r
 func (e *Executor) setRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob, phase v1alpha1.RestoreJobPhase, reason string) error {
 	next := r.DeepCopy()
 	next.Status.Phase = phase
-	next.Status.FailureReason = reason
+	next.Status.FailureReason = v1alpha1.TruncateMessage(reason)
 	if next.Status.StartTimestamp == nil {
 		next.Status.StartTimestamp = timePtr(metav1.NewTime(e.now()))
 	}

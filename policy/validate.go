@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -59,12 +58,10 @@ func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs}
 }
 
+// reason is the failure reason of a policy with errs: at most
+// v1alpha1.MaxReportedErrors of them, at most v1alpha1.MaxMessageLength bytes.
 func reason(errs field.ErrorList) string {
-	msgs := make([]string, len(errs))
-	for i, e := range errs {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "; ")
+	return v1alpha1.TruncateMessage(v1alpha1.ErrorsMessage(errs))
 }
 
 func checkSnapshot(s *v1alpha1.SnapshotPolicy, in Inputs, fp *field.Path) field.ErrorList {

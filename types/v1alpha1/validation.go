@@ -17,7 +17,10 @@ import (
 // express (ttl and cron grammar, label selectors, references between fields).
 // Each error carries the field path, such as spec.retention.ttl. They do not
 // apply defaults: validate a defaulted object (SetDefaults) to judge it as
-// the API server would.
+// the API server would. They check the limits on list sizes (MaxEnv,
+// MaxCommands, ...) first and then return only the errors of those limits,
+// so their cost is bounded, and they report at most MaxReportedErrors errors
+// (LimitErrors).
 
 // statusPathPattern is the grammar of backupStatusUpdates[].path.
 var statusPathPattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
@@ -38,12 +41,15 @@ func ValidateBackup(b *Backup) field.ErrorList {
 			errs = append(errs, field.Invalid(fp, p, "only datafile backups can be incremental"))
 		}
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // ValidateBackupTool validates a BackupTool's metadata and spec.
 func ValidateBackupTool(t *BackupTool) field.ErrorList {
 	errs := validateMeta(t.Name, t.Namespace, false)
+	if over := toolLimits(&t.Spec); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
+	}
 	spec := field.NewPath("spec")
 	if t.Spec.Image == "" {
 		errs = append(errs, field.Required(spec.Child("image"), ""))
@@ -60,12 +66,15 @@ func ValidateBackupTool(t *BackupTool) field.ErrorList {
 	for i, src := range t.Spec.EnvFrom {
 		errs = append(errs, validateEnvFrom(&src, spec.Child("envFrom").Index(i))...)
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // ValidateRestoreJob validates a RestoreJob's metadata and spec.
 func ValidateRestoreJob(r *RestoreJob) field.ErrorList {
 	errs := validateMeta(r.Name, r.Namespace, true)
+	if over := restoreJobLimits(&r.Spec); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
+	}
 	spec := field.NewPath("spec")
 	errs = append(errs, validateRefName(r.Spec.BackupJobName, spec.Child("backupJobName"), true)...)
 	errs = append(errs, validateTarget(&r.Spec.Target, spec.Child("target"))...)
@@ -73,7 +82,7 @@ func ValidateRestoreJob(r *RestoreJob) field.ErrorList {
 	if r.Spec.OnFailAttempted < 0 {
 		errs = append(errs, field.Invalid(spec.Child("onFailAttempted"), r.Spec.OnFailAttempted, "must be non-negative"))
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 func validateMeta(name, namespace string, namespaced bool) field.ErrorList {

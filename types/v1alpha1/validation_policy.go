@@ -10,6 +10,9 @@ import (
 // names; the policy package does that.
 func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
 	errs := validateMeta(p.Name, p.Namespace, true)
+	if over := policyLimits(p); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
+	}
 	spec := field.NewPath("spec")
 	if r := p.Spec.Retention; r != nil && r.TTL != nil {
 		if _, err := ParseTTL(*r.TTL); err != nil {
@@ -26,7 +29,7 @@ func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
 	if c := p.Spec.Logfile; c != nil {
 		errs = append(errs, validateCommonPolicy(c, spec.Child("logfile"))...)
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // HasPolicyFor reports whether the policy has a section for backup type t.
