@@ -31,6 +31,9 @@ type backupInputs struct {
 	policy.BackupInputs
 	ttl    time.Duration
 	hasTTL bool
+	// retries is how many times a failed run is retried (onFailAttempted,
+	// clamped by v1alpha1.Retries).
+	retries int
 }
 
 // planBackup gathers b's inputs and resolves its plan. When that fails it
@@ -114,7 +117,9 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 	if err != nil {
 		return nil, err
 	}
-	in := &backupInputs{BackupInputs: policy.BackupInputs{Backup: b, Policy: p, Attempt: attemptOf(b, v1alpha1.AnnotationAttempt)}}
+	retries := v1alpha1.Retries(p.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
+	in := &backupInputs{retries: retries, BackupInputs: policy.BackupInputs{Backup: b, Policy: p,
+		Attempt: attemptOf(b, v1alpha1.AnnotationAttempt, retries)}}
 	if in.ttl, in.hasTTL, err = retention.TTL(p); err != nil {
 		return nil, terminal("InvalidPolicy", "BackupPolicy %q: %v", p.Name, err)
 	}

@@ -115,3 +115,100 @@ func TestFailureReasonsAndEventsAreTruncated(t *testing.T) {
 func failAll(message string) func(*drivers.Task) fakedriver.Outcome {
 	return func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Fail: true, Message: message} }
 }
+
+// forgedAttempt is the attempt annotation a user writes to make the engine
+// loop: far above any onFailAttempted.
+const forgedAttempt = "2000000"
+
+// forgeAttempt sets the attempt annotation of obj, as a user may.
+func forgeAttempt[T store.Object](t *testing.T, r store.Resource[T], obj T) {
+	t.Helper()
+	a := obj.GetAnnotations()
+	if a == nil {
+		a = map[string]string{}
+	}
+	a[v1alpha1.AnnotationAttempt] = forgedAttempt
+	obj.SetAnnotations(a)
+	_, err := r.Update(context.Background(), obj)
+	require.NoError(t, err)
+}
+
+// TestDeletionWithAForgedAttemptIsBounded: deleting a Backup whose attempt
+// annotation says 2,000,000 costs what deleting any Backup costs.
+func TestDeletionWithAForgedAttemptIsBounded(t *testing.T) {
+	h := newHarness(t, nil)
+	h.setup(backupPolicy())
+	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
+	h.runBackup("b1", 20, terminalPhase)
+	forgeAttempt(t, h.store.Backups(), h.getBackup("b1"))
+	require.NoError(t, h.store.Backups().Delete(h.ctx, ns, "b1", ""))
+
+	took, alloc := measure(func() { h.reconcileUntilGone("b1", 20) })
+	t.Logf("deletion of a Backup with attempt %s: %s, %d KiB allocated", forgedAttempt, took, alloc>>10)
+	assert.Less(t, took, 2*time.Second)
+	assert.Less(t, alloc, uint64(64<<20))
+}
+
+// TestRestoreExpiryWithAForgedAttemptIsBounded: deleting an expired
+// RestoreJob whose attempt annotation says 2,000,000 costs what deleting any
+// RestoreJob costs.
+func TestRestoreExpiryWithAForgedAttemptIsBounded(t *testing.T) {
+	h := newHarness(t, nil)
+	h.setup(backupPolicy())
+	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
+	h.runBackup("b1", 20, terminalPhase)
+	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
+	require.NoError(t, err)
+	r := h.runRestore("r1", 20)
+	forgeAttempt(t, h.store.RestoreJobs(), r)
+	h.clock.Step(8 * 24 * time.Hour)
+
+	took, alloc := measure(func() {
+		_, err = h.ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: "r1"})
+	})
+	require.NoError(t, err)
+	t.Logf("expiry of a RestoreJob with attempt %s: %s, %d KiB allocated", forgedAttempt, took, alloc>>10)
+	_, err = h.store.RestoreJobs().Get(h.ctx, ns, "r1")
+	require.True(t, drivers.IsNotFound(err), "the expired RestoreJob is deleted: %v", err)
+	assert.Less(t, took, 2*time.Second)
+	assert.Less(t, alloc, uint64(64<<20))
+}
+
+// cancellingDriver cancels a context at its first Cleanup and counts the
+// Cleanup calls.
+type cancellingDriver struct {
+	drivers.Driver
+	cancel   context.CancelFunc
+	cleanups int
+}
+
+func (d *cancellingDriver) Cleanup(ctx context.Context, id string) error {
+	d.cleanups++
+	d.cancel()
+	return d.Driver.Cleanup(ctx, id)
+}
+
+// TestDeletionStopsWhenItsContextEnds: a deletion that cleans up many tasks
+// (a policy that allows 100 retries, all spent) stops at the first call
+// after its context ends, with the context's error.
+func TestDeletionStopsWhenItsContextEnds(t *testing.T) {
+	h := newHarness(t, func(*drivers.Task) fakedriver.Outcome { return fakedriver.Outcome{Polls: 1000} })
+	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.OnFailAttempted = 100 }))
+	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
+	h.runBackup("b1", 20, func(b *v1alpha1.Backup) bool { return b.Status.Phase == v1alpha1.BackupInProgress })
+	b := h.getBackup("b1")
+	b.Annotations[v1alpha1.AnnotationAttempt] = "100"
+	_, err := h.store.Backups().Update(h.ctx, b)
+	require.NoError(t, err)
+	require.NoError(t, h.store.Backups().Delete(h.ctx, ns, "b1", ""))
+
+	ctx, cancel := context.WithCancel(h.ctx)
+	defer cancel()
+	d := &cancellingDriver{Driver: h.driver, cancel: cancel}
+	cfg := h.config()
+	cfg.Drivers = drivers.Registry{"job": d, "daemon": d, "snapshot": d}
+	_, err = newEngine(cfg).ReconcileBackup(ctx, types.NamespacedName{Namespace: ns, Name: "b1"})
+	require.Error(t, err)
+	assert.Equal(t, drivers.Canceled, drivers.ErrorCode(err), "%v", err)
+	assert.Equal(t, 1, d.cleanups, "no driver call after the context ended")
+}

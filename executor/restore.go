@@ -33,7 +33,7 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobCompleted, v1alpha1.RestoreJobFailed:
 		return e.expireRestore(ctx, r)
 	}
-	plan, err := e.restorePlan(ctx, r, attemptOf(r, v1alpha1.AnnotationAttempt))
+	plan, err := e.restorePlan(ctx, r)
 	var term *errTerminal
 	if errors.As(err, &term) {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, term.msg)
@@ -54,8 +54,32 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	return Result{}, e.setRestorePhase(ctx, r, first, "")
 }
 
-// restorePlan gathers the chain, tool and target of r and resolves it.
-func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, attempt int) (*policy.RestorePlan, error) {
+// restorePlan gathers the inputs of r's current attempt and resolves them.
+func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob) (*policy.RestorePlan, error) {
+	in, err := e.gatherRestore(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return resolveRestore(in)
+}
+
+// resolveRestore resolves in; a problem is terminal.
+func resolveRestore(in *policy.RestoreInputs) (*policy.RestorePlan, error) {
+	plan, err := policy.ResolveRestore(*in)
+	if err != nil {
+		return nil, terminal("InvalidRestoreJob", "%v", err)
+	}
+	return plan, nil
+}
+
+// restoreAttempt is r's current attempt (see attemptOf).
+func restoreAttempt(r *v1alpha1.RestoreJob) int {
+	return attemptOf(r, v1alpha1.AnnotationAttempt, v1alpha1.Retries(r.Spec.OnFailAttempted))
+}
+
+// gatherRestore gathers the chain, tool and target of r, for its current
+// attempt. A problem with r is an *errTerminal; other errors are transient.
+func (e *Executor) gatherRestore(ctx context.Context, r *v1alpha1.RestoreJob) (*policy.RestoreInputs, error) {
 	v1alpha1.SetDefaultsRestoreJob(r)
 	if errs := v1alpha1.ValidateRestoreJob(r); len(errs) > 0 {
 		return nil, terminal("InvalidRestoreJob", "%s", v1alpha1.ErrorsMessage(errs))
@@ -65,8 +89,8 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		return nil, err
 	}
 	last := chain[len(chain)-1]
-	in := policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
-		Attempt: attempt, Deadline: e.restoreDeadline(r)}
+	in := &policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
+		Attempt: restoreAttempt(r), Deadline: e.restoreDeadline(r)}
 	if name := last.Status.BackupToolName; name != "" {
 		tool, err := e.store.BackupTools().Get(ctx, "", name)
 		if err != nil && !drivers.IsNotFound(err) {
@@ -86,11 +110,7 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		return nil, terminal("NoTarget", "no target matches the labelsSelector of RestoreJob %q", r.Name)
 	}
 	in.Target = targets[0]
-	plan, err := policy.ResolveRestore(in)
-	if err != nil {
-		return nil, terminal("InvalidRestoreJob", "%v", err)
-	}
-	return plan, nil
+	return in, nil
 }
 
 // backupChain returns the backup and its incremental ancestors, the full
@@ -155,8 +175,8 @@ func (e *Executor) nextRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob,
 }
 
 func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, reason string) (Result, error) {
-	attempt := attemptOf(r, v1alpha1.AnnotationAttempt)
-	if attempt >= int(r.Spec.OnFailAttempted) {
+	attempt, retries := restoreAttempt(r), v1alpha1.Retries(r.Spec.OnFailAttempted)
+	if attempt >= retries {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, reason)
 	}
 	setAnnotation(r, v1alpha1.AnnotationAttempt, strconv.Itoa(attempt+1))
@@ -165,7 +185,7 @@ func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, r
 		return Result{}, err
 	}
 	e.events.Eventf(out, corev1.EventTypeWarning, "RetryingRestore", "attempt %d of %d failed: %s",
-		attempt+1, r.Spec.OnFailAttempted+1, reason)
+		attempt+1, retries+1, reason)
 	return Result{RequeueAfter: e.opts.RetryDelay}, nil
 }
 

@@ -9,13 +9,18 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// attemptOf reads an attempt annotation; missing or malformed is 0.
-func attemptOf(m metav1.Object, key string) int {
+// attemptOf reads an attempt annotation: missing or malformed is 0, and a
+// value above limit is limit. The engine writes attempt k only after attempt
+// k-1 ran and failed, and stops at the retries the object allows (limit),
+// so attempts 0 to attemptOf are the ones that ran; a larger value, which
+// only a user can write, is clamped rather than trusted: loops over the
+// attempts stay bounded.
+func attemptOf(m metav1.Object, key string, limit int) int {
 	n, err := strconv.Atoi(m.GetAnnotations()[key])
 	if err != nil || n < 0 {
 		return 0
 	}
-	return n
+	return min(n, limit)
 }
 
 func setAnnotation(m metav1.Object, key, value string) {
