@@ -121,6 +121,10 @@ type Target struct {
 	Node string
 	// Containers are the names of the pod's containers, first the default.
 	Containers []string
+	// Image is the image of the first (default) container. A BackupTool
+	// without an image runs in it, as upstream: policy puts it into
+	// Task.Image. Empty when unknown (local targets run no images).
+	Image string
 	// Labels of the pod or local target.
 	Labels map[string]string
 	// Volumes of the pod, which tasks running beside it may mount.

@@ -51,7 +51,11 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 	}
 	plan, err := policy.ResolveBackup(in.BackupInputs)
 	if err != nil {
-		res, err := e.failBackup(ctx, b, "InvalidBackup", err.Error())
+		reason := "InvalidBackup"
+		if re := (*policy.ReasonError)(nil); errors.As(err, &re) {
+			reason = re.Reason
+		}
+		res, err := e.failBackup(ctx, b, reason, err.Error())
 		return nil, nil, res, err
 	}
 	return in, plan, Result{}, nil

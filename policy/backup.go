@@ -75,6 +75,9 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 			return PlannedTask{}, err
 		}
 		plan.ParentName = b.Spec.ParentBackupName
+	} else if len(commands) == 0 {
+		return PlannedTask{}, reasonErrorf(ReasonNoBackupCommands,
+			"BackupTool %q has no backupCommands: it cannot make a full %s backup", tool.Name, b.Spec.BackupType)
 	}
 	applyTool(&task, tool, env)
 	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
@@ -87,7 +90,7 @@ func applyTool(task *drivers.Task, tool *v1alpha1.BackupTool, env *envBuilder) {
 	for _, v := range tool.Spec.Env {
 		env.add(v)
 	}
-	task.Image = tool.Spec.Image
+	task.Image = toolImage(tool, task.Target)
 	task.Env = env.vars
 	for _, src := range tool.Spec.EnvFrom {
 		task.EnvFrom = append(task.EnvFrom, *src.DeepCopy())
@@ -154,12 +157,21 @@ func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.Ba
 		task.Container, task.Storage = u.ContainerName, plan.Storage
 		task.Env = baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir).vars
 		if in.Tool != nil {
-			task.Image = in.Tool.Spec.Image
+			task.Image = toolImage(in.Tool, in.Target)
 		}
 		task.Steps = []drivers.Step{{Name: "status-update", Commands: []string{u.Script}}}
 		out = append(out, PlannedTask{Driver: plan.Driver, Task: task, StatusPath: u.Path})
 	}
 	return out
+}
+
+// toolImage is the image a tool's commands run in: the tool's, or, when
+// it has none, the target's first container's (as upstream).
+func toolImage(tool *v1alpha1.BackupTool, target drivers.Target) string {
+	if tool.Spec.Image != "" {
+		return tool.Spec.Image
+	}
+	return target.Image
 }
 
 // targetClaims lists the claims of the target's volumes.

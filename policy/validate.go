@@ -86,9 +86,6 @@ func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Input
 	for _, e := range v1alpha1.ValidateBackupTool(tool) {
 		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool is invalid: "+e.Error()))
 	}
-	if len(tool.Spec.BackupCommands) == 0 {
-		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool has no backupCommands"))
-	}
 	name := DriverName(t, tool)
 	errs = append(errs, checkDriver(name, drivers.KindBackup, t, in, toolPath)...)
 	if len(c.BackupStatusUpdates) > 0 {

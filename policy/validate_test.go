@@ -274,9 +274,8 @@ func TestValidateToolFields(t *testing.T) {
 	}
 	runValidateCases(t, []validateCase{
 		{
-			name:   "image missing makes the tool invalid and fails the policy",
+			name:   "an empty image is valid: the target's image is used, as upstream",
 			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.Image = "" }),
-			want:   []string{`spec.datafile.backupToolName: Invalid value: "pg-basebackup": BackupTool is invalid: spec.image: Required value`},
 		},
 		{
 			name:   "deployKind other than job or daemon makes the tool invalid",
@@ -293,10 +292,8 @@ func TestValidateToolFields(t *testing.T) {
 			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.Type = v1alpha1.ToolTypePITR }),
 		},
 		{
-			name:   "backupCommands missing fails the policy",
-			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.BackupCommands = nil }),
-			want: []string{"BackupTool is invalid: spec.backupCommands: Required value",
-				"BackupTool has no backupCommands"},
+			name:   "an empty backupCommands is valid, as upstream: a full backup fails when it runs",
+			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.BackupCommands = []string{} }),
 		},
 		{
 			name:   "an empty incrementalBackupCommands entry makes the tool invalid",

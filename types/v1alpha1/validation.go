@@ -51,13 +51,10 @@ func ValidateBackupTool(t *BackupTool) field.ErrorList {
 		return LimitErrors(append(errs, over...))
 	}
 	spec := field.NewPath("spec")
-	if t.Spec.Image == "" {
-		errs = append(errs, field.Required(spec.Child("image"), ""))
-	}
 	errs = append(errs, validateEnum(t.Spec.DeployKind, []DeployKind{DeployKindJob, DeployKindDaemon}, spec.Child("deployKind"))...)
 	errs = append(errs, validateEnum(t.Spec.Type, []ToolType{ToolTypeFile, ToolTypePITR}, spec.Child("type"))...)
-	errs = append(errs, validateCommands(t.Spec.BackupCommands, spec.Child("backupCommands"), true)...)
-	errs = append(errs, validateCommands(t.Spec.IncrementalBackupCommands, spec.Child("incrementalBackupCommands"), false)...)
+	errs = append(errs, validateCommands(t.Spec.BackupCommands, spec.Child("backupCommands"))...)
+	errs = append(errs, validateCommands(t.Spec.IncrementalBackupCommands, spec.Child("incrementalBackupCommands"))...)
 	errs = append(errs, validateRestoreCommand(&t.Spec.Physical, spec.Child("physical"))...)
 	if t.Spec.Logical != nil {
 		errs = append(errs, validateRestoreCommand(t.Spec.Logical, spec.Child("logical"))...)
@@ -142,10 +139,7 @@ func validateEnum[T ~string](v T, allowed []T, fp *field.Path) field.ErrorList {
 	return field.ErrorList{field.NotSupported(fp, v, allowed)}
 }
 
-func validateCommands(cmds []string, fp *field.Path, required bool) field.ErrorList {
-	if len(cmds) == 0 && required {
-		return field.ErrorList{field.Required(fp, "at least one command")}
-	}
+func validateCommands(cmds []string, fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, c := range cmds {
 		if c == "" {
@@ -156,8 +150,8 @@ func validateCommands(cmds []string, fp *field.Path, required bool) field.ErrorL
 }
 
 func validateRestoreCommand(c *BackupToolRestoreCommand, fp *field.Path) field.ErrorList {
-	errs := validateCommands(c.RestoreCommands, fp.Child("restoreCommands"), false)
-	errs = append(errs, validateCommands(c.IncrementalRestoreCommands, fp.Child("incrementalRestoreCommands"), false)...)
+	errs := validateCommands(c.RestoreCommands, fp.Child("restoreCommands"))
+	errs = append(errs, validateCommands(c.IncrementalRestoreCommands, fp.Child("incrementalRestoreCommands"))...)
 	if len(c.IncrementalRestoreCommands) > 0 && len(c.RestoreCommands) == 0 {
 		errs = append(errs, field.Required(fp.Child("restoreCommands"), "incremental restores replay on top of a full restore"))
 	}

@@ -178,10 +178,10 @@ func TestValidateRejectsBadFieldsWithTheirPath(t *testing.T) {
 			tool.Spec.Type = "stream"
 			return tool
 		}, "spec.type", "supported values"},
-		{"tool without backup commands", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
-			tool.Spec.BackupCommands = nil
+		{"tool with an empty backup command", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
+			tool.Spec.BackupCommands = []string{""}
 			return tool
-		}, "spec.backupCommands", "Required"},
+		}, "spec.backupCommands[0]", "must not be empty"},
 		{"tool in a namespace", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
 			tool.Namespace = "demo"
 			return tool
