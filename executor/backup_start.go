@@ -123,7 +123,7 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 	}
 	retries := v1alpha1.Retries(p.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
 	in := &backupInputs{retries: retries, BackupInputs: policy.BackupInputs{Backup: b, Policy: p,
-		Attempt: attemptOf(b, v1alpha1.AnnotationAttempt, retries)}}
+		Attempt: attemptOf(b, v1alpha1.AnnotationAttempt, retries), Claims: e.claims}}
 	if in.ttl, in.hasTTL, err = retention.TTL(p); err != nil {
 		return nil, terminal("InvalidPolicy", "BackupPolicy %q: %v", p.Name, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/dpsdk/dataprotection/executor"
+	"github.com/dpsdk/dataprotection/policy"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -35,4 +37,62 @@ func TestToolWithoutBackupCommandsFailsTheBackupWithAReason(t *testing.T) {
 	assert.Equal(t, `BackupTool "pg-tool" has no backupCommands: it cannot make a full datafile backup`, b.Status.FailureReason)
 	assert.Contains(t, strings.Join(h.drainEvents(), "\n"), "Warning NoBackupCommands BackupTool \"pg-tool\" has no backupCommands")
 	assert.Empty(t, h.driver.Started(), "nothing ran")
+}
+
+// noClaimPolicy is the policy the KubeBlocks v0.5 cluster controller
+// writes by default: a datafile section whose claim has no name, and a
+// snapshot section.
+func noClaimPolicy() *v1alpha1.BackupPolicy {
+	return backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.PersistentVolumeClaim.Name = "" })
+}
+
+// TestPolicyWithoutClaimNameKeepsSnapshotsRunning: without a default claim
+// the policy is Available and says why datafile backups cannot run (with a
+// Warning event); a datafile Backup fails with upstream's reason
+// BackupPVCNameIsEmpty, and a snapshot Backup completes.
+func TestPolicyWithoutClaimNameKeepsSnapshotsRunning(t *testing.T) {
+	h := newHarness(t, nil)
+	h.setup(noClaimPolicy())
+	p, err := h.store.BackupPolicies().Get(h.ctx, ns, "pg")
+	require.NoError(t, err)
+	require.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase)
+	assert.Contains(t, p.Status.FailureReason, "datafile backups cannot run")
+	assert.Contains(t, strings.Join(h.drainEvents(), "\n"), "Warning BackupPVCNameIsEmpty")
+
+	h.create(backup("d1", v1alpha1.BackupTypeDataFile))
+	d := h.runBackup("d1", 20, terminalPhase)
+	assert.Equal(t, v1alpha1.BackupFailed, d.Status.Phase)
+	assert.Contains(t, d.Status.FailureReason, "the persistentVolumeClaim name of the datafile policy")
+	assert.Contains(t, strings.Join(h.drainEvents(), "\n"), "Warning BackupPVCNameIsEmpty")
+
+	h.create(backup("s1", v1alpha1.BackupTypeSnapshot))
+	s := h.runBackup("s1", 20, terminalPhase)
+	assert.Equal(t, v1alpha1.BackupCompleted, s.Status.Phase, s.Status.FailureReason)
+}
+
+// TestPolicyWithoutClaimNameUsesConfigBackupPVC: with Config.BackupPVC, a
+// datafile backup of a policy without a claim name goes to the default
+// claim.
+func TestPolicyWithoutClaimNameUsesConfigBackupPVC(t *testing.T) {
+	h := newHarness(t, nil)
+	cfg := h.config()
+	cfg.BackupPVC = policy.BackupClaimDefaults{Name: "global-backups", CreatePolicy: v1alpha1.CreatePVCPolicyNever}
+	h.ex = newEngine(cfg)
+	h.setup(noClaimPolicy())
+	p, err := h.store.BackupPolicies().Get(h.ctx, ns, "pg")
+	require.NoError(t, err)
+	require.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase)
+	assert.Empty(t, p.Status.FailureReason)
+
+	h.create(backup("d1", v1alpha1.BackupTypeDataFile))
+	d := h.runBackup("d1", 20, terminalPhase)
+	require.Equal(t, v1alpha1.BackupCompleted, d.Status.Phase, d.Status.FailureReason)
+	assert.Equal(t, "global-backups", d.Status.PersistentVolumeClaimName)
+	main := h.driver.Started()[0]
+	assert.Equal(t, "global-backups", main.Storage.ClaimName)
+	assert.Nil(t, main.Storage.Create, "createPolicy Never from the defaults")
+
+	cfg.BackupPVC.Name = "Not_A_Claim"
+	_, err = executor.New(cfg)
+	assert.ErrorContains(t, err, `Config.BackupPVC: backup claim defaults: Name "Not_A_Claim"`)
 }

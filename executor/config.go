@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/targets"
 )
@@ -48,6 +49,12 @@ type Config struct {
 	// LeaderElection, when set, makes Run act only while it holds the
 	// lease, so several replicas can run against one cluster.
 	LeaderElection *LeaderElection
+	// BackupPVC is the default backup claim of the datafile and logfile
+	// policies that name none (persistentVolumeClaim.name ""), upstream's
+	// BACKUP_PVC_* settings. Default: none; such a policy stays Available,
+	// says in its failureReason why its datafile and logfile backups cannot
+	// run, and they fail with the reason BackupPVCNameIsEmpty.
+	BackupPVC policy.BackupClaimDefaults
 	// Options tune timing; zero fields take their defaults.
 	Options Options
 }
@@ -82,6 +89,9 @@ func (c Config) check() error {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Store is required")
 	case len(c.Drivers) == 0:
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers has no driver")
+	}
+	if err := c.BackupPVC.Validate(); err != nil {
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.BackupPVC: %w", err)
 	}
 	return nil
 }

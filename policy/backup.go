@@ -61,11 +61,15 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 	if tool == nil {
 		return PlannedTask{}, fmt.Errorf("BackupTool %q not found", common.BackupToolName)
 	}
+	pvc, err := claimOf(in.Policy, b.Spec.BackupType, in.Claims)
+	if err != nil {
+		return PlannedTask{}, err
+	}
 	rel, err := BackupPath(in.Policy, b.Namespace, b.Name)
 	if err != nil {
 		return PlannedTask{}, err
 	}
-	plan.ToolName, plan.Storage = tool.Name, storageFor(common, b.Namespace, rel)
+	plan.ToolName, plan.Storage = tool.Name, storageFor(pvc, b.Namespace, rel)
 	plan.BackupDir = backupDir(plan.Storage)
 	task := newTask(in, drivers.KindBackup, "main")
 	env := baseEnv(in.Target, common.Target.Secret, b.Name, plan.BackupDir)

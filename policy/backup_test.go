@@ -336,6 +336,17 @@ func TestResolveBackupStorage(t *testing.T) {
 					GenerateName:             "backup-logs-demo"}},
 		},
 		{
+			name:       "storageClassName wins over persistentVolumeConfigMap, as upstream",
+			backupType: v1alpha1.BackupTypeLogFile,
+			policy: func(p *v1alpha1.BackupPolicy) {
+				p.Spec.Logfile.PersistentVolumeClaim.CreatePolicy = v1alpha1.CreatePVCPolicyIfNotPresent
+				p.Spec.Logfile.PersistentVolumeClaim.StorageClassName = ref("fast")
+			},
+			want: &drivers.Storage{ClaimName: "backup-logs", MountPath: "/backupdata", Path: "demo/b1",
+				Create: &drivers.ClaimTemplate{Capacity: resource.MustParse("5Gi"), StorageClassName: ref("fast"),
+					GenerateName: "backup-logs-demo"}},
+		},
+		{
 			name:       "the path-prefix annotation puts the directory under the prefix, in the namespace",
 			backupType: v1alpha1.BackupTypeDataFile,
 			policy: func(p *v1alpha1.BackupPolicy) {

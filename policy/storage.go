@@ -30,9 +30,9 @@ func BackupPath(p *v1alpha1.BackupPolicy, backupNamespace, backupName string) (s
 	return path.Join(backupNamespace, prefix, backupName), nil
 }
 
-// storageFor returns the storage of a datafile or logfile backup.
-func storageFor(c *v1alpha1.CommonBackupPolicy, namespace, relPath string) *drivers.Storage {
-	pvc := c.PersistentVolumeClaim
+// storageFor returns the storage of a datafile or logfile backup in the
+// claim pvc (see claimOf).
+func storageFor(pvc *v1alpha1.PersistentVolumeClaim, namespace, relPath string) *drivers.Storage {
 	s := &drivers.Storage{ClaimName: pvc.Name, MountPath: DefaultMountPath, Path: relPath}
 	if pvc.CreatePolicy == v1alpha1.CreatePVCPolicyNever {
 		return s
@@ -43,7 +43,7 @@ func storageFor(c *v1alpha1.CommonBackupPolicy, namespace, relPath string) *driv
 	}
 	s.Create = &drivers.ClaimTemplate{Capacity: capacity, StorageClassName: pvc.StorageClassName,
 		GenerateName: pvc.Name + "-" + namespace}
-	if cm := pvc.PersistentVolumeConfigMap; cm != nil {
+	if cm := pvc.PersistentVolumeConfigMap; cm != nil && pvc.StorageClassName == nil {
 		s.Create.PersistentVolumeTemplate = &drivers.ConfigMapRef{Namespace: cm.Namespace, Name: cm.Name}
 	}
 	return s

@@ -214,9 +214,9 @@ func TestValidatePolicyFields(t *testing.T) {
 			},
 		},
 		{
-			name:   "datafile.persistentVolumeClaim.name missing fails the policy",
-			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.PersistentVolumeClaim.Name = "" },
-			want:   []string{"spec.datafile.persistentVolumeClaim.name: Required value"},
+			name:   "datafile.persistentVolumeClaim.name that is not a name fails the policy",
+			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.PersistentVolumeClaim.Name = "Not_A_Claim" },
+			want:   []string{"spec.datafile.persistentVolumeClaim.name: Invalid value"},
 		},
 		{
 			name: "datafile.persistentVolumeClaim.initCapacity of zero fails the policy",
@@ -231,11 +231,10 @@ func TestValidatePolicyFields(t *testing.T) {
 			want:   []string{`spec.datafile.persistentVolumeClaim.createPolicy: Unsupported value: "Always"`},
 		},
 		{
-			name: "persistentVolumeClaim.storageClassName together with a persistentVolumeConfigMap fails the policy",
+			name: "persistentVolumeClaim.storageClassName together with a persistentVolumeConfigMap is valid, as upstream",
 			policy: func(p *v1alpha1.BackupPolicy) {
 				p.Spec.Logfile.PersistentVolumeClaim.StorageClassName = ref("standard")
 			},
-			want: []string{"spec.logfile.persistentVolumeClaim.persistentVolumeConfigMap: Forbidden"},
 		},
 		{
 			name: "logfile.persistentVolumeClaim.persistentVolumeConfigMap without a namespace fails the policy",
