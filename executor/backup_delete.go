@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"time"
@@ -32,11 +33,14 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 		}
 	}
 	attempt := attemptOf(b, v1alpha1.AnnotationDeleteAttempt, math.MaxInt32)
-	deadline := b.DeletionTimestamp.Add(time.Duration(min(attempt, maxDeleteDeadlines)+1) * e.opts.DeleteTimeout)
-	del, err := policy.ResolveDeletion(b, attempt, deadline)
-	if err != nil {
+	del, err := e.deletionTask(ctx, b, attempt)
+	var term *errTerminal
+	if errors.As(err, &term) {
 		e.events.Eventf(b, corev1.EventTypeWarning, "DeleteFailed", "cannot delete the backup's data: %v", err)
 		return Result{}, nil
+	}
+	if err != nil {
+		return Result{}, err
 	}
 	if del != nil {
 		done, res, err := e.runDeletion(ctx, b, del, attempt)
@@ -60,6 +64,22 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 		}
 	}
 	return Result{}, nil
+}
+
+// deletionTask resolves the task of attempt that deletes b's data, from b
+// and its policy (nil when gone); nil when b has no data. A problem with b
+// is an *errTerminal.
+func (e *Executor) deletionTask(ctx context.Context, b *v1alpha1.Backup, attempt int) (*policy.PlannedTask, error) {
+	p, err := e.policyOf(ctx, b.Namespace, b.Spec.BackupPolicyName)
+	if err != nil {
+		return nil, err
+	}
+	deadline := b.DeletionTimestamp.Add(time.Duration(min(attempt, maxDeleteDeadlines)+1) * e.opts.DeleteTimeout)
+	del, err := policy.ResolveDeletion(policy.DeletionInputs{Backup: b, Policy: p, Claims: e.claims, Attempt: attempt, Deadline: deadline})
+	if err != nil {
+		return nil, terminal("DeleteFailed", "%v", err)
+	}
+	return del, nil
 }
 
 // runDeletion drives the delete-artifacts task; done when it succeeded.

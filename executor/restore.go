@@ -90,7 +90,10 @@ func (e *Executor) gatherRestore(ctx context.Context, r *v1alpha1.RestoreJob) (*
 	}
 	last := chain[len(chain)-1]
 	in := &policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
-		Attempt: restoreAttempt(r), Deadline: e.restoreDeadline(r)}
+		Attempt: restoreAttempt(r), Deadline: e.restoreDeadline(r), Claims: e.claims}
+	if in.Policies, err = e.chainPolicies(ctx, chain); err != nil {
+		return nil, err
+	}
 	if name := last.Status.BackupToolName; name != "" {
 		tool, err := e.store.BackupTools().Get(ctx, "", name)
 		if err != nil && !drivers.IsNotFound(err) {
@@ -113,14 +116,37 @@ func (e *Executor) gatherRestore(ctx context.Context, r *v1alpha1.RestoreJob) (*
 	return in, nil
 }
 
+// chainPolicies returns the policies the backups of chain name, by name;
+// a policy that is gone is missing.
+func (e *Executor) chainPolicies(ctx context.Context, chain []*v1alpha1.Backup) (map[string]*v1alpha1.BackupPolicy, error) {
+	out := map[string]*v1alpha1.BackupPolicy{}
+	for _, b := range chain {
+		name := b.Spec.BackupPolicyName
+		if _, done := out[name]; done {
+			continue
+		}
+		p, err := e.policyOf(ctx, b.Namespace, name)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out[name] = p
+		}
+	}
+	return out, nil
+}
+
 // backupChain returns the backup and its incremental ancestors, the full
-// backup first.
+// backup first: at most v1alpha1.MaxBackupChain backups.
 func (e *Executor) backupChain(ctx context.Context, namespace, name string) ([]*v1alpha1.Backup, error) {
 	var chain []*v1alpha1.Backup
 	seen := map[string]bool{}
 	for name != "" {
 		if seen[name] {
 			return nil, terminal("InvalidRestoreJob", "backup chain has a cycle at %q", name)
+		}
+		if len(chain) == v1alpha1.MaxBackupChain {
+			return nil, terminal("InvalidRestoreJob", "backup chain of %q has more than %d backups", chain[0].Name, v1alpha1.MaxBackupChain)
 		}
 		seen[name] = true
 		b, err := e.store.Backups().Get(ctx, namespace, name)

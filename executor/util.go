@@ -1,11 +1,13 @@
 package executor
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -66,3 +68,17 @@ func lastLines(s string, n, max int) string {
 }
 
 func timePtr(t metav1.Time) *metav1.Time { return &t }
+
+// policyOf returns the BackupPolicy namespace/name, defaulted, or nil when
+// it does not exist.
+func (e *Executor) policyOf(ctx context.Context, namespace, name string) (*v1alpha1.BackupPolicy, error) {
+	p, err := e.store.BackupPolicies().Get(ctx, namespace, name)
+	if drivers.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v1alpha1.SetDefaultsBackupPolicy(p)
+	return p, nil
+}

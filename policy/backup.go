@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"path"
-	"strings"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -118,8 +117,12 @@ func incremental(in BackupInputs, env *envBuilder) ([]string, error) {
 	case len(in.Tool.Spec.IncrementalBackupCommands) == 0:
 		return nil, fmt.Errorf("BackupTool %q has no incrementalBackupCommands for the incremental backup", in.Tool.Name)
 	}
+	parentDir, err := BackupPath(in.Policy, p.Namespace, p.Name)
+	if err != nil {
+		return nil, err
+	}
 	env.set(EnvParentBackupName, p.Name)
-	env.set(EnvParentBackupDir, filePathOf(p))
+	env.set(EnvParentBackupDir, path.Join(DefaultMountPath, parentDir))
 	env.set(EnvParentCheckpoint, checkpointOf(p))
 	return in.Tool.Spec.IncrementalBackupCommands, nil
 }
@@ -208,13 +211,4 @@ func checkpointOf(b *v1alpha1.Backup) string {
 		return m.BackupTool.CheckPoint
 	}
 	return ""
-}
-
-// relativeToMount returns a recorded BACKUP_DIR relative to the claim root.
-func relativeToMount(dir string) (string, error) {
-	rel, ok := strings.CutPrefix(path.Clean(dir), DefaultMountPath+"/")
-	if !ok || rel == "" || strings.Contains(rel, "..") {
-		return "", fmt.Errorf("backup directory %q is not under %s", dir, DefaultMountPath)
-	}
-	return rel, nil
 }
