@@ -83,6 +83,9 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 			"BackupTool %q has no backupCommands: it cannot make a full %s backup", tool.Name, b.Spec.BackupType)
 	}
 	applyTool(&task, tool, env)
+	if commands, err = env.protect(commands); err != nil {
+		return PlannedTask{}, fmt.Errorf("BackupTool %q: %w", tool.Name, err)
+	}
 	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
 	task.Storage = plan.Storage
 	return PlannedTask{Driver: DriverName(b.Spec.BackupType, tool), Task: task}, nil
@@ -123,7 +126,7 @@ func incremental(in BackupInputs, env *envBuilder) ([]string, error) {
 	}
 	env.set(EnvParentBackupName, p.Name)
 	env.set(EnvParentBackupDir, path.Join(DefaultMountPath, parentDir))
-	env.set(EnvParentCheckpoint, checkpointOf(p))
+	env.setUntrusted(EnvParentCheckpoint, checkpointOf(p))
 	return in.Tool.Spec.IncrementalBackupCommands, nil
 }
 
