@@ -138,6 +138,13 @@ type Target struct {
 	Env map[string]string
 	// DataDir is a local target's data directory, when it has one.
 	DataDir string
+	// NotReady reports that the instance is known not to serve now: a pod
+	// without the Ready condition, a local database that a host's check
+	// (targets.WithReadiness) finds down. The zero value is ready, so a
+	// resolver that cannot tell reports ready. A RestoreJob's logical
+	// restore, which needs the database running, waits while its target is
+	// NotReady.
+	NotReady bool
 }
 
 // Storage is where a task's backup data lives: a directory in a claim.

@@ -80,6 +80,11 @@ type Options struct {
 	// RestoreJobTTL is how long a finished RestoreJob is kept before it is
 	// deleted (its status.expiration). Default 168h (7 days).
 	RestoreJobTTL time.Duration
+	// TargetReadyTimeout bounds how long a RestoreJob's logical restore,
+	// which needs the database running again after the physical restore,
+	// waits for its target to be ready (drivers.Target.NotReady); past it
+	// the RestoreJob fails. Default 30m.
+	TargetReadyTimeout time.Duration
 }
 
 // check returns an InvalidArgument error when a required field is missing.
@@ -133,5 +138,6 @@ func (o Options) withDefaults() Options {
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.RetryDelay, 10*time.Second)
 	def(&o.RestoreJobTTL, 7*24*time.Hour)
+	def(&o.TargetReadyTimeout, 30*time.Minute)
 	return o
 }

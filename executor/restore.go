@@ -45,7 +45,7 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobInProgressPhy:
 		return e.runRestorePhase(ctx, r, plan.Physical, plan.Logical)
 	case v1alpha1.RestoreJobInProgressLogic:
-		return e.runRestorePhase(ctx, r, plan.Logical, nil)
+		return e.runLogicalRestore(ctx, r, plan.Logical)
 	}
 	first := v1alpha1.RestoreJobInProgressPhy
 	if plan.Physical == nil {

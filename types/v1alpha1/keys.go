@@ -53,6 +53,9 @@ const (
 	// failed run with retries left (onFailAttempted) bumps it, and the new
 	// run's tasks get new IDs.
 	AnnotationAttempt = GroupName + "/attempt"
+	// AnnotationTargetWaitSince on a RestoreJob records when (RFC 3339) its
+	// logical restore began to wait for its target to be ready.
+	AnnotationTargetWaitSince = GroupName + "/target-wait-since"
 	// AnnotationDeleteAttempt on a Backup numbers the runs of its data
 	// deletion.
 	AnnotationDeleteAttempt = GroupName + "/delete-attempt"
