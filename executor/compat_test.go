@@ -94,5 +94,5 @@ func TestPolicyWithoutClaimNameUsesConfigBackupPVC(t *testing.T) {
 
 	cfg.BackupPVC.Name = "Not_A_Claim"
 	_, err = executor.New(cfg)
-	assert.ErrorContains(t, err, `Config.BackupPVC: backup claim defaults: Name "Not_A_Claim"`)
+	assert.ErrorContains(t, err, `Config.BackupPVC: backup claim defaults: name "Not_A_Claim"`)
 }

@@ -45,19 +45,19 @@ func (d BackupClaimDefaults) Validate() error {
 	var errs []error
 	if d.Name != "" {
 		for _, msg := range validation.IsDNS1123Subdomain(d.Name) {
-			errs = append(errs, fmt.Errorf("Name %q: %s", d.Name, msg))
+			errs = append(errs, fmt.Errorf("name %q: %s", d.Name, msg))
 		}
 	}
 	if q := d.InitCapacity; q != nil && q.Sign() <= 0 {
-		errs = append(errs, fmt.Errorf("InitCapacity %s: must be positive", q))
+		errs = append(errs, fmt.Errorf("initCapacity %s: must be positive", q))
 	}
 	switch d.CreatePolicy {
 	case "", v1alpha1.CreatePVCPolicyIfNotPresent, v1alpha1.CreatePVCPolicyNever:
 	default:
-		errs = append(errs, fmt.Errorf("CreatePolicy %q: must be IfNotPresent or Never", d.CreatePolicy))
+		errs = append(errs, fmt.Errorf("createPolicy %q: must be IfNotPresent or Never", d.CreatePolicy))
 	}
 	if cm := d.PersistentVolumeConfigMap; cm != nil && (cm.Name == "" || cm.Namespace == "") {
-		errs = append(errs, errors.New("PersistentVolumeConfigMap: needs a name and a namespace"))
+		errs = append(errs, errors.New("persistentVolumeConfigMap: needs a name and a namespace"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("backup claim defaults: %w", err)

@@ -113,7 +113,7 @@ func TestBackupClaimDefaultsValidate(t *testing.T) {
 	err := policy.BackupClaimDefaults{Name: "Bad_Name", InitCapacity: ref(resource.MustParse("0")), CreatePolicy: "Sometimes",
 		PersistentVolumeConfigMap: &v1alpha1.PersistentVolumeConfigMap{Name: "pv"}}.Validate()
 	require.Error(t, err)
-	for _, want := range []string{`Name "Bad_Name"`, "InitCapacity 0", `CreatePolicy "Sometimes"`, "PersistentVolumeConfigMap"} {
+	for _, want := range []string{`name "Bad_Name"`, "initCapacity 0", `createPolicy "Sometimes"`, "persistentVolumeConfigMap"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }
