@@ -65,11 +65,7 @@ func measure(f func()) (time.Duration, uint64) {
 // most v1alpha1.MaxMessageLength bytes.
 func TestRestoreJobWithTwentyThousandInvalidMountsFailsAtOnce(t *testing.T) {
 	h := newHarness(t, nil)
-	h.setup(backupPolicy())
-	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
-	h.runBackup("b1", 20, terminalPhase)
-	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
-	require.NoError(t, err)
+	h.backupThenRestoreJob()
 	cfg := h.config()
 	cfg.Store = acceptingStore{Store: h.store, mutate: func(r *v1alpha1.RestoreJob) {
 		for i := range 20_000 {
@@ -79,6 +75,7 @@ func TestRestoreJobWithTwentyThousandInvalidMountsFailsAtOnce(t *testing.T) {
 	}}
 	ex := newEngine(cfg)
 
+	var err error
 	took, alloc := measure(func() {
 		_, err = ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: "r1"})
 	})
@@ -109,6 +106,17 @@ func TestFailureReasonsAndEventsAreTruncated(t *testing.T) {
 	for _, ev := range h.drainEvents() {
 		assert.LessOrEqual(t, len(ev), v1alpha1.MaxMessageLength+64, "an event message is truncated: %.200s", ev)
 	}
+}
+
+// backupThenRestoreJob sets the harness's policy up, runs Backup b1 and
+// creates RestoreJob r1 of it.
+func (h *harness) backupThenRestoreJob() {
+	h.t.Helper()
+	h.setup(backupPolicy())
+	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
+	h.runBackup("b1", 20, terminalPhase)
+	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
+	require.NoError(h.t, err)
 }
 
 // failAll is a driver script that fails every task with message.
@@ -154,15 +162,12 @@ func TestDeletionWithAForgedAttemptIsBounded(t *testing.T) {
 // RestoreJob costs.
 func TestRestoreExpiryWithAForgedAttemptIsBounded(t *testing.T) {
 	h := newHarness(t, nil)
-	h.setup(backupPolicy())
-	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
-	h.runBackup("b1", 20, terminalPhase)
-	_, err := h.store.RestoreJobs().Create(h.ctx, restoreJob("r1", "b1"))
-	require.NoError(t, err)
+	h.backupThenRestoreJob()
 	r := h.runRestore("r1", 20)
 	forgeAttempt(t, h.store.RestoreJobs(), r)
 	h.clock.Step(8 * 24 * time.Hour)
 
+	var err error
 	took, alloc := measure(func() {
 		_, err = h.ex.ReconcileRestoreJob(h.ctx, types.NamespacedName{Namespace: ns, Name: "r1"})
 	})
