@@ -48,12 +48,18 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			return res, err
 		}
 	}
+	return Result{}, e.releaseBackup(ctx, b, tasks, del)
+}
+
+// releaseBackup cleans up the tasks of a Backup whose data is deleted,
+// removes its finalizer, and then cleans up the delete task del (if any).
+func (e *Executor) releaseBackup(ctx context.Context, b *v1alpha1.Backup, tasks []policy.PlannedTask, del *policy.PlannedTask) error {
 	if err := e.forget(ctx, tasks); err != nil {
-		return Result{}, err
+		return err
 	}
 	removeFinalizer(b)
 	if _, err := e.store.Backups().Update(ctx, b); err != nil {
-		return Result{}, err
+		return err
 	}
 	e.log.Info("backup deleted", "backup", key(b.Namespace, b.Name))
 	if del != nil {
@@ -63,7 +69,7 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			e.log.Error(err, "clean up the delete task", "backup", key(b.Namespace, b.Name))
 		}
 	}
-	return Result{}, nil
+	return nil
 }
 
 // deletionTask resolves the task of attempt that deletes b's data, from b

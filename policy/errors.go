@@ -23,6 +23,7 @@ type ReasonError struct {
 	Msg string
 }
 
+// Error returns Msg.
 func (e *ReasonError) Error() string { return e.Msg }
 
 func reasonErrorf(reason, format string, args ...any) error {
