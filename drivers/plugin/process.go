@@ -383,7 +383,7 @@ func (p *process) call(ctx context.Context, method string, fn func(context.Conte
 // health checks may pass: a goroutine blocked for ever does not stop the
 // others) and kills it, so that the next call restarts it.
 func (p *process) noteTimeout(ctx context.Context, in *instance, method string, err error) {
-	if err == nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if !timedOut(ctx, err) {
 		in.timeouts.Store(0)
 		return
 	}
@@ -399,6 +399,20 @@ func (p *process) noteTimeout(ctx context.Context, in *instance, method string, 
 		p.retireLocked(in)
 		p.lastExit = fmt.Sprintf("process %d was stuck (%d calls in a row timed out, the last %s) and was killed", in.pid, n, method)
 	}
+}
+
+// timedOut reports whether a call failed because its deadline passed
+// before the plugin answered (gRPC may say so a moment before ctx does).
+func timedOut(ctx context.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	st, _ := status.FromError(err)
+	_, answered := fromDriver(st)
+	return !answered && st.Code() == codes.DeadlineExceeded
 }
 
 // crashed reports whether a failed call failed because the process died:
