@@ -48,9 +48,11 @@ func newHarness(t *testing.T, script func(*drivers.Task) memdriver.Outcome) *har
 
 // newExecutor builds an executor on the harness's store and driver, as a
 // restarted engine would.
-func (h *harness) newExecutor() *executor.Executor { return newEngine(h.config()) }
+func (h *harness) newExecutor() *executor.Executor {
+	return newEngine(h.config())
+}
 
-// config is the Config of the harness's executors.
+// config is the configuration of the harness's executor.
 func (h *harness) config() executor.Config {
 	return executor.Config{
 		Store:   h.store,

@@ -58,6 +58,9 @@ type BackupInputs struct {
 	Attempt int
 	// Deadline of every task of the plan.
 	Deadline time.Time
+	// Claims is the host's default backup claim, for a policy that names
+	// none.
+	Claims BackupClaimDefaults
 	// Repository is the repository the policy chooses (RepositoryName),
 	// as the host registered it, without transfers; nil when it chooses
 	// none.

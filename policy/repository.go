@@ -59,6 +59,24 @@ func stagingStorage(rel string) *drivers.Storage {
 	return &drivers.Storage{MountPath: DefaultMountPath, Path: rel}
 }
 
+// backupStorage is where the main task of a backup writes: a staging
+// directory for a repository, else the backup's directory in its claim.
+func backupStorage(in BackupInputs) (*drivers.Storage, error) {
+	b := in.Backup
+	if in.Repository != nil {
+		return stagingStorage(stagingPath(b.Namespace, b.Name)), nil
+	}
+	pvc, err := claimOf(in.Policy, b.Spec.BackupType, in.Claims)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := BackupPath(in.Policy, b.Namespace, b.Name)
+	if err != nil {
+		return nil, err
+	}
+	return storageFor(pvc, b.Namespace, rel), nil
+}
+
 // claimStorage returns s when it is a claim, nil when it is a staging
 // directory (which only the main task has).
 func claimStorage(s *drivers.Storage) *drivers.Storage {
@@ -90,12 +108,13 @@ func stageBackup(in BackupInputs, plan *BackupPlan, task *drivers.Task) error {
 }
 
 // parentBackupDir is PARENT_BACKUP_DIR of an incremental backup: in the
-// staging directory for a repository, else where the parent recorded it.
-func parentBackupDir(in BackupInputs, p *v1alpha1.Backup) string {
+// staging directory for a repository, else inClaim (its directory in the
+// claim).
+func parentBackupDir(in BackupInputs, p *v1alpha1.Backup, inClaim string) string {
 	if in.Repository != nil {
 		return path.Join(DefaultMountPath, stagingPath(p.Namespace, p.Name))
 	}
-	return filePathOf(p)
+	return inClaim
 }
 
 // parentDirRef matches a reference to PARENT_BACKUP_DIR: $(VAR), $VAR or
@@ -166,6 +185,6 @@ func restoreStorage(in RestoreInputs) (*drivers.Storage, []string, *drivers.Repo
 	if in.Repository != nil {
 		return stageRestore(in)
 	}
-	storage, dirs, err := chainStorage(in.Chain)
+	storage, dirs, err := chainStorage(in)
 	return storage, dirs, nil, err
 }

@@ -71,7 +71,7 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 		return b.Status.Phase.IsTerminal()
 	})
 	require.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
-	assert.Equal(t, "3Gi", b.Status.TotalSize)
+	assert.Equal(t, "3221225472", b.Status.TotalSize)
 	require.NotNil(t, b.Status.Manifests.BackupSnapshot)
 	assert.Equal(t, "b1", b.Status.Manifests.BackupSnapshot.VolumeSnapshotName)
 	assert.NotEmpty(t, b.Status.Manifests.BackupSnapshot.VolumeSnapshotContentName)

@@ -414,7 +414,7 @@ func (w *world) snapshotBackup(t *testing.T) {
 
 	b := w.waitFinished(t, "s1")
 	require.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
-	assert.Equal(t, "1Gi", b.Status.TotalSize)
+	assert.Equal(t, "1073741824", b.Status.TotalSize, "bytes")
 	require.NotNil(t, b.Status.Manifests)
 	require.NotNil(t, b.Status.Manifests.BackupSnapshot)
 	assert.Equal(t, content, b.Status.Manifests.BackupSnapshot.VolumeSnapshotContentName)
