@@ -80,6 +80,45 @@
 // ".."), then removes the parent directories it left empty. When the claim
 // is gone, there is nothing to delete and the Job only says so.
 //
+// # Repositories
+//
+// A backup or restore task with a drivers.Repository stages its data in an
+// emptyDir (StagingVolumeName) mounted at Storage.MountPath, so BACKUP_DIR
+// is there and the tool's script runs unchanged; no claim is created or
+// mounted. The data moves in containers of their own that run dpctl from
+// Options.ToolsImage, with the repository's client environment
+// (drivers.Repository.ClientEnv: DP_REPOSITORY, DP_REPOSITORY_RECIPIENTS,
+// and the credentials and identity as secretKeyRefs, which the kubelet
+// resolves in the Job's namespace); the tool's container never gets it:
+//
+//   - a backup's pod runs the tool's container as its init container, then
+//     UploadContainerName: `dpctl push-dir --result <termination message>
+//     KEY MountPath/Path`;
+//   - a restore's pod runs one init container per backup of Pull, in
+//     order (DownloadContainerPrefix + index): `dpctl pull-dir --result ...
+//     [--manifest-sha256 SUM] KEY MountPath/Path`, each object checked
+//     before it takes its name, then the tool's container.
+//
+// Status reads the upload's result (key, manifest checksum, objects,
+// logical and stored bytes) from its termination message into
+// TaskStatus.Repository and TotalSize; a failed transfer fails the task
+// with dpctl's code (PermissionDenied, FailedPrecondition for corrupt data,
+// NotFound, Unavailable) and message, which name the repository, backup and
+// object and never a secret. A restore whose download failed never runs
+// its tool. Containers share Options.SecurityContext, so dpctl can read
+// what the tool wrote. The Secrets the references name must exist in the
+// Job's namespace (Options.Namespace, or the owner's): give each
+// namespace credentials limited to its own keys (they start with
+// "<namespace>/").
+//
+// The tools image contract: dpctl at Options.ToolsPath (DefaultToolsPath,
+// /usr/local/bin/dpctl), able to run as any user and without a shell, and
+// the CA certificates (/etc/ssl/certs/ca-certificates.crt) an https
+// endpoint needs. deploy/tools-image/Dockerfile builds one from this
+// repository (a static dpctl on scratch). Without Options.ToolsImage the
+// driver's Capabilities have no Repositories, and a policy that chooses a
+// repository for its tasks is Failed with a reason that says so.
+//
 // # Hooks and status updates
 //
 // Hook and status-update tasks run in the target's container

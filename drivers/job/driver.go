@@ -42,16 +42,18 @@ func New(client kubernetes.Interface, opts *Options) *Driver {
 }
 
 // Capabilities reports backup, restore and delete-artifacts tasks of
-// datafile and logfile backups, and hook and status-update tasks when the
-// driver has a PodExecutor. It never changes.
+// datafile and logfile backups, hook and status-update tasks when the
+// driver has a PodExecutor, and repositories when it has a ToolsImage. It
+// never changes.
 func (d *Driver) Capabilities(context.Context) (drivers.Capabilities, error) {
 	kinds := []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}
 	if d.opts.PodExec != nil {
 		kinds = append(kinds, drivers.KindHook, drivers.KindStatusUpdate)
 	}
 	return drivers.Capabilities{
-		Kinds:       kinds,
-		BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile},
+		Kinds:        kinds,
+		BackupTypes:  []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile},
+		Repositories: d.opts.ToolsImage != "",
 	}, nil
 }
 
@@ -103,7 +105,7 @@ func (d *Driver) check(t *drivers.Task) error {
 			return invalid(t.ID, "%v", err)
 		}
 	}
-	return nil
+	return d.checkStaged(t)
 }
 
 // Status reports the task with this ID: from its Job (conditions read by

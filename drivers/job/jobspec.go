@@ -99,6 +99,9 @@ func (d *Driver) podSpec(t *drivers.Task, p jobPlan) corev1.PodSpec {
 			spec.Affinity = nodeAffinity(t.Target.Node)
 		}
 	}
+	if staged(t) {
+		d.stagePod(t, &spec)
+	}
 	return spec
 }
 
@@ -141,6 +144,9 @@ func taskScript(t *drivers.Task, p jobPlan) *scriptSpec {
 	switch t.Kind {
 	case drivers.KindBackup:
 		s.workDir, s.createWorkDir, s.listDir = storageDir(t.Storage), true, storageDir(t.Storage)
+		if staged(t) {
+			s.listDir = "" // the upload's manifest describes the files
+		}
 	case drivers.KindRestore:
 		s.workDir = storageDir(t.Storage)
 	case drivers.KindDeleteArtifacts:
@@ -170,6 +176,10 @@ func taskVolumes(t *drivers.Task, p jobPlan) ([]corev1.Volume, []corev1.VolumeMo
 		volumes, mounts = targetVolumes(t.Target), deepCopyMounts(t.Target.VolumeMounts)
 	case drivers.KindRestore:
 		volumes, mounts = deepCopyVolumes(t.Volumes), deepCopyMounts(t.VolumeMounts)
+	}
+	if staged(t) {
+		v, m := stagingVolume(t)
+		return append(volumes, v), append(mounts, m)
 	}
 	if t.Storage != nil && !p.claimMissing {
 		volumes = append(volumes, corev1.Volume{Name: StorageVolumeName, VolumeSource: corev1.VolumeSource{

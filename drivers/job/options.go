@@ -40,6 +40,15 @@ type Options struct {
 	// HelperImage runs the tasks that need only a POSIX shell
 	// (delete-artifacts); empty means DefaultHelperImage.
 	HelperImage string
+	// ToolsImage holds dpctl (see "Repositories" in the package
+	// documentation for what it must contain); the containers that upload
+	// and download a task's data to and from its repository run it. Empty:
+	// the driver does not run tasks with a repository (its Capabilities
+	// say so, and such policies are Failed).
+	ToolsImage string
+	// ToolsPath is where ToolsImage holds dpctl; empty means
+	// DefaultToolsPath.
+	ToolsPath string
 	// SecurityContext, when set, is the security context of the Jobs'
 	// containers, for example to run as the user that owns the
 	// database's files.
@@ -65,6 +74,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.HelperImage == "" {
 		out.HelperImage = DefaultHelperImage
+	}
+	if out.ToolsPath == "" {
+		out.ToolsPath = DefaultToolsPath
 	}
 	if out.PodExec == nil && out.RESTConfig != nil {
 		out.PodExec = NewPodExecutor(out.RESTConfig)

@@ -59,6 +59,9 @@ func (d *Driver) adopt(job *batchv1.Job, t *drivers.Task) error {
 // delete-artifacts task whose claim is gone has nothing to delete
 // (claimMissing).
 func (d *Driver) prepareClaim(ctx context.Context, ns string, t *drivers.Task) (claimMissing bool, err error) {
+	if staged(t) {
+		return false, nil // no claim: an emptyDir
+	}
 	switch t.Kind {
 	case drivers.KindBackup:
 		return false, d.ensureClaim(ctx, ns, t.Storage)

@@ -102,7 +102,7 @@ func (d *Driver) pastDeadline(job *batchv1.Job) bool {
 // succeededJob fills st from a succeeded Job's pod's termination message.
 func (d *Driver) succeededJob(ctx context.Context, job *batchv1.Job, c *batchv1.JobCondition, st *drivers.TaskStatus) error {
 	st.Phase, st.CompletionTime = drivers.Succeeded, finishTime(job, c)
-	term, err := d.terminated(ctx, job, true)
+	term, err := d.terminated(ctx, job, ContainerName, true)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (d *Driver) succeededJob(ctx context.Context, job *batchv1.Job, c *batchv1.
 	if r, ok := parseResult(term.Message); ok {
 		r.applyTo(st)
 	}
-	return nil
+	return d.uploadResult(ctx, job, st)
 }
 
 // failedJob fills st with why a Job failed: its condition, the script's
@@ -131,16 +131,19 @@ func (d *Driver) failedJob(ctx context.Context, job *batchv1.Job, c *batchv1.Job
 	if c.Message != "" {
 		parts = append(parts, c.Message)
 	}
-	term, err := d.terminated(ctx, job, false)
+	term, err := d.terminated(ctx, job, ContainerName, false)
 	if err != nil {
 		return err
 	}
-	if term != nil {
+	if term != nil && term.ExitCode != 0 {
 		if r, ok := parseResult(term.Message); ok {
 			parts, st.LogTail = append(parts, r.failure()), r.LogTail
 		} else {
 			parts, st.LogTail = append(parts, containerFailure(term)), strings.TrimSpace(term.Message)
 		}
+	}
+	if parts, err = d.transferFailure(ctx, job, st, parts); err != nil {
+		return err
 	}
 	st.Message = strings.Join(parts, "; ")
 	return nil
@@ -156,10 +159,10 @@ func containerFailure(t *corev1.ContainerStateTerminated) string {
 	return s
 }
 
-// terminated returns the termination state of the task's container in the
-// newest of the Job's pods where it ended (with exit status 0 when
-// succeeded is set), or nil when there is none.
-func (d *Driver) terminated(ctx context.Context, job *batchv1.Job, succeeded bool) (*corev1.ContainerStateTerminated, error) {
+// terminated returns the termination state of the container name (an init
+// container or a container) in the newest of the Job's pods where it ended
+// (with exit status 0 when succeeded is set), or nil when there is none.
+func (d *Driver) terminated(ctx context.Context, job *batchv1.Job, name string, succeeded bool) (*corev1.ContainerStateTerminated, error) {
 	sel := labels.Set{batchv1.ControllerUidLabel: string(job.UID)}
 	pods, err := d.client.CoreV1().Pods(job.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
 	if err != nil {
@@ -171,8 +174,8 @@ func (d *Driver) terminated(ctx context.Context, job *batchv1.Job, succeeded boo
 			(items[i].CreationTimestamp.Equal(&items[j].CreationTimestamp) && items[i].Name > items[j].Name)
 	})
 	for i := range items {
-		for _, cs := range items[i].Status.ContainerStatuses {
-			if t := cs.State.Terminated; cs.Name == ContainerName && t != nil && (!succeeded || t.ExitCode == 0) {
+		for _, cs := range append(items[i].Status.InitContainerStatuses, items[i].Status.ContainerStatuses...) {
+			if t := cs.State.Terminated; cs.Name == name && t != nil && (!succeeded || t.ExitCode == 0) {
 				return t, nil
 			}
 		}

@@ -7,12 +7,15 @@
 //     controller does (running, then Complete or Failed; DeadlineExceeded
 //     past activeDeadlineSeconds), and stops a suspended or deleted Job's
 //     pod. A real kube-controller-manager will replace this half.
-//   - the node (node.go): a Node runs a pod's container and reports how it
-//     terminated; Local runs it on this machine as a process, as the
-//     kubelet would: the environment resolved by the one resolution the
+//   - the node (node.go): a Node runs a pod's containers and reports how
+//     they terminated; Local runs them on this machine as processes, as
+//     the kubelet would: the init containers in order, then the first
+//     container; the environment resolved by the one resolution the
 //     drivers use (internal/envvar), $(VAR) in command and args expanded
-//     with it, each claim mounted as a directory, the termination message
-//     written to a file (FallbackToLogsOnError).
+//     with it, each claim mounted as a directory, each emptyDir as a
+//     directory of the pod's, an image's executable mapped to a local file
+//     (a test's build of dpctl for the tools image), the termination
+//     message written to a file (FallbackToLogsOnError).
 //
 // The pod's status is written by the controller half for the node (the
 // node half only runs), so a fake Node (a benchmark's, which runs nothing)

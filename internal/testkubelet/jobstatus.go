@@ -48,10 +48,16 @@ type Termination struct {
 	// Log is what the container wrote (its standard output and standard
 	// error, as kubectl logs shows them), when the node keeps it.
 	Log string
+	// Init are how the pod's init containers ended, in order.
+	Init []Termination
+	// NotStarted says that the container never started: the last of Init
+	// failed (ExitCode and Reason are then the pod's).
+	NotStarted bool
 }
 
-// TerminatePod writes the pod's status: its first container terminated as
-// term says, the pod Succeeded or Failed.
+// TerminatePod writes the pod's status: its init containers terminated as
+// term.Init says, its first container as term says (or still waiting when
+// an init container failed), the pod Succeeded or Failed.
 func TerminatePod(ctx context.Context, c kubernetes.Interface, pod *corev1.Pod, term Termination) error {
 	p := pod.DeepCopy()
 	return retry.RetryOnConflict(retry.DefaultRetry, func() (err error) {
@@ -69,11 +75,11 @@ func TerminatePod(ctx context.Context, c kubernetes.Interface, pod *corev1.Pod, 
 			reason = map[bool]string{true: "Completed", false: "Error"}[term.ExitCode == 0]
 		}
 		p.Status.Phase = phase
-		p.Status.ContainerStatuses = []corev1.ContainerStatus{{
-			Name: p.Spec.Containers[0].Name, Image: p.Spec.Containers[0].Image, ImageID: "docker.io/library/test@sha256:00",
-			State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-				ExitCode: term.ExitCode, Reason: reason, Message: term.Message, StartedAt: now, FinishedAt: now}},
-		}}
+		p.Status.InitContainerStatuses = initStatuses(p, term.Init, now)
+		p.Status.ContainerStatuses = []corev1.ContainerStatus{terminated(p.Spec.Containers[0], term, reason, now)}
+		if term.NotStarted {
+			p.Status.ContainerStatuses[0].State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "PodInitializing"}}
+		}
 		_, err = c.CoreV1().Pods(p.Namespace).UpdateStatus(ctx, p, metav1.UpdateOptions{})
 		p = nil // on a conflict, read it again
 		return err
@@ -139,4 +145,24 @@ func updateJobStatus(ctx context.Context, c kubernetes.Interface, job *batchv1.J
 		cur = nil
 		return err
 	})
+}
+
+// terminated is the status of container c that ended as term says.
+func terminated(c corev1.Container, term Termination, reason string, now metav1.Time) corev1.ContainerStatus {
+	return corev1.ContainerStatus{Name: c.Name, Image: c.Image, ImageID: "docker.io/library/test@sha256:00",
+		State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+			ExitCode: term.ExitCode, Reason: reason, Message: term.Message, StartedAt: now, FinishedAt: now}}}
+}
+
+// initStatuses are the statuses of the pod's init containers that ran.
+func initStatuses(p *corev1.Pod, init []Termination, now metav1.Time) []corev1.ContainerStatus {
+	var out []corev1.ContainerStatus
+	for i, term := range init {
+		if i >= len(p.Spec.InitContainers) {
+			break
+		}
+		reason := map[bool]string{true: "Completed", false: "Error"}[term.ExitCode == 0]
+		out = append(out, terminated(p.Spec.InitContainers[i], term, reason, now))
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package testkubelet
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,37 +24,62 @@ const (
 	fallbackLog = 2048
 )
 
-// Local is the Node that runs a pod's first container on this machine, as
-// the kubelet would: its env and envFrom resolved by envvar.Resolver
-// (secrets and config maps of the pod's namespace read through Client,
-// the pod's fields), $(VAR) in its command and args expanded with them,
-// every claim it mounts a directory Root/<claim name> (the mount path is
-// replaced by it in the command's words and in the env's literal values),
-// and its termination message written to a file that is read back
-// (FallbackToLogsOnError: the end of the log when the container wrote no
-// message and failed). The process runs in a process group of its own,
-// killed when the run's context ends, with PATH and HOME=Root besides the
-// container's environment.
+// Local is the Node that runs a pod on this machine, as the kubelet would:
+// its init containers in order, each to its end (the first that fails
+// ends the pod), then its first container. Each container's env and
+// envFrom are resolved by envvar.Resolver (secrets and config maps of the
+// pod's namespace read through Client, the pod's fields), $(VAR) in its
+// command and args expanded with them, every claim it mounts a directory
+// Root/<claim name> and every emptyDir a directory of the pod's own, shared
+// by its containers (the mount path is replaced by the directory in the
+// command's words and in the env's literal values), the first word of its
+// command mapped by Executables, and its termination message written to a
+// file that is read back (FallbackToLogsOnError: the end of the log when
+// the container wrote no message and failed). The process runs in a
+// process group of its own, killed when the run's context ends, with PATH
+// and HOME=Root besides the container's environment.
 type Local struct {
 	// Client reads the secrets and config maps the container references.
 	Client kubernetes.Interface
 	// Root holds the claims' directories.
 	Root string
+	// Executables maps a program's path in an image (the first word of a
+	// container's command) to the file that stands for it here, such as
+	// the tools image's /usr/local/bin/dpctl to a test's build of dpctl.
+	Executables map[string]string
 }
 
 // Run implements Node.
 func (l Local) Run(ctx context.Context, pod *corev1.Pod) (Termination, error) {
-	c := pod.Spec.Containers[0]
 	dir, err := os.MkdirTemp("", "testkubelet-")
 	if err != nil {
 		return Termination{}, err
 	}
 	defer os.RemoveAll(dir)
-	paths, err := l.mounts(pod, c)
+	var init []Termination
+	for i, c := range pod.Spec.InitContainers {
+		term, err := l.runContainer(ctx, pod, c, dir, fmt.Sprintf("init-%d", i))
+		if err != nil {
+			return Termination{}, err
+		}
+		init = append(init, term)
+		if term.ExitCode != 0 {
+			return Termination{ExitCode: term.ExitCode, Reason: "Init:Error", NotStarted: true, Init: init}, nil
+		}
+	}
+	term, err := l.runContainer(ctx, pod, pod.Spec.Containers[0], dir, "main")
+	term.Init = init
+	return term, err
+}
+
+// runContainer runs one container of the pod whose own directories are
+// under dir.
+func (l Local) runContainer(ctx context.Context, pod *corev1.Pod, c corev1.Container, dir, id string) (Termination, error) {
+	paths, err := l.mounts(pod, c, dir)
 	if err != nil {
 		return Termination{}, err
 	}
-	msgFile := filepath.Join(dir, "termination-log")
+	msgFile := filepath.Join(dir, "termination-log-"+id)
 	if c.TerminationMessagePath != "" {
 		paths[c.TerminationMessagePath] = msgFile
 	}
@@ -67,6 +93,9 @@ func (l Local) Run(ctx context.Context, pod *corev1.Pod) (Termination, error) {
 	for _, word := range append(append([]string(nil), c.Command...), c.Args...) {
 		argv = append(argv, mapPaths(env.Expand(word)))
 	}
+	if exe, ok := l.Executables[argv[0]]; ok && len(c.Command) > 0 {
+		argv[0] = exe
+	}
 	var log bytes.Buffer
 	environ := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + l.Root}, env.Environ()...)
 	code, err := podexectest.Run(ctx, argv, environ, nil, &log, &log)
@@ -77,19 +106,23 @@ func (l Local) Run(ctx context.Context, pod *corev1.Pod) (Termination, error) {
 }
 
 // mounts maps the mount path of each claim the container mounts to the
-// claim's directory under Root, which it creates.
-func (l Local) mounts(pod *corev1.Pod, c corev1.Container) (map[string]string, error) {
-	claims := map[string]string{}
+// claim's directory under Root, and of each emptyDir to a directory of the
+// pod's under dir; it creates them.
+func (l Local) mounts(pod *corev1.Pod, c corev1.Container, dir string) (map[string]string, error) {
+	local := map[string]string{}
 	for _, v := range pod.Spec.Volumes {
-		if v.PersistentVolumeClaim != nil {
-			claims[v.Name] = v.PersistentVolumeClaim.ClaimName
+		switch {
+		case v.PersistentVolumeClaim != nil:
+			local[v.Name] = filepath.Join(l.Root, v.PersistentVolumeClaim.ClaimName)
+		case v.EmptyDir != nil:
+			local[v.Name] = filepath.Join(dir, "volumes", v.Name)
 		}
 	}
 	out := map[string]string{}
 	for _, m := range c.VolumeMounts {
-		if claim, ok := claims[m.Name]; ok {
-			out[m.MountPath] = filepath.Join(l.Root, claim)
-			if err := os.MkdirAll(out[m.MountPath], 0o755); err != nil {
+		if d, ok := local[m.Name]; ok {
+			out[m.MountPath] = d
+			if err := os.MkdirAll(d, 0o755); err != nil {
 				return nil, err
 			}
 		}

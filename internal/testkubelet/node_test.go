@@ -54,3 +54,36 @@ func TestLocalRunsAContainerAsTheKubeletWould(t *testing.T) {
 	assert.Equal(t, int32(3), term.ExitCode)
 	assert.Equal(t, "it failed\n", term.Message, "FallbackToLogsOnError")
 }
+
+// Init containers run first, in order, sharing the pod's emptyDirs with
+// its container; an executable of an image maps to a local file; a failing
+// init container ends the pod before its container starts.
+func TestLocalRunsInitContainersWithEmptyDirsAndMappedExecutables(t *testing.T) {
+	client := kubefake.NewClientset()
+	tool := filepath.Join(t.TempDir(), "tool")
+	require.NoError(t, os.WriteFile(tool, []byte("#!/bin/sh\necho \"tool $1\" > \"$2/from-tool\"\n"), 0o755))
+	node := testkubelet.Local{Client: client, Root: t.TempDir(), Executables: map[string]string{"/usr/local/bin/tool": tool}}
+	scratch := []corev1.VolumeMount{{Name: "scratch", MountPath: "/scratch"}}
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p-1", Namespace: "ns"}, Spec: corev1.PodSpec{
+		Volumes: []corev1.Volume{{Name: "scratch", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+		InitContainers: []corev1.Container{
+			{Name: "first", Command: []string{"sh", "-c", "echo one > /scratch/a"}, VolumeMounts: scratch},
+			{Name: "second", Image: "tools", Command: []string{"/usr/local/bin/tool"}, Args: []string{"two", "/scratch"}, VolumeMounts: scratch},
+		},
+		Containers: []corev1.Container{{Name: "main", Command: []string{"sh", "-c", "cat /scratch/a /scratch/from-tool"}, VolumeMounts: scratch}},
+	}}
+	term, err := node.Run(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, int32(0), term.ExitCode)
+	assert.Equal(t, "one\ntool two\n", term.Log)
+	require.Len(t, term.Init, 2)
+	assert.False(t, term.NotStarted)
+
+	p.Spec.InitContainers[0].Command = []string{"sh", "-c", "echo broken >&2; exit 4"}
+	term, err = node.Run(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, int32(4), term.ExitCode)
+	assert.True(t, term.NotStarted)
+	require.Len(t, term.Init, 1, "the second init container never ran")
+	assert.Equal(t, "broken\n", term.Init[0].Log)
+}
