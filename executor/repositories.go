@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 	"github.com/dpsdk/dataprotection/repository"
 )
 
@@ -43,8 +45,14 @@ type Repository struct {
 	// Identity is the secret key that holds the age identities
 	// ("AGE-SECRET-KEY-1...", one per line) restores decrypt with; only
 	// restore tasks get it (as drivers.EnvRepositoryIdentity). Nil: only
-	// unencrypted backups can be restored.
+	// unencrypted backups can be restored (unless IdentityFile is set).
 	Identity *corev1.SecretKeySelector
+	// IdentityFile is, for drivers that run restores on the host's own
+	// machine (the local driver, plugins), the path of a file there of age
+	// identities, one per line (drivers.EnvRepositoryIdentityFile): the
+	// identity from the host's configuration rather than from a Secret.
+	// Only restore tasks get it.
+	IdentityFile string
 }
 
 // repositoryScheme lists the URL schemes a Repository may have.
@@ -79,6 +87,9 @@ func (r Repository) check() string {
 	case u.User != nil:
 		return "the URL holds credentials: give them in Credentials, as secret references"
 	}
+	if r.IdentityFile != "" && !filepath.IsAbs(r.IdentityFile) {
+		return fmt.Sprintf("IdentityFile %q is not an absolute path", r.IdentityFile)
+	}
 	for _, v := range r.Credentials {
 		if slices.Contains(drivers.SecretRepositoryEnv, v.Name) && v.ValueFrom == nil {
 			return fmt.Sprintf("%s is a secret: give it as a reference (valueFrom.secretKeyRef), never as a value", v.Name)
@@ -100,6 +111,9 @@ func (r Repository) description(name string, restore bool) *drivers.Repository {
 	if restore && r.Identity != nil {
 		d.Env = append(d.Env, corev1.EnvVar{Name: drivers.EnvRepositoryIdentity,
 			ValueFrom: &corev1.EnvVarSource{SecretKeyRef: r.Identity.DeepCopy()}})
+	}
+	if restore && r.IdentityFile != "" {
+		d.Env = append(d.Env, corev1.EnvVar{Name: drivers.EnvRepositoryIdentityFile, Value: envvar.Escape(r.IdentityFile)})
 	}
 	return d
 }

@@ -93,6 +93,7 @@ func taskToProto(t *drivers.Task) (*pb.Task, error) {
 		VolumesJson:      j.encode("volumes", t.Volumes, t.Volumes == nil),
 		VolumeMountsJson: j.encode("volumeMounts", t.VolumeMounts, t.VolumeMounts == nil),
 		Deadline:         timeToProto(t.Deadline),
+		Repository:       repositoryToProto(&j, t.Repository),
 	}
 	for _, s := range t.Steps {
 		m.Steps = append(m.Steps, &pb.Step{Name: s.Name, Commands: s.Commands,
@@ -170,6 +171,7 @@ func taskFromProto(m *pb.Task) (*drivers.Task, error) {
 		t.Steps = append(t.Steps, step)
 	}
 	t.Target = targetFromProto(&j, m.GetTarget())
+	t.Repository = repositoryFromProto(&j, m.GetRepository())
 	if s := m.GetSnapshot(); s != nil {
 		t.Snapshot = &drivers.SnapshotSpec{Name: s.GetName(), ClassName: s.GetClassName(), Claims: s.GetClaims()}
 	}
@@ -244,6 +246,8 @@ func statusToProto(s *drivers.TaskStatus) (*pb.TaskStatus, error) {
 		LogTail:        s.LogTail,
 		ErrorCode:      pb.Code(s.ErrorCode),
 		Message:        s.Message,
+		BytesDone:      s.BytesDone,
+		Repository:     repositoryResultToProto(s.Repository),
 	}
 	for _, a := range s.Artifacts {
 		m.Artifacts = append(m.Artifacts, &pb.Artifact{Path: a.Path, Size: a.Size, Checksum: a.Checksum})
@@ -280,6 +284,8 @@ func statusFromProto(m *pb.TaskStatus) (*drivers.TaskStatus, error) {
 		LogTail:        m.GetLogTail(),
 		ErrorCode:      drivers.Code(m.GetErrorCode()),
 		Message:        m.GetMessage(),
+		BytesDone:      m.GetBytesDone(),
+		Repository:     repositoryResultFromProto(m.GetRepository()),
 	}
 	for _, a := range m.GetArtifacts() {
 		s.Artifacts = append(s.Artifacts, drivers.Artifact{Path: a.GetPath(), Size: a.GetSize(), Checksum: a.GetChecksum()})
@@ -293,7 +299,7 @@ func statusFromProto(m *pb.TaskStatus) (*drivers.TaskStatus, error) {
 
 // capabilitiesToProto and capabilitiesFromProto convert Capabilities.
 func capabilitiesToProto(c drivers.Capabilities) *pb.CapabilitiesResponse {
-	m := &pb.CapabilitiesResponse{}
+	m := &pb.CapabilitiesResponse{Repositories: c.Repositories}
 	for _, k := range c.Kinds {
 		m.Kinds = append(m.Kinds, string(k))
 	}
@@ -304,7 +310,7 @@ func capabilitiesToProto(c drivers.Capabilities) *pb.CapabilitiesResponse {
 }
 
 func capabilitiesFromProto(m *pb.CapabilitiesResponse) drivers.Capabilities {
-	var c drivers.Capabilities
+	c := drivers.Capabilities{Repositories: m.GetRepositories()}
 	for _, k := range m.GetKinds() {
 		c.Kinds = append(c.Kinds, drivers.TaskKind(k))
 	}

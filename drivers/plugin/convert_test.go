@@ -50,6 +50,11 @@ func fullTask() *drivers.Task {
 		VolumeMounts: []corev1.VolumeMount{{Name: "extra", MountPath: "/x", ReadOnly: true}},
 		Snapshot:     &drivers.SnapshotSpec{Name: "snap", ClassName: "csi", Claims: []string{"c1", "c2"}},
 		Deadline:     time.Date(2026, 11, 25, 1, 30, 0, 123456789, time.UTC),
+		Repository: &drivers.Repository{Name: "offsite", URL: "s3://b/p?endpoint=h:9000", Recipients: []string{"age1x"},
+			Env: []corev1.EnvVar{{Name: drivers.EnvRepositoryIdentity, ValueFrom: &corev1.EnvVarSource{
+				SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "age"}, Key: "id"}}}},
+			Pull: []drivers.Transfer{{Key: "ns/p/full", Path: "ns/full", ManifestSHA256: "ab"}, {Key: "ns/p/inc", Path: "ns/inc"}},
+			Push: &drivers.Transfer{Key: "ns/p/b1", Path: "ns/b1"}},
 	}
 }
 
@@ -92,10 +97,11 @@ func TestStatusRoundTrip(t *testing.T) {
 		"succeeded with everything": {ID: "t", Phase: drivers.Succeeded, StartTime: now.Add(-time.Minute), CompletionTime: now,
 			Artifacts: []drivers.Artifact{{Path: "a", Size: 3, Checksum: "sha256:00"}}, TotalSize: 3,
 			Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "s", VolumeSnapshotContentName: "c", SourceClaim: "p", RestoreSize: 9}},
-			Output:    []byte(`{"a":1}`), LogTail: "tail"},
+			Output:    []byte(`{"a":1}`), LogTail: "tail",
+			Repository: &drivers.RepositoryResult{Key: "ns/p/b1", ManifestSHA256: "ab", Objects: 2, LogicalSize: 10, StoredSize: 3}},
 		"failed with a code": {ID: "t", Phase: drivers.Failed, ErrorCode: drivers.Conflict, Message: "boom"},
 		"pending":            {ID: "t", Phase: drivers.Pending},
-		"running":            {ID: "t", Phase: drivers.Running, StartTime: now},
+		"running":            {ID: "t", Phase: drivers.Running, StartTime: now, BytesDone: 1 << 20},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, err := statusToProto(st)
@@ -120,4 +126,10 @@ func TestCodeNumbersMatch(t *testing.T) {
 	}
 	assert.Equal(t, "CODE_CONFLICT", pb.Code(drivers.Conflict).String())
 	assert.Equal(t, "CODE_INTERNAL", pb.Code(drivers.Internal).String())
+}
+
+func TestCapabilitiesRoundTrip(t *testing.T) {
+	c := drivers.Capabilities{Kinds: []drivers.TaskKind{drivers.KindBackup}, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile},
+		Repositories: true}
+	assert.Equal(t, c, capabilitiesFromProto(capabilitiesToProto(c)))
 }

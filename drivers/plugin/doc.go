@@ -48,6 +48,23 @@
 // checks is stuck, and is killed and restarted the same way. Manager.Close
 // kills the processes.
 //
+// # Repositories
+//
+// A task with a drivers.Repository reaches the plugin whole (the protocol
+// carries its URL, its client environment with secrets as references, its
+// downloads and its upload), and the plugin's driver moves the data itself:
+// what the upload committed (TaskStatus.Repository) and the bytes moved so
+// far (TaskStatus.BytesDone) cross the wire back. A driver built on
+// drivers/local, as examples/plugin is, does this with nothing to write:
+// the local driver stages BACKUP_DIR, uploads it when the steps succeeded
+// and downloads before a restore's steps, resolving credentials and the
+// identity from its SecretSource (or the identity from a file of the host,
+// executor.Repository.IdentityFile). Other drivers use package repository
+// (repourl.Parse with the resolved environment opens the repository). A
+// driver says it runs such tasks with Capabilities.Repositories; a plugin
+// built before repositories existed reports false, and a policy that
+// chooses a repository for tasks it would run is Failed saying so.
+//
 // # Errors and contexts
 //
 // Error codes cross the wire both ways as gRPC status codes (GRPCCode,

@@ -386,7 +386,9 @@ type CapabilitiesResponse struct {
 	// kinds are drivers.TaskKind values ("backup", "restore", ...).
 	Kinds []string `protobuf:"bytes,1,rep,name=kinds,proto3" json:"kinds,omitempty"`
 	// backup_types are v1alpha1.BackupType values ("datafile", ...).
-	BackupTypes   []string `protobuf:"bytes,2,rep,name=backup_types,json=backupTypes,proto3" json:"backup_types,omitempty"`
+	BackupTypes []string `protobuf:"bytes,2,rep,name=backup_types,json=backupTypes,proto3" json:"backup_types,omitempty"`
+	// repositories says that the driver runs tasks with a repository.
+	Repositories  bool `protobuf:"varint,3,opt,name=repositories,proto3" json:"repositories,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -433,6 +435,13 @@ func (x *CapabilitiesResponse) GetBackupTypes() []string {
 		return x.BackupTypes
 	}
 	return nil
+}
+
+func (x *CapabilitiesResponse) GetRepositories() bool {
+	if x != nil {
+		return x.Repositories
+	}
+	return false
 }
 
 type StartRequest struct {
@@ -878,7 +887,9 @@ type Task struct {
 	// snapshot is absent for tasks that are not about snapshots.
 	Snapshot *SnapshotSpec `protobuf:"bytes,16,opt,name=snapshot,proto3" json:"snapshot,omitempty"`
 	// deadline is absent for none.
-	Deadline      *Timestamp `protobuf:"bytes,17,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Deadline *Timestamp `protobuf:"bytes,17,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// repository is absent for a task whose data is not in a repository.
+	Repository    *Repository `protobuf:"bytes,19,opt,name=repository,proto3" json:"repository,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1032,6 +1043,239 @@ func (x *Task) GetDeadline() *Timestamp {
 	return nil
 }
 
+func (x *Task) GetRepository() *Repository {
+	if x != nil {
+		return x.Repository
+	}
+	return nil
+}
+
+// Repository is drivers.Repository.
+type Repository struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Url   string                 `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// env_json is the JSON of []corev1.EnvVar (secrets as references); empty
+	// for nil.
+	EnvJson    []byte      `protobuf:"bytes,3,opt,name=env_json,json=envJson,proto3" json:"env_json,omitempty"`
+	Recipients []string    `protobuf:"bytes,4,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	Pull       []*Transfer `protobuf:"bytes,5,rep,name=pull,proto3" json:"pull,omitempty"`
+	// push is absent for a restore.
+	Push          *Transfer `protobuf:"bytes,6,opt,name=push,proto3" json:"push,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Repository) Reset() {
+	*x = Repository{}
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Repository) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Repository) ProtoMessage() {}
+
+func (x *Repository) ProtoReflect() protoreflect.Message {
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Repository.ProtoReflect.Descriptor instead.
+func (*Repository) Descriptor() ([]byte, []int) {
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Repository) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Repository) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *Repository) GetEnvJson() []byte {
+	if x != nil {
+		return x.EnvJson
+	}
+	return nil
+}
+
+func (x *Repository) GetRecipients() []string {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+func (x *Repository) GetPull() []*Transfer {
+	if x != nil {
+		return x.Pull
+	}
+	return nil
+}
+
+func (x *Repository) GetPush() *Transfer {
+	if x != nil {
+		return x.Push
+	}
+	return nil
+}
+
+// Transfer is drivers.Transfer.
+type Transfer struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Key            string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Path           string                 `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	ManifestSha256 string                 `protobuf:"bytes,3,opt,name=manifest_sha256,json=manifestSha256,proto3" json:"manifest_sha256,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Transfer) Reset() {
+	*x = Transfer{}
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Transfer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Transfer) ProtoMessage() {}
+
+func (x *Transfer) ProtoReflect() protoreflect.Message {
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Transfer.ProtoReflect.Descriptor instead.
+func (*Transfer) Descriptor() ([]byte, []int) {
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *Transfer) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Transfer) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *Transfer) GetManifestSha256() string {
+	if x != nil {
+		return x.ManifestSha256
+	}
+	return ""
+}
+
+// RepositoryResult is drivers.RepositoryResult.
+type RepositoryResult struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Key            string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	ManifestSha256 string                 `protobuf:"bytes,2,opt,name=manifest_sha256,json=manifestSha256,proto3" json:"manifest_sha256,omitempty"`
+	Objects        int64                  `protobuf:"varint,3,opt,name=objects,proto3" json:"objects,omitempty"`
+	LogicalSize    int64                  `protobuf:"varint,4,opt,name=logical_size,json=logicalSize,proto3" json:"logical_size,omitempty"`
+	StoredSize     int64                  `protobuf:"varint,5,opt,name=stored_size,json=storedSize,proto3" json:"stored_size,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *RepositoryResult) Reset() {
+	*x = RepositoryResult{}
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepositoryResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepositoryResult) ProtoMessage() {}
+
+func (x *RepositoryResult) ProtoReflect() protoreflect.Message {
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepositoryResult.ProtoReflect.Descriptor instead.
+func (*RepositoryResult) Descriptor() ([]byte, []int) {
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *RepositoryResult) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *RepositoryResult) GetManifestSha256() string {
+	if x != nil {
+		return x.ManifestSha256
+	}
+	return ""
+}
+
+func (x *RepositoryResult) GetObjects() int64 {
+	if x != nil {
+		return x.Objects
+	}
+	return 0
+}
+
+func (x *RepositoryResult) GetLogicalSize() int64 {
+	if x != nil {
+		return x.LogicalSize
+	}
+	return 0
+}
+
+func (x *RepositoryResult) GetStoredSize() int64 {
+	if x != nil {
+		return x.StoredSize
+	}
+	return 0
+}
+
 // Step is drivers.Step.
 type Step struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -1045,7 +1289,7 @@ type Step struct {
 
 func (x *Step) Reset() {
 	*x = Step{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[16]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1057,7 +1301,7 @@ func (x *Step) String() string {
 func (*Step) ProtoMessage() {}
 
 func (x *Step) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[16]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1070,7 +1314,7 @@ func (x *Step) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Step.ProtoReflect.Descriptor instead.
 func (*Step) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{16}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Step) GetName() string {
@@ -1107,7 +1351,7 @@ type ObjectRef struct {
 
 func (x *ObjectRef) Reset() {
 	*x = ObjectRef{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[17]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1363,7 @@ func (x *ObjectRef) String() string {
 func (*ObjectRef) ProtoMessage() {}
 
 func (x *ObjectRef) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[17]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1376,7 @@ func (x *ObjectRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ObjectRef.ProtoReflect.Descriptor instead.
 func (*ObjectRef) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{17}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ObjectRef) GetKind() string {
@@ -1186,7 +1430,7 @@ type Target struct {
 
 func (x *Target) Reset() {
 	*x = Target{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[18]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1198,7 +1442,7 @@ func (x *Target) String() string {
 func (*Target) ProtoMessage() {}
 
 func (x *Target) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[18]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1211,7 +1455,7 @@ func (x *Target) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Target.ProtoReflect.Descriptor instead.
 func (*Target) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{18}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Target) GetName() string {
@@ -1305,7 +1549,7 @@ type Storage struct {
 
 func (x *Storage) Reset() {
 	*x = Storage{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[19]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1317,7 +1561,7 @@ func (x *Storage) String() string {
 func (*Storage) ProtoMessage() {}
 
 func (x *Storage) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[19]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1330,7 +1574,7 @@ func (x *Storage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Storage.ProtoReflect.Descriptor instead.
 func (*Storage) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{19}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Storage) GetClaimName() string {
@@ -1375,7 +1619,7 @@ type ClaimTemplate struct {
 
 func (x *ClaimTemplate) Reset() {
 	*x = ClaimTemplate{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[20]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1387,7 +1631,7 @@ func (x *ClaimTemplate) String() string {
 func (*ClaimTemplate) ProtoMessage() {}
 
 func (x *ClaimTemplate) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[20]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1400,7 +1644,7 @@ func (x *ClaimTemplate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClaimTemplate.ProtoReflect.Descriptor instead.
 func (*ClaimTemplate) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{20}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ClaimTemplate) GetCapacity() string {
@@ -1442,7 +1686,7 @@ type ConfigMapRef struct {
 
 func (x *ConfigMapRef) Reset() {
 	*x = ConfigMapRef{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[21]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1454,7 +1698,7 @@ func (x *ConfigMapRef) String() string {
 func (*ConfigMapRef) ProtoMessage() {}
 
 func (x *ConfigMapRef) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[21]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1467,7 +1711,7 @@ func (x *ConfigMapRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfigMapRef.ProtoReflect.Descriptor instead.
 func (*ConfigMapRef) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{21}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ConfigMapRef) GetNamespace() string {
@@ -1496,7 +1740,7 @@ type SnapshotSpec struct {
 
 func (x *SnapshotSpec) Reset() {
 	*x = SnapshotSpec{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[22]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1508,7 +1752,7 @@ func (x *SnapshotSpec) String() string {
 func (*SnapshotSpec) ProtoMessage() {}
 
 func (x *SnapshotSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[22]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1521,7 +1765,7 @@ func (x *SnapshotSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotSpec.ProtoReflect.Descriptor instead.
 func (*SnapshotSpec) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{22}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SnapshotSpec) GetName() string {
@@ -1558,17 +1802,20 @@ type TaskStatus struct {
 	TotalSize      int64       `protobuf:"varint,6,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
 	Snapshots      []*Snapshot `protobuf:"bytes,7,rep,name=snapshots,proto3" json:"snapshots,omitempty"`
 	// output is the task's JSON output; empty for none.
-	Output        []byte `protobuf:"bytes,8,opt,name=output,proto3" json:"output,omitempty"`
-	LogTail       string `protobuf:"bytes,9,opt,name=log_tail,json=logTail,proto3" json:"log_tail,omitempty"`
-	ErrorCode     Code   `protobuf:"varint,10,opt,name=error_code,json=errorCode,proto3,enum=dataprotection.driver.v1.Code" json:"error_code,omitempty"`
-	Message       string `protobuf:"bytes,11,opt,name=message,proto3" json:"message,omitempty"`
+	Output    []byte `protobuf:"bytes,8,opt,name=output,proto3" json:"output,omitempty"`
+	LogTail   string `protobuf:"bytes,9,opt,name=log_tail,json=logTail,proto3" json:"log_tail,omitempty"`
+	ErrorCode Code   `protobuf:"varint,10,opt,name=error_code,json=errorCode,proto3,enum=dataprotection.driver.v1.Code" json:"error_code,omitempty"`
+	Message   string `protobuf:"bytes,11,opt,name=message,proto3" json:"message,omitempty"`
+	BytesDone int64  `protobuf:"varint,12,opt,name=bytes_done,json=bytesDone,proto3" json:"bytes_done,omitempty"`
+	// repository is absent unless a backup's upload committed.
+	Repository    *RepositoryResult `protobuf:"bytes,13,opt,name=repository,proto3" json:"repository,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *TaskStatus) Reset() {
 	*x = TaskStatus{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[23]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1580,7 +1827,7 @@ func (x *TaskStatus) String() string {
 func (*TaskStatus) ProtoMessage() {}
 
 func (x *TaskStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[23]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1593,7 +1840,7 @@ func (x *TaskStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskStatus.ProtoReflect.Descriptor instead.
 func (*TaskStatus) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{23}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *TaskStatus) GetId() string {
@@ -1673,6 +1920,20 @@ func (x *TaskStatus) GetMessage() string {
 	return ""
 }
 
+func (x *TaskStatus) GetBytesDone() int64 {
+	if x != nil {
+		return x.BytesDone
+	}
+	return 0
+}
+
+func (x *TaskStatus) GetRepository() *RepositoryResult {
+	if x != nil {
+		return x.Repository
+	}
+	return nil
+}
+
 // Artifact is drivers.Artifact.
 type Artifact struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1685,7 +1946,7 @@ type Artifact struct {
 
 func (x *Artifact) Reset() {
 	*x = Artifact{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[24]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1697,7 +1958,7 @@ func (x *Artifact) String() string {
 func (*Artifact) ProtoMessage() {}
 
 func (x *Artifact) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[24]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1710,7 +1971,7 @@ func (x *Artifact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Artifact.ProtoReflect.Descriptor instead.
 func (*Artifact) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{24}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Artifact) GetPath() string {
@@ -1747,7 +2008,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[25]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1759,7 +2020,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[25]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1772,7 +2033,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{25}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Snapshot) GetVolumeSnapshotName() string {
@@ -1819,7 +2080,7 @@ type DriverError struct {
 
 func (x *DriverError) Reset() {
 	*x = DriverError{}
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[26]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1831,7 +2092,7 @@ func (x *DriverError) String() string {
 func (*DriverError) ProtoMessage() {}
 
 func (x *DriverError) ProtoReflect() protoreflect.Message {
-	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[26]
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1844,7 +2105,7 @@ func (x *DriverError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DriverError.ProtoReflect.Descriptor instead.
 func (*DriverError) Descriptor() ([]byte, []int) {
-	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{26}
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DriverError) GetCode() Code {
@@ -1868,10 +2129,11 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x06driver\x18\x01 \x01(\tR\x06driver\"\x10\n" +
 	"\x0eHealthResponse\"-\n" +
 	"\x13CapabilitiesRequest\x12\x16\n" +
-	"\x06driver\x18\x01 \x01(\tR\x06driver\"O\n" +
+	"\x06driver\x18\x01 \x01(\tR\x06driver\"s\n" +
 	"\x14CapabilitiesResponse\x12\x14\n" +
 	"\x05kinds\x18\x01 \x03(\tR\x05kinds\x12!\n" +
-	"\fbackup_types\x18\x02 \x03(\tR\vbackupTypes\"Z\n" +
+	"\fbackup_types\x18\x02 \x03(\tR\vbackupTypes\x12\"\n" +
+	"\frepositories\x18\x03 \x01(\bR\frepositories\"Z\n" +
 	"\fStartRequest\x12\x16\n" +
 	"\x06driver\x18\x01 \x01(\tR\x06driver\x122\n" +
 	"\x04task\x18\x02 \x01(\v2\x1e.dataprotection.driver.v1.TaskR\x04task\"\x0f\n" +
@@ -1891,7 +2153,7 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x0fCleanupResponse\";\n" +
 	"\tTimestamp\x12\x18\n" +
 	"\aseconds\x18\x01 \x01(\x03R\aseconds\x12\x14\n" +
-	"\x05nanos\x18\x02 \x01(\x05R\x05nanos\"\xb7\x06\n" +
+	"\x05nanos\x18\x02 \x01(\x05R\x05nanos\"\xfd\x06\n" +
 	"\x04Task\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1f\n" +
@@ -1911,10 +2173,34 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\fvolumes_json\x18\x0e \x01(\fR\vvolumesJson\x12,\n" +
 	"\x12volume_mounts_json\x18\x0f \x01(\fR\x10volumeMountsJson\x12B\n" +
 	"\bsnapshot\x18\x10 \x01(\v2&.dataprotection.driver.v1.SnapshotSpecR\bsnapshot\x12?\n" +
-	"\bdeadline\x18\x11 \x01(\v2#.dataprotection.driver.v1.TimestampR\bdeadline\x1a9\n" +
+	"\bdeadline\x18\x11 \x01(\v2#.dataprotection.driver.v1.TimestampR\bdeadline\x12D\n" +
+	"\n" +
+	"repository\x18\x13 \x01(\v2$.dataprotection.driver.v1.RepositoryR\n" +
+	"repository\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01J\x04\b\x12\x10\x13R\rbackoff_limit\"Q\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01J\x04\b\x12\x10\x13R\rbackoff_limit\"\xdd\x01\n" +
+	"\n" +
+	"Repository\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
+	"\x03url\x18\x02 \x01(\tR\x03url\x12\x19\n" +
+	"\benv_json\x18\x03 \x01(\fR\aenvJson\x12\x1e\n" +
+	"\n" +
+	"recipients\x18\x04 \x03(\tR\n" +
+	"recipients\x126\n" +
+	"\x04pull\x18\x05 \x03(\v2\".dataprotection.driver.v1.TransferR\x04pull\x126\n" +
+	"\x04push\x18\x06 \x01(\v2\".dataprotection.driver.v1.TransferR\x04push\"Y\n" +
+	"\bTransfer\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x12'\n" +
+	"\x0fmanifest_sha256\x18\x03 \x01(\tR\x0emanifestSha256\"\xab\x01\n" +
+	"\x10RepositoryResult\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12'\n" +
+	"\x0fmanifest_sha256\x18\x02 \x01(\tR\x0emanifestSha256\x12\x18\n" +
+	"\aobjects\x18\x03 \x01(\x03R\aobjects\x12!\n" +
+	"\flogical_size\x18\x04 \x01(\x03R\vlogicalSize\x12\x1f\n" +
+	"\vstored_size\x18\x05 \x01(\x03R\n" +
+	"storedSize\"Q\n" +
 	"\x04Step\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\bcommands\x18\x02 \x03(\tR\bcommands\x12\x19\n" +
@@ -1965,7 +2251,7 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
 	"\n" +
 	"class_name\x18\x02 \x01(\tR\tclassName\x12\x16\n" +
-	"\x06claims\x18\x03 \x03(\tR\x06claims\"\x94\x04\n" +
+	"\x06claims\x18\x03 \x03(\tR\x06claims\"\xff\x04\n" +
 	"\n" +
 	"TaskStatus\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
@@ -1982,7 +2268,12 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\n" +
 	"error_code\x18\n" +
 	" \x01(\x0e2\x1e.dataprotection.driver.v1.CodeR\terrorCode\x12\x18\n" +
-	"\amessage\x18\v \x01(\tR\amessage\"N\n" +
+	"\amessage\x18\v \x01(\tR\amessage\x12\x1d\n" +
+	"\n" +
+	"bytes_done\x18\f \x01(\x03R\tbytesDone\x12J\n" +
+	"\n" +
+	"repository\x18\r \x01(\v2*.dataprotection.driver.v1.RepositoryResultR\n" +
+	"repository\"N\n" +
 	"\bArtifact\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04size\x18\x02 \x01(\x03R\x04size\x12\x1a\n" +
@@ -2037,7 +2328,7 @@ func file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP() []byte {
 }
 
 var file_drivers_plugin_proto_v1_driver_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_drivers_plugin_proto_v1_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_drivers_plugin_proto_v1_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_drivers_plugin_proto_v1_driver_proto_goTypes = []any{
 	(Phase)(0),                   // 0: dataprotection.driver.v1.Phase
 	(Code)(0),                    // 1: dataprotection.driver.v1.Code
@@ -2057,61 +2348,68 @@ var file_drivers_plugin_proto_v1_driver_proto_goTypes = []any{
 	(*CleanupResponse)(nil),      // 15: dataprotection.driver.v1.CleanupResponse
 	(*Timestamp)(nil),            // 16: dataprotection.driver.v1.Timestamp
 	(*Task)(nil),                 // 17: dataprotection.driver.v1.Task
-	(*Step)(nil),                 // 18: dataprotection.driver.v1.Step
-	(*ObjectRef)(nil),            // 19: dataprotection.driver.v1.ObjectRef
-	(*Target)(nil),               // 20: dataprotection.driver.v1.Target
-	(*Storage)(nil),              // 21: dataprotection.driver.v1.Storage
-	(*ClaimTemplate)(nil),        // 22: dataprotection.driver.v1.ClaimTemplate
-	(*ConfigMapRef)(nil),         // 23: dataprotection.driver.v1.ConfigMapRef
-	(*SnapshotSpec)(nil),         // 24: dataprotection.driver.v1.SnapshotSpec
-	(*TaskStatus)(nil),           // 25: dataprotection.driver.v1.TaskStatus
-	(*Artifact)(nil),             // 26: dataprotection.driver.v1.Artifact
-	(*Snapshot)(nil),             // 27: dataprotection.driver.v1.Snapshot
-	(*DriverError)(nil),          // 28: dataprotection.driver.v1.DriverError
-	nil,                          // 29: dataprotection.driver.v1.Task.LabelsEntry
-	nil,                          // 30: dataprotection.driver.v1.Target.LabelsEntry
-	nil,                          // 31: dataprotection.driver.v1.Target.EnvEntry
+	(*Repository)(nil),           // 18: dataprotection.driver.v1.Repository
+	(*Transfer)(nil),             // 19: dataprotection.driver.v1.Transfer
+	(*RepositoryResult)(nil),     // 20: dataprotection.driver.v1.RepositoryResult
+	(*Step)(nil),                 // 21: dataprotection.driver.v1.Step
+	(*ObjectRef)(nil),            // 22: dataprotection.driver.v1.ObjectRef
+	(*Target)(nil),               // 23: dataprotection.driver.v1.Target
+	(*Storage)(nil),              // 24: dataprotection.driver.v1.Storage
+	(*ClaimTemplate)(nil),        // 25: dataprotection.driver.v1.ClaimTemplate
+	(*ConfigMapRef)(nil),         // 26: dataprotection.driver.v1.ConfigMapRef
+	(*SnapshotSpec)(nil),         // 27: dataprotection.driver.v1.SnapshotSpec
+	(*TaskStatus)(nil),           // 28: dataprotection.driver.v1.TaskStatus
+	(*Artifact)(nil),             // 29: dataprotection.driver.v1.Artifact
+	(*Snapshot)(nil),             // 30: dataprotection.driver.v1.Snapshot
+	(*DriverError)(nil),          // 31: dataprotection.driver.v1.DriverError
+	nil,                          // 32: dataprotection.driver.v1.Task.LabelsEntry
+	nil,                          // 33: dataprotection.driver.v1.Target.LabelsEntry
+	nil,                          // 34: dataprotection.driver.v1.Target.EnvEntry
 }
 var file_drivers_plugin_proto_v1_driver_proto_depIdxs = []int32{
 	17, // 0: dataprotection.driver.v1.StartRequest.task:type_name -> dataprotection.driver.v1.Task
-	25, // 1: dataprotection.driver.v1.StatusResponse.status:type_name -> dataprotection.driver.v1.TaskStatus
-	19, // 2: dataprotection.driver.v1.Task.owner:type_name -> dataprotection.driver.v1.ObjectRef
-	29, // 3: dataprotection.driver.v1.Task.labels:type_name -> dataprotection.driver.v1.Task.LabelsEntry
-	18, // 4: dataprotection.driver.v1.Task.steps:type_name -> dataprotection.driver.v1.Step
-	20, // 5: dataprotection.driver.v1.Task.target:type_name -> dataprotection.driver.v1.Target
-	21, // 6: dataprotection.driver.v1.Task.storage:type_name -> dataprotection.driver.v1.Storage
-	24, // 7: dataprotection.driver.v1.Task.snapshot:type_name -> dataprotection.driver.v1.SnapshotSpec
+	28, // 1: dataprotection.driver.v1.StatusResponse.status:type_name -> dataprotection.driver.v1.TaskStatus
+	22, // 2: dataprotection.driver.v1.Task.owner:type_name -> dataprotection.driver.v1.ObjectRef
+	32, // 3: dataprotection.driver.v1.Task.labels:type_name -> dataprotection.driver.v1.Task.LabelsEntry
+	21, // 4: dataprotection.driver.v1.Task.steps:type_name -> dataprotection.driver.v1.Step
+	23, // 5: dataprotection.driver.v1.Task.target:type_name -> dataprotection.driver.v1.Target
+	24, // 6: dataprotection.driver.v1.Task.storage:type_name -> dataprotection.driver.v1.Storage
+	27, // 7: dataprotection.driver.v1.Task.snapshot:type_name -> dataprotection.driver.v1.SnapshotSpec
 	16, // 8: dataprotection.driver.v1.Task.deadline:type_name -> dataprotection.driver.v1.Timestamp
-	30, // 9: dataprotection.driver.v1.Target.labels:type_name -> dataprotection.driver.v1.Target.LabelsEntry
-	31, // 10: dataprotection.driver.v1.Target.env:type_name -> dataprotection.driver.v1.Target.EnvEntry
-	22, // 11: dataprotection.driver.v1.Storage.create:type_name -> dataprotection.driver.v1.ClaimTemplate
-	23, // 12: dataprotection.driver.v1.ClaimTemplate.persistent_volume_template:type_name -> dataprotection.driver.v1.ConfigMapRef
-	0,  // 13: dataprotection.driver.v1.TaskStatus.phase:type_name -> dataprotection.driver.v1.Phase
-	16, // 14: dataprotection.driver.v1.TaskStatus.start_time:type_name -> dataprotection.driver.v1.Timestamp
-	16, // 15: dataprotection.driver.v1.TaskStatus.completion_time:type_name -> dataprotection.driver.v1.Timestamp
-	26, // 16: dataprotection.driver.v1.TaskStatus.artifacts:type_name -> dataprotection.driver.v1.Artifact
-	27, // 17: dataprotection.driver.v1.TaskStatus.snapshots:type_name -> dataprotection.driver.v1.Snapshot
-	1,  // 18: dataprotection.driver.v1.TaskStatus.error_code:type_name -> dataprotection.driver.v1.Code
-	1,  // 19: dataprotection.driver.v1.DriverError.code:type_name -> dataprotection.driver.v1.Code
-	2,  // 20: dataprotection.driver.v1.Driver.Describe:input_type -> dataprotection.driver.v1.DescribeRequest
-	4,  // 21: dataprotection.driver.v1.Driver.Health:input_type -> dataprotection.driver.v1.HealthRequest
-	6,  // 22: dataprotection.driver.v1.Driver.Capabilities:input_type -> dataprotection.driver.v1.CapabilitiesRequest
-	8,  // 23: dataprotection.driver.v1.Driver.Start:input_type -> dataprotection.driver.v1.StartRequest
-	10, // 24: dataprotection.driver.v1.Driver.Status:input_type -> dataprotection.driver.v1.StatusRequest
-	12, // 25: dataprotection.driver.v1.Driver.Cancel:input_type -> dataprotection.driver.v1.CancelRequest
-	14, // 26: dataprotection.driver.v1.Driver.Cleanup:input_type -> dataprotection.driver.v1.CleanupRequest
-	3,  // 27: dataprotection.driver.v1.Driver.Describe:output_type -> dataprotection.driver.v1.DescribeResponse
-	5,  // 28: dataprotection.driver.v1.Driver.Health:output_type -> dataprotection.driver.v1.HealthResponse
-	7,  // 29: dataprotection.driver.v1.Driver.Capabilities:output_type -> dataprotection.driver.v1.CapabilitiesResponse
-	9,  // 30: dataprotection.driver.v1.Driver.Start:output_type -> dataprotection.driver.v1.StartResponse
-	11, // 31: dataprotection.driver.v1.Driver.Status:output_type -> dataprotection.driver.v1.StatusResponse
-	13, // 32: dataprotection.driver.v1.Driver.Cancel:output_type -> dataprotection.driver.v1.CancelResponse
-	15, // 33: dataprotection.driver.v1.Driver.Cleanup:output_type -> dataprotection.driver.v1.CleanupResponse
-	27, // [27:34] is the sub-list for method output_type
-	20, // [20:27] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	18, // 9: dataprotection.driver.v1.Task.repository:type_name -> dataprotection.driver.v1.Repository
+	19, // 10: dataprotection.driver.v1.Repository.pull:type_name -> dataprotection.driver.v1.Transfer
+	19, // 11: dataprotection.driver.v1.Repository.push:type_name -> dataprotection.driver.v1.Transfer
+	33, // 12: dataprotection.driver.v1.Target.labels:type_name -> dataprotection.driver.v1.Target.LabelsEntry
+	34, // 13: dataprotection.driver.v1.Target.env:type_name -> dataprotection.driver.v1.Target.EnvEntry
+	25, // 14: dataprotection.driver.v1.Storage.create:type_name -> dataprotection.driver.v1.ClaimTemplate
+	26, // 15: dataprotection.driver.v1.ClaimTemplate.persistent_volume_template:type_name -> dataprotection.driver.v1.ConfigMapRef
+	0,  // 16: dataprotection.driver.v1.TaskStatus.phase:type_name -> dataprotection.driver.v1.Phase
+	16, // 17: dataprotection.driver.v1.TaskStatus.start_time:type_name -> dataprotection.driver.v1.Timestamp
+	16, // 18: dataprotection.driver.v1.TaskStatus.completion_time:type_name -> dataprotection.driver.v1.Timestamp
+	29, // 19: dataprotection.driver.v1.TaskStatus.artifacts:type_name -> dataprotection.driver.v1.Artifact
+	30, // 20: dataprotection.driver.v1.TaskStatus.snapshots:type_name -> dataprotection.driver.v1.Snapshot
+	1,  // 21: dataprotection.driver.v1.TaskStatus.error_code:type_name -> dataprotection.driver.v1.Code
+	20, // 22: dataprotection.driver.v1.TaskStatus.repository:type_name -> dataprotection.driver.v1.RepositoryResult
+	1,  // 23: dataprotection.driver.v1.DriverError.code:type_name -> dataprotection.driver.v1.Code
+	2,  // 24: dataprotection.driver.v1.Driver.Describe:input_type -> dataprotection.driver.v1.DescribeRequest
+	4,  // 25: dataprotection.driver.v1.Driver.Health:input_type -> dataprotection.driver.v1.HealthRequest
+	6,  // 26: dataprotection.driver.v1.Driver.Capabilities:input_type -> dataprotection.driver.v1.CapabilitiesRequest
+	8,  // 27: dataprotection.driver.v1.Driver.Start:input_type -> dataprotection.driver.v1.StartRequest
+	10, // 28: dataprotection.driver.v1.Driver.Status:input_type -> dataprotection.driver.v1.StatusRequest
+	12, // 29: dataprotection.driver.v1.Driver.Cancel:input_type -> dataprotection.driver.v1.CancelRequest
+	14, // 30: dataprotection.driver.v1.Driver.Cleanup:input_type -> dataprotection.driver.v1.CleanupRequest
+	3,  // 31: dataprotection.driver.v1.Driver.Describe:output_type -> dataprotection.driver.v1.DescribeResponse
+	5,  // 32: dataprotection.driver.v1.Driver.Health:output_type -> dataprotection.driver.v1.HealthResponse
+	7,  // 33: dataprotection.driver.v1.Driver.Capabilities:output_type -> dataprotection.driver.v1.CapabilitiesResponse
+	9,  // 34: dataprotection.driver.v1.Driver.Start:output_type -> dataprotection.driver.v1.StartResponse
+	11, // 35: dataprotection.driver.v1.Driver.Status:output_type -> dataprotection.driver.v1.StatusResponse
+	13, // 36: dataprotection.driver.v1.Driver.Cancel:output_type -> dataprotection.driver.v1.CancelResponse
+	15, // 37: dataprotection.driver.v1.Driver.Cleanup:output_type -> dataprotection.driver.v1.CleanupResponse
+	31, // [31:38] is the sub-list for method output_type
+	24, // [24:31] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_drivers_plugin_proto_v1_driver_proto_init() }
@@ -2119,14 +2417,14 @@ func file_drivers_plugin_proto_v1_driver_proto_init() {
 	if File_drivers_plugin_proto_v1_driver_proto != nil {
 		return
 	}
-	file_drivers_plugin_proto_v1_driver_proto_msgTypes[20].OneofWrappers = []any{}
+	file_drivers_plugin_proto_v1_driver_proto_msgTypes[23].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_drivers_plugin_proto_v1_driver_proto_rawDesc), len(file_drivers_plugin_proto_v1_driver_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   30,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
