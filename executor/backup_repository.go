@@ -48,8 +48,9 @@ func recordRepository(b *v1alpha1.Backup, in *backupInputs) bool {
 }
 
 // probeRepository checks, before a backup runs, that its repository
-// answers: it looks for the backup's manifest (there only when an earlier
-// run committed it). Wrong credentials, a missing bucket or an unreachable
+// answers: it lists the backup's key (one page of one object; a listing,
+// unlike a HEAD request, tells a missing bucket from a missing object).
+// Wrong credentials, a missing bucket or an unreachable
 // endpoint fail the run (retried as onFailAttempted says) with a reason
 // that names the repository and the cause, before the tool runs for
 // nothing. ok is false when the run failed; res and err are then that
@@ -63,10 +64,10 @@ func (e *Executor) probeRepository(ctx context.Context, b *v1alpha1.Backup, in *
 		return true, Result{}, nil // gatherRepository found it
 	}
 	err = e.call(ctx, func(ctx context.Context) error {
-		_, err := r.Repository.Stat(ctx, plan.RepositoryKey+"/"+repository.ManifestName)
+		_, err := r.Repository.ListPage(ctx, repository.ListOptions{Prefix: plan.RepositoryKey + "/", PageSize: 1})
 		return err
 	})
-	if err == nil || drivers.IsNotFound(err) {
+	if err == nil {
 		return true, Result{}, nil
 	}
 	reason := "repository " + strconv.Quote(in.Repository.Name) + " cannot be used: " + err.Error()

@@ -35,6 +35,13 @@ func (f *flakyBackend) Stat(ctx context.Context, key string) (repository.Attribu
 	return f.Backend.Stat(ctx, key)
 }
 
+func (f *flakyBackend) List(ctx context.Context, opts repository.ListOptions) (repository.ListPage, error) {
+	if f.err != nil {
+		return repository.ListPage{}, f.err
+	}
+	return f.Backend.List(ctx, opts)
+}
+
 func (f *flakyBackend) Delete(ctx context.Context, key string) error {
 	if f.err != nil {
 		return f.err

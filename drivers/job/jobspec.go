@@ -45,6 +45,9 @@ func (d *Driver) buildJob(t *drivers.Task, p jobPlan) *batchv1.Job {
 			},
 		},
 	}
+	if staged(t) {
+		job.Annotations[v1alpha1.AnnotationRepository] = t.Repository.Name
+	}
 	if !t.Deadline.IsZero() {
 		job.Annotations[v1alpha1.AnnotationTaskDeadline] = t.Deadline.UTC().Format(time.RFC3339Nano)
 		secs := int64(math.Ceil(t.Deadline.Sub(p.now).Seconds()))

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // transferReport is what `dpctl push-dir` and `dpctl pull-dir` write to
@@ -82,9 +84,9 @@ func (d *Driver) transferFailure(ctx context.Context, job *batchv1.Job, st *driv
 		if term == nil || term.ExitCode == 0 {
 			continue
 		}
-		what := "download from the repository"
+		what := "download from repository " + strconv.Quote(job.Annotations[v1alpha1.AnnotationRepository])
 		if name == UploadContainerName {
-			what = "upload to the repository"
+			what = "upload to repository " + strconv.Quote(job.Annotations[v1alpha1.AnnotationRepository])
 		}
 		r, ok := parseTransfer(term.Message)
 		if !ok {

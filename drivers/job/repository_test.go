@@ -206,7 +206,7 @@ func TestJobRestoreOfACorruptBackupNeverRunsTheTool(t *testing.T) {
 	st := w.wait(t, restore.ID)
 	require.Equal(t, drivers.Failed, st.Phase)
 	assert.Equal(t, drivers.FailedPrecondition, st.ErrorCode, st.Message)
-	assert.Contains(t, st.Message, `download from the repository: repository s3://`)
+	assert.Contains(t, st.Message, `download from repository "offsite": repository s3://`)
 	assert.Contains(t, st.Message, `object "dump": stored data does not match the manifest`)
 	assert.NotContains(t, st.Message, w.secretKey)
 	assert.NotContains(t, st.Message, w.identitySK)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/dpsdk/dataprotection/drivers"
 )
@@ -23,7 +24,8 @@ func (d *Driver) pullThenLaunch(t *drivers.Task, dir, work string, rt *resolvedT
 	<-tr.done
 	if tr.err != nil {
 		defer lock.Close()
-		rec := transferRecord{Code: drivers.ErrorCode(tr.err), Message: "download from the repository: " + tr.err.Error()}
+		rec := transferRecord{Code: drivers.ErrorCode(tr.err),
+			Message: "download from repository " + strconv.Quote(t.Repository.Name) + ": " + tr.err.Error()}
 		if err := writeJSON(dir, fileTransfer, rec); err != nil {
 			d.log.Error(err, "cannot record a failed download", "task", t.ID)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -25,7 +26,7 @@ func (d *Driver) pushed(ctx context.Context, id, dir string, st *taskState, out 
 	}
 	if tr.err != nil {
 		out.Phase, out.ErrorCode = drivers.Failed, drivers.ErrorCode(tr.err)
-		out.Message = "upload to the repository: " + tr.err.Error()
+		out.Message = "upload to repository " + strconv.Quote(st.Task.Repository.Name) + ": " + tr.err.Error()
 		return true
 	}
 	out.Repository, out.TotalSize = tr.result, tr.result.LogicalSize

@@ -54,12 +54,12 @@ func (d *Driver) openRepository(ctx context.Context, t *drivers.Task) (*repoClie
 	r := &envvar.Resolver{Sources: sources{d: d, namespace: t.Owner.Namespace}}
 	env, err := r.Resolve(ctx, t.Repository.ClientEnv(), nil)
 	if err != nil {
-		return nil, drivers.Errorf(drivers.ErrorCode(err), "repository %q: %w", t.Repository.Name, err)
+		return nil, err
 	}
 	getenv := func(k string) string { v, _ := env.Lookup(k); return v }
 	cfg, err := repourl.Parse(t.Repository.URL, getenv)
 	if err != nil {
-		return nil, drivers.Errorf(drivers.ErrorCode(err), "repository %q: %w", t.Repository.Name, err)
+		return nil, err
 	}
 	c := &repoClient{write: cfg.Write, read: cfg.Read}
 	if h := d.opts.Repositories[t.Repository.Name]; h != nil {
@@ -67,7 +67,7 @@ func (d *Driver) openRepository(ctx context.Context, t *drivers.Task) (*repoClie
 		return c, nil
 	}
 	if c.repo, err = cfg.Open(); err != nil {
-		return nil, drivers.Errorf(drivers.ErrorCode(err), "repository %q: %w", t.Repository.Name, err)
+		return nil, err
 	}
 	c.owned = true
 	return c, nil

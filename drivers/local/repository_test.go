@@ -169,7 +169,7 @@ func TestStagedRestoreOfBadDataRunsNothing(t *testing.T) {
 			st := wait(t, d, restore.ID)
 			require.Equal(t, drivers.Failed, st.Phase)
 			assert.Equal(t, c.code, st.ErrorCode, st.Message)
-			assert.Contains(t, st.Message, "download from the repository")
+			assert.Contains(t, st.Message, `download from repository "offsite": repository file://`)
 			assert.Contains(t, st.Message, `backup "`+key+`"`)
 			assert.Contains(t, st.Message, c.message)
 			assert.NotContains(t, st.Message, "AGE-SECRET-KEY")
@@ -228,7 +228,7 @@ func TestStagedBackupThatCannotUploadFails(t *testing.T) {
 	st := wait(t, f.d, task.ID)
 	require.Equal(t, drivers.Failed, st.Phase)
 	assert.Equal(t, drivers.FailedPrecondition, st.ErrorCode, st.Message)
-	assert.Contains(t, st.Message, `upload to the repository: repository "s3": variable AWS_SECRET_ACCESS_KEY: secret s3 does not exist`)
+	assert.Contains(t, st.Message, `upload to repository "s3": variable AWS_SECRET_ACCESS_KEY: secret s3 does not exist`)
 }
 
 func TestDownloadOfADeadEngineIsResumed(t *testing.T) {

@@ -52,7 +52,8 @@ const (
 	// backups are stored (instead of its claim). On a Backup, the engine
 	// records the repository that holds its data, so that it is restored
 	// and deleted from there; the key within it is always derived from
-	// the Backup's namespace, policy and name.
+	// the Backup's namespace, policy and name. On a Job that moves a
+	// task's data, the Job driver records it too, for its messages.
 	AnnotationRepository = GroupName + "/repository"
 	// AnnotationScheduledTime on a scheduled Backup is its slot, RFC 3339 UTC.
 	AnnotationScheduledTime = GroupName + "/scheduled-time"
