@@ -194,8 +194,10 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, fileScript), supervisorScript, 0o600); err != nil {
-		return nil, err
+	for name, script := range map[string][]byte{fileScript: supervisorScript, fileCapture: captureScript} {
+		if err := os.WriteFile(filepath.Join(dir, name), script, 0o600); err != nil {
+			return nil, err
+		}
 	}
 	if err := writeEnvFiles(dir, rt); err != nil {
 		return nil, err
@@ -211,23 +213,13 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 	return lock, nil
 }
 
-// launch starts the supervisor of a task in a new session. The supervisor
-// and every process it starts inherit the lock file, whose lock therefore
-// lasts as long as any of them. A supervisor that cannot start is recorded
-// as the task's failure.
+// launch starts the capture of a task's output and its supervisor, each in
+// a new session. They and every process the supervisor starts inherit the
+// lock file, whose lock therefore lasts as long as any of them. A task that
+// cannot start is recorded as failed.
 func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 	defer lock.Close()
-	cmd := exec.Command(d.shell, filepath.Join(dir, fileScript))
-	cmd.Dir = work
-	cmd.Env = supervisorEnv(d.opts.Environ, dir, d.shell, rt)
-	cmd.ExtraFiles = []*os.File{lock}
-	cmd.SysProcAttr = newSession()
-	logf, err := os.OpenFile(filepath.Join(dir, fileLog), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err == nil {
-		cmd.Stdout, cmd.Stderr = logf, logf
-		err = cmd.Start()
-		logf.Close()
-	}
+	cmd, err := d.spawn(dir, work, rt, lock)
 	if err != nil {
 		d.log.Error(err, "cannot start the supervisor", "task", id)
 		_ = writeJSON(dir, fileExit, exitRecord{ExitCode: 127, Step: -1, Command: -1,
@@ -247,6 +239,26 @@ func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 		}
 		d.mu.Unlock()
 	}()
+}
+
+// spawn starts the capture, then the supervisor with its standard output
+// and standard error on the capture's pipes.
+func (d *Driver) spawn(dir, work string, rt *resolvedTask, lock *os.File) (*exec.Cmd, error) {
+	pipes, err := newOutputPipes()
+	if err != nil {
+		return nil, err
+	}
+	defer pipes.close()
+	if err := d.startCapture(dir, pipes, lock); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(d.shell, filepath.Join(dir, fileScript))
+	cmd.Dir = work
+	cmd.Env = supervisorEnv(d.opts.Environ, dir, d.shell, rt)
+	cmd.Stdout, cmd.Stderr = pipes.stdoutW, pipes.combinedW
+	cmd.ExtraFiles = []*os.File{lock}
+	cmd.SysProcAttr = newSession()
+	return cmd, cmd.Start()
 }
 
 func deadlineReason(dl time.Time) string {

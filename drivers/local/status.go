@@ -72,12 +72,12 @@ func (d *Driver) observe(ctx context.Context, id, dir string, st *taskState) (*d
 	if err != nil {
 		return nil, drivers.Errorf(drivers.Internal, "local driver: status %s: %w", id, err)
 	}
-	if exit == nil {
+	if exit == nil || !outputComplete(dir, st) {
 		held, err := lockHeld(filepath.Join(dir, fileLock))
 		if err != nil {
 			return nil, drivers.Errorf(drivers.Unavailable, "local driver: status %s: %w", id, err)
 		}
-		if held {
+		if held { // running, or its last output is still being captured
 			return d.running(ctx, id, dir, st)
 		}
 		if exit, err = readExit(dir); err != nil { // it may have finished since

@@ -1,9 +1,11 @@
 # Supervisor of a local driver task: runs every command of every step in
 # order with "sh -c", stops at the first that fails, and records the outcome
-# in exit.json. It holds no values, and no variable's value reaches an argv:
-# the environment of step i is the 0600 file env.<i> of the state directory
-# (export lines), which a clean shell (env -i) reads before it becomes the
-# command's shell. Its own environment says where and what: __DP_STATE (the
+# in exit.json. The commands' standard output and standard error are the
+# supervisor's: pipes to the task's capture (capture.sh), which keeps a
+# bounded tail of them. It holds no values, and no variable's value reaches
+# an argv: the environment of step i is the 0600 file env.<i> of the state
+# directory (export lines), which a clean shell (env -i) reads before it
+# becomes the command's shell. Its own environment says where and what: __DP_STATE (the
 # state directory), __DP_SH (the shell), __DP_STEPS (the number of steps),
 # __DP_N_<i> (the number of commands of step i) and __DP_C_<i>_<j> (the
 # commands). See package local.
@@ -29,9 +31,8 @@ while [ "$i" -lt "$__DP_STEPS" ]; do
 	while [ "$j" -lt "$n" ]; do
 		[ ! -e "$s/cancel.json" ] || exit 143
 		eval "c=\$__DP_C_${i}_$j"
-		: >"$s/rc"
-		{ run "$i" "$c" 2>>"$s/output.log"; echo $? >"$s/rc"; } | tee -a "$s/stdout.log" >>"$s/output.log"
-		read -r rc 2>/dev/null <"$s/rc" || rc=125
+		run "$i" "$c"
+		rc=$?
 		[ "$rc" = 0 ] || fin "$rc" "$i" "$j"
 		j=$((j + 1))
 	done
