@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
 )
@@ -98,10 +99,18 @@ func hostEnv(host []string) []string {
 	return env
 }
 
-// outputComplete reports whether the capture of a task's output is over
-// (the file "captured"); tasks the driver runs itself have none.
-func outputComplete(dir string, st *taskState) bool {
-	return st.Kind == drivers.KindDeleteArtifacts || exists(filepath.Join(dir, fileCaptured))
+// captureGrace is how long after a task's end the driver waits for the
+// capture to read the end of its output: a process that left the task's
+// process group (setsid, a daemon) may hold the output open, and the task
+// is over all the same once this has passed.
+var captureGrace = 10 * time.Second
+
+// outputComplete reports whether the capture of the output of a task that
+// ended is over (the file "captured"), or the task ended captureGrace ago;
+// tasks the driver runs itself have no capture.
+func outputComplete(dir string, st *taskState, exit *exitRecord) bool {
+	return st.Kind == drivers.KindDeleteArtifacts || exists(filepath.Join(dir, fileCaptured)) ||
+		(!exit.time.IsZero() && time.Since(exit.time) > captureGrace)
 }
 
 // readKept returns the last limit bytes of the output kept in name.1 and

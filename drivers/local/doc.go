@@ -102,6 +102,14 @@
 // SecretSource. The driver's own log lines (Options.Logger) name tasks,
 // processes and directories, never environment values.
 //
+// When a task ends, its last command succeeded or one failed, the
+// supervisor kills its process group (SIGKILL), itself included, as the
+// processes of a container die with its main process: a command's
+// background children never outlive the task, nor hold its lock or its
+// output. A process that leaves the group (setsid, a daemon) is beyond
+// reach: it lives on, and while it holds the output open the task is over
+// only 10 seconds after its last command ended (redirect its output).
+//
 // # Cancel, deadlines, cleanup
 //
 // Cancel records the cancellation (the task reports Failed with code

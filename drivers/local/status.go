@@ -72,7 +72,7 @@ func (d *Driver) observe(ctx context.Context, id, dir string, st *taskState) (*d
 	if err != nil {
 		return nil, drivers.Errorf(drivers.Internal, "local driver: status %s: %w", id, err)
 	}
-	if exit == nil || !outputComplete(dir, st) {
+	if exit == nil || !outputComplete(dir, st, exit) {
 		held, err := lockHeld(filepath.Join(dir, fileLock))
 		if err != nil {
 			return nil, drivers.Errorf(drivers.Unavailable, "local driver: status %s: %w", id, err)

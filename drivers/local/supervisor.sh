@@ -12,11 +12,19 @@
 s=$__DP_STATE
 echo $$ >"$s/pid.tmp" && mv -f "$s/pid.tmp" "$s/pid"
 
-# fin STATUS STEP COMMAND: removes the environment files and records the end.
+# fin STATUS STEP COMMAND: records the end, then ends the task.
 fin() {
-	rm -f "$s"/env.*
 	printf '{"exitCode":%d,"step":%d,"command":%d}\n' "$1" "$2" "$3" >"$s/exit.tmp" && mv -f "$s/exit.tmp" "$s/exit.json"
-	exit "$1"
+	end
+}
+
+# end: removes the environment files and kills the task's process group,
+# this shell included: as in a container whose main process exits, no
+# process a command left behind outlives the task (nor holds its lock or
+# its output open).
+end() {
+	rm -f "$s"/env.*
+	kill -KILL 0
 }
 
 # run STEP COMMAND: runs COMMAND with "sh -c" in exactly the step's environment.
@@ -29,7 +37,7 @@ while [ "$i" -lt "$__DP_STEPS" ]; do
 	eval "n=\$__DP_N_$i"
 	j=0
 	while [ "$j" -lt "$n" ]; do
-		[ ! -e "$s/cancel.json" ] || exit 143
+		[ ! -e "$s/cancel.json" ] || end
 		eval "c=\$__DP_C_${i}_$j"
 		run "$i" "$c"
 		rc=$?
