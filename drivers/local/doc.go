@@ -75,13 +75,20 @@
 // (capture.sh) reads the commands' output from pipes and keeps its end in
 // the state directory; a task is over once its output is complete. The
 // supervisor, the capture and every process they start inherit a file
-// locked with flock: the task's processes live exactly as long as someone
-// holds that lock, with no pid reuse to fear. A new Driver on the same
-// StateDir therefore reports every task exactly (Running while the lock is
-// held, then the recorded outcome), adopts a known ID in Start without
-// running anything, and reports a task whose processes ended without an
-// exit record (killed from outside, or the machine rebooted) as Failed with
-// code Unavailable and a message that says so.
+// locked with flock, <StateDir>/.locks/<task ID> (beside the task's
+// directory, not in it; the supervisor writes its process ID there): the
+// task's processes live exactly as long as someone holds that lock, with
+// no pid reuse to fear. A new Driver on the same StateDir therefore
+// reports every task exactly (Running while the lock is held, then the
+// recorded outcome), adopts a known ID in Start without running anything,
+// and reports a task whose processes ended without an exit record (killed
+// from outside, or the machine rebooted) as Failed with code Unavailable
+// and a message that says so. An ID never runs twice at once: a task whose
+// state directory is deleted while it runs is Running (with a message that
+// says so) while its processes live, Start adopts it and Cancel still
+// stops it; once they are gone it is unknown (NotFound) and may start
+// anew. The Driver keeps each task's lock file open, so this holds for it
+// even when the lock file is deleted too.
 //
 // The supervisor script is the same for every task (supervisor.sh). The
 // commands reach it in environment variables (__DP_*), which the commands

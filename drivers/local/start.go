@@ -36,6 +36,10 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 		d.log.V(1).Info("adopting a known task", "task", t.ID)
 		return nil
 	}
+	if held, _ := d.held(t.ID); held {
+		d.log.Info("adopting a running task whose state directory is gone", "task", t.ID)
+		return nil
+	}
 	if err := d.start(ctx, t); err != nil {
 		return fmt.Errorf("local driver: start %s task %s: %w", t.Kind, t.ID, err)
 	}
@@ -144,17 +148,26 @@ func claimError(claim string, err error) error {
 	return err
 }
 
-// accept records the task in its state directory, atomically: the
-// directory is built under a temporary name, with its lock taken, and
-// renamed into place. It returns the directory and the locked lock file; a
-// nil lock means that another Start got there first (the task is adopted).
+// accept records the task in its state directory, atomically: the task's
+// lock is taken first, then the directory is built under a temporary name
+// and renamed into place. It returns the directory and the locked lock
+// file; a nil lock means that the task runs or was accepted already (it is
+// adopted).
 func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolvedTask) (string, *os.File, error) {
+	lock, busy, err := d.takeLock(t.ID)
+	if err != nil {
+		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: lock: %w", err)
+	}
+	if busy {
+		return "", nil, nil
+	}
 	final := d.taskDir(t.ID)
 	tmp := filepath.Join(d.state, tmpPrefix+t.ID+"-"+randomSuffix())
 	if err := os.Mkdir(tmp, 0o700); err != nil {
+		lock.Close()
 		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: %w", err)
 	}
-	lock, err := d.populate(tmp, t, pl, work, rt)
+	err = d.populate(tmp, t, pl, work, rt)
 	if err == nil {
 		err = os.Rename(tmp, final)
 		if err != nil && exists(final) {
@@ -164,9 +177,7 @@ func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolved
 		}
 	}
 	if err != nil {
-		if lock != nil {
-			lock.Close()
-		}
+		lock.Close()
 		_ = os.RemoveAll(tmp)
 		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: %w", err)
 	}
@@ -174,12 +185,11 @@ func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolved
 	return final, lock, nil
 }
 
-// populate writes the state files of a task into dir and returns its lock
-// file, locked.
-func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string, rt *resolvedTask) (*os.File, error) {
+// populate writes the state files of a task into dir.
+func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string, rt *resolvedTask) error {
 	if work == filepath.Join(d.taskDir(t.ID), dirWork) {
 		if err := os.Mkdir(filepath.Join(dir, dirWork), 0o700); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	st := taskState{Task: t, Kind: t.Kind, AcceptedAt: time.Now(), Deadline: t.Deadline, WorkDir: work, BackupDir: pl.dir}
@@ -192,25 +202,14 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 		err = os.WriteFile(filepath.Join(dir, fileState), data, 0o600)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for name, script := range map[string][]byte{fileScript: supervisorScript, fileCapture: captureScript} {
 		if err := os.WriteFile(filepath.Join(dir, name), script, 0o600); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := writeEnvFiles(dir, rt); err != nil {
-		return nil, err
-	}
-	lock, err := os.OpenFile(filepath.Join(dir, fileLock), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := lockExclusive(lock); err != nil {
-		lock.Close()
-		return nil, err
-	}
-	return lock, nil
+	return writeEnvFiles(dir, rt)
 }
 
 // launch starts the capture of a task's output and its supervisor, each in

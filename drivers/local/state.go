@@ -18,7 +18,6 @@ import (
 // The files of a task's state directory, <StateDir>/<task ID>/.
 const (
 	fileState    = "state.json"  // the task as started (its env holds references, never secret values), its directories and deadline
-	fileLock     = "lock"        // flock-ed by the task's process tree while it lives
 	fileScript   = "run.sh"      // the supervisor script (holds no values); env.<step> hold the steps' environments while the task runs
 	fileCapture  = "capture.sh"  // the output capture script
 	filePID      = "pid"         // the supervisor's process ID, written by itself when it starts

@@ -11,6 +11,7 @@
 # commands). See package local.
 s=$__DP_STATE
 echo $$ >"$s/pid.tmp" && mv -f "$s/pid.tmp" "$s/pid"
+echo $$ >&3 # into the task's lock file too, which outlives a deleted state directory
 
 # fin STATUS STEP COMMAND: records the end, then ends the task.
 fin() {
