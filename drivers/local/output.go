@@ -119,6 +119,12 @@ func checksum(path string) (string, int64, error) {
 // escaped in JSON text (a quote, a backslash, non-ASCII) is found.
 func jsonOutput(dir string, red *envvar.Redactor) []byte {
 	data, whole := readKept(dir, fileStdout, maxOutput)
+	return outputOf(data, whole, red)
+}
+
+// outputOf finds the JSON output in the end of a task's standard output,
+// data (all of it when whole), as jsonOutput describes.
+func outputOf(data []byte, whole bool, red *envvar.Redactor) []byte {
 	if whole {
 		if out := jsonObject(bytes.TrimSpace(data), red); out != nil {
 			return out
