@@ -66,7 +66,8 @@ func TestAProcessThatLeftTheGroupDoesNotHoldTheTask(t *testing.T) {
 	}
 	defer local.SetCaptureGrace(500 * time.Millisecond)()
 	f := newFixture(t)
-	task := f.task("escaped", `setsid sleep 300 & echo $! > "$BACKUP_DIR/pids"; echo '{"a":1}'`)
+	task := f.task("escaped", `setsid sh -c 'echo $$$$ > "$BACKUP_DIR/pids"; exec sleep 300' &
+while [ ! -s "$BACKUP_DIR/pids" ]; do sleep 0.01; done; echo '{"a":1}'`)
 	f.start(task)
 	pid := f.childPIDs(task.ID, "pids", 1)[0]
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })

@@ -138,7 +138,8 @@
 //
 // The state directory keeps one bounded copy of what the commands print,
 // however much that is: the end of the combined output (standard output
-// and standard error, as the capture reads them), at least
+// and standard error; standard output reaches it through the capture, so
+// a line of it may follow standard error printed just after it), at least
 // OutputKeptBytes (1 MiB) of it, in output.log and output.log.1; and, to
 // find the JSON output, the end of the standard output, at least 64 KiB,
 // in stdout.log and stdout.log.1. Each of these files stays under its size
