@@ -92,7 +92,7 @@ func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) erro
 // failRun retries a failed run while onFailAttempted allows (by bumping the
 // attempt, so the next run's tasks get new IDs), and fails the Backup after.
 func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupInputs, reason string) (Result, error) {
-	retries := int(in.Policy.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
+	retries := in.retries
 	if in.Attempt >= retries {
 		return e.failBackup(ctx, b, "BackupFailed", reason)
 	}

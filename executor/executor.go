@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/targets"
 	"github.com/go-logr/logr"
@@ -44,6 +45,7 @@ type Executor struct {
 	log     logr.Logger
 	metrics *metrics
 	opts    Options
+	claims  policy.BackupClaimDefaults
 
 	workers      int
 	resyncPeriod time.Duration
@@ -58,8 +60,8 @@ func New(cfg Config) (*Executor, error) {
 	}
 	cfg = cfg.withDefaults()
 	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
-		clock: cfg.Clock, events: cfg.Events, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
-		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}, nil
+		clock: cfg.Clock, events: truncatingRecorder{cfg.Events}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
+		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC}, nil
 }
 
 // ReconcileBackup moves one Backup one idempotent step forward and says when

@@ -51,7 +51,9 @@ func Rename(s string, names map[string]string) string {
 func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 
 // scanRefs copies s, writing escaped for each "$$" and ref(name, raw) for
-// each reference "$(name)" (raw is the reference as written).
+// each reference "$(name)" (raw is the reference as written), as the
+// kubelet scans: a "$(" that no ")" closes is copied as it is and the scan
+// goes on after it, so a later "$$" is still an escape.
 func scanRefs(s, escaped string, ref func(name, raw string) string) string {
 	if !strings.Contains(s, "$") {
 		return s
@@ -69,8 +71,9 @@ func scanRefs(s, escaped string, ref func(name, raw string) string) string {
 		case '(':
 			end := strings.IndexByte(s[i+2:], ')')
 			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
+				b.WriteString("$(")
+				i++
+				continue
 			}
 			b.WriteString(ref(s[i+2:i+2+end], s[i:i+3+end]))
 			i += 2 + end
