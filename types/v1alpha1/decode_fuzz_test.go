@@ -12,7 +12,10 @@ import (
 
 // FuzzDecode: any bytes a tenant submits either fail to decode with an
 // error, or give one of the four kinds, which defaulting and validation
-// (validate, as in validation_test.go) take without a panic, and which encodes to JSON that decodes again.
+// (validate, as in validation_test.go) take without a panic, validation
+// reporting at most MaxReportedErrors (+1 that counts the rest) and a
+// message of at most MaxMessageLength once truncated; and which encodes to
+// JSON that decodes again.
 func FuzzDecode(f *testing.F) {
 	full, err := os.ReadFile("testdata/full.yaml")
 	require.NoError(f, err)
@@ -27,7 +30,9 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		v1alpha1.SetDefaults(obj)
-		_ = validate(obj)
+		errs := validate(obj)
+		require.LessOrEqual(t, len(errs), v1alpha1.MaxReportedErrors+1, "validation reports a bounded list")
+		require.LessOrEqual(t, len(v1alpha1.TruncateMessage(v1alpha1.ErrorsMessage(errs))), v1alpha1.MaxMessageLength)
 		encoded, err := json.Marshal(obj)
 		require.NoError(t, err)
 		_, err = v1alpha1.Decode(encoded)
