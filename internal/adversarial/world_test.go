@@ -42,6 +42,13 @@ type world struct {
 type worldOptions struct {
 	secrets local.SecretMap
 	targets local.Targets
+	// db is the bolt file; default a new one.
+	db string
+	// onCorrupt receives the store's reports of records that do not decode.
+	onCorrupt func(error)
+	// restoreJobTTL is how long finished RestoreJobs are kept; default
+	// the engine's.
+	restoreJobTTL time.Duration
 }
 
 // newWorld starts the engine over fresh directories; it stops when the
@@ -51,7 +58,10 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	dir := t.TempDir()
 	w := &world{t: t, ctx: context.Background(), root: filepath.Join(dir, "root"), secrets: o.secrets,
 		events: record.NewFakeRecorder(10000), logs: &syncBuffer{}}
-	st, err := bolt.Open(filepath.Join(dir, "dataprotection.db"), &bolt.Options{NoSync: true})
+	if o.db == "" {
+		o.db = filepath.Join(dir, "dataprotection.db")
+	}
+	st, err := bolt.Open(o.db, &bolt.Options{NoSync: true, OnCorrupt: o.onCorrupt})
 	require.NoError(t, err)
 	w.st = st
 	logger := funcr.New(func(prefix, args string) { w.logs.WriteString(prefix + " " + args + "\n") },
@@ -61,7 +71,8 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	require.NoError(t, err)
 	engine, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: drivers.Registry{"job": w.driver},
 		Targets: o.targets, Secrets: o.secrets, Events: w.events, Logger: logger,
-		Options: dataprotection.Options{PollInterval: 50 * time.Millisecond, RetryDelay: 100 * time.Millisecond}})
+		Options: dataprotection.Options{PollInterval: 50 * time.Millisecond, RetryDelay: 100 * time.Millisecond,
+			RestoreJobTTL: o.restoreJobTTL}})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
