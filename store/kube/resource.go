@@ -65,6 +65,25 @@ func (r *resource[T, L]) List(ctx context.Context, namespace string, selector la
 	return out, nil
 }
 
+// ListBy lists the namespace from the API server and keeps the objects
+// that have value in idx.
+func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	if err := objstore.CheckIndexArg(r.k, idx); err != nil {
+		return nil, err
+	}
+	all, err := r.List(ctx, namespace, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, o := range all {
+		if store.Matches(idx, value, o) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
 // Create defaults and validates a copy of obj and creates it.
 func (r *resource[T, L]) Create(ctx context.Context, obj T) (T, error) {
 	if err := r.s.checkOpen(); err != nil {

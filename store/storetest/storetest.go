@@ -55,7 +55,7 @@ type testCase struct {
 func cases() []testCase {
 	var all []testCase
 	for _, group := range [][]testCase{createCases(), readCases(), updateCases(),
-		deleteCases(), watchCases(), lifecycleCases()} {
+		deleteCases(), watchCases(), indexCases(), lifecycleCases()} {
 		all = append(all, group...)
 	}
 	return all
