@@ -96,12 +96,15 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err != nil {
 		return err
 	}
-	st := kube.NewForClientset(dpClient, nil)
-	defer st.Close()
-
-	// Pods feed the TargetResolver; the engine's own objects feed the queue.
+	// Pods feed the TargetResolver; the engine's own objects feed the queue
+	// and are the store's cache: the engine reads what woke it up.
 	kubeInformers := informers.NewSharedInformerFactory(kubeClient, 0)
 	dpInformers := externalversions.NewSharedInformerFactory(dpClient, o.ResyncPeriod)
+	st, err := kube.NewForClientset(dpClient, &kube.Options{Informers: storeInformers(dpInformers)})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	events := newEventRecorder(ctx, kubeClient)
 	defer events.Shutdown()
 
@@ -146,4 +149,12 @@ func orDefault(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// storeInformers hands the factory's informers to the store, which then
+// holds no objects of its own.
+func storeInformers(f externalversions.SharedInformerFactory) *kube.Informers {
+	inf := f.Dataprotection().V1alpha1()
+	return &kube.Informers{Backups: inf.Backups().Informer(), BackupPolicies: inf.BackupPolicies().Informer(),
+		BackupTools: inf.BackupTools().Informer(), RestoreJobs: inf.RestoreJobs().Informer()}
 }
