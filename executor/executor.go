@@ -48,6 +48,8 @@ type Executor struct {
 	workers      int
 	resyncPeriod time.Duration
 	leader       *LeaderElection
+
+	verdicts verdicts // the policies' validations, reused until an input changes
 }
 
 // New checks cfg, fills in its defaults (Config documents each) and returns

@@ -58,29 +58,36 @@ type Router struct {
 	Policies func(ctx context.Context, tool string) ([]types.NamespacedName, error)
 }
 
+// Router returns the Router that Run routes with: a BackupTool change
+// concerns the policies that name the tool, found in the store's index. A
+// host with its own loop routes its informers' events with it.
+func (e *Executor) Router() Router { return Router{Policies: e.toolPolicies} }
+
 // Route returns the Requests that a change of an object concerns. old is
 // the object before the change and obj after it: old is nil for a creation
 // and for a change whose previous state is unknown (a watch event); obj is
 // nil for a deletion. Either may be a client-go tombstone
 // (cache.DeletedFinalStateUnknown). Objects of other kinds concern nothing.
 //
-// A Backup concerns itself and its policy (the policy's schedule times,
-// history limit and lastSuccessfulTime depend on its Backups); a
-// BackupPolicy and a RestoreJob concern themselves; a BackupTool concerns
-// the policies Policies returns (a policy's validity depends on its tool).
-// The error is that of Policies, returned with the Requests found.
+// A Backup concerns itself, and its policy when what the policy reads of it
+// changed: its existence, phase, policy, the labels and annotations of
+// schedules and retention, its parent, its deletion mark — the policy's
+// schedule times, history limit, lastSuccessfulTime and retention depend
+// on those, not on the Backup's other writes. A BackupPolicy
+// and a RestoreJob concern themselves; a BackupTool concerns the policies
+// Policies returns (a policy's validity depends on its tool). The error is
+// that of Policies, returned with the Requests found.
 //
-// Pass old whenever it is known (an informer's update): the rules may
-// become narrower where both states show that a change concerns less, such
-// as a Backup whose phase did not change and so does not concern its
-// policy. A nil old always routes as broadly as the rules above.
+// Pass old whenever it is known (an informer's update): without it, a
+// changed Backup concerns its policy as a new one does.
 func (r Router) Route(ctx context.Context, old, obj any) ([]Request, error) {
-	if obj = object(obj); obj == nil {
-		obj = object(old) // a deletion concerns the last state known
+	oldObj, newObj := object(old), object(obj)
+	if obj = newObj; obj == nil {
+		obj = oldObj // a deletion concerns the last state known
 	}
 	switch o := obj.(type) {
 	case *v1alpha1.Backup:
-		return named(request(KindBackup, o.Namespace, o.Name), request(KindBackupPolicy, o.Namespace, o.Spec.BackupPolicyName)), nil
+		return routeBackup(oldObj, newObj, o), nil
 	case *v1alpha1.BackupPolicy:
 		return named(request(KindBackupPolicy, o.Namespace, o.Name)), nil
 	case *v1alpha1.RestoreJob:
@@ -102,6 +109,18 @@ func (r Router) toolPolicies(ctx context.Context, tool string) ([]Request, error
 		out = append(out, Request{Kind: KindBackupPolicy, Key: k})
 	}
 	return out, err
+}
+
+// routeBackup requests the Backup b (obj, or old for a deletion) and its
+// policy as routeBackupView says.
+func routeBackup(old, obj any, b *v1alpha1.Backup) []Request {
+	var ov *policyView
+	if ob, ok := old.(*v1alpha1.Backup); ok {
+		v := policyViewOf(ob)
+		ov = &v
+	}
+	nb, _ := obj.(*v1alpha1.Backup)
+	return routeBackupView(ov, nb, b)
 }
 
 func request(k Kind, namespace, name string) Request {

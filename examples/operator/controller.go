@@ -5,14 +5,11 @@ import (
 	"sync"
 
 	"github.com/go-logr/logr"
-	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/client/informers/externalversions"
-	listers "github.com/dpsdk/dataprotection/client/listers/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
@@ -40,7 +37,7 @@ func newController(engine dataprotection.Engine, factory externalversions.Shared
 	inf := factory.Dataprotection().V1alpha1()
 	c := &controller{
 		engine: engine,
-		router: dataprotection.Router{Policies: allPolicies(inf.BackupPolicies().Lister())},
+		router: engine.Router(),
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[dataprotection.Request](),
 			workqueue.TypedRateLimitingQueueConfig[dataprotection.Request]{Name: "dataprotection"}),
 		workers: o.Workers,
@@ -58,19 +55,6 @@ func newController(engine dataprotection.Engine, factory externalversions.Shared
 		}
 	}
 	return c, nil
-}
-
-// allPolicies is the Router's Policies over the policy informer's cache:
-// a BackupTool change revalidates every policy.
-func allPolicies(policies listers.BackupPolicyLister) func(context.Context, string) ([]types.NamespacedName, error) {
-	return func(context.Context, string) ([]types.NamespacedName, error) {
-		list, err := policies.List(labels.Everything())
-		keys := make([]types.NamespacedName, len(list))
-		for i, p := range list {
-			keys[i] = types.NamespacedName{Namespace: p.Namespace, Name: p.Name}
-		}
-		return keys, err
-	}
 }
 
 // route queues the Requests of a change (old nil: an addition; obj nil: a
