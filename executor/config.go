@@ -58,6 +58,10 @@ type Options struct {
 	// PollInterval is how soon a step comes back while a task runs.
 	// Default 2s.
 	PollInterval time.Duration
+	// NotifiedPollInterval replaces PollInterval while Run runs for the
+	// tasks of drivers that notify (drivers.Notifier): a fallback, in case
+	// a notification is lost. Default 1m.
+	NotifiedPollInterval time.Duration
 	// BackupTimeout bounds a backup run, from its start; its tasks fail
 	// with DeadlineExceeded past it. Default 24h. Daemon tools (continuous
 	// log archiving) have no deadline.
@@ -122,6 +126,7 @@ func (o Options) withDefaults() Options {
 		}
 	}
 	def(&o.PollInterval, 2*time.Second)
+	def(&o.NotifiedPollInterval, time.Minute)
 	def(&o.BackupTimeout, 24*time.Hour)
 	def(&o.RestoreTimeout, 24*time.Hour)
 	def(&o.DeleteTimeout, time.Hour)

@@ -50,6 +50,7 @@ type Executor struct {
 	leader       *LeaderElection
 
 	verdicts verdicts // the policies' validations, reused until an input changes
+	notices  notices  // the owners of running tasks, for drivers that notify
 }
 
 // New checks cfg, fills in its defaults (Config documents each) and returns
@@ -87,15 +88,20 @@ func (e *Executor) ReconcileRestoreJob(ctx context.Context, key types.Namespaced
 // Reconcile hands req to the Reconcile method of its kind: the worker of a
 // host's own loop calls it with the Requests a Router routed.
 func (e *Executor) Reconcile(ctx context.Context, req Request) (Result, error) {
+	ctx, st := withReconcileState(ctx, req)
+	var res Result
+	var err error
 	switch req.Kind {
 	case KindBackup:
-		return e.ReconcileBackup(ctx, req.Key)
+		res, err = e.ReconcileBackup(ctx, req.Key)
 	case KindBackupPolicy:
-		return e.ReconcileBackupPolicy(ctx, req.Key)
+		res, err = e.ReconcileBackupPolicy(ctx, req.Key)
 	case KindRestoreJob:
-		return e.ReconcileRestoreJob(ctx, req.Key)
+		res, err = e.ReconcileRestoreJob(ctx, req.Key)
+	default:
+		err = drivers.Errorf(drivers.InvalidArgument, "dataprotection: reconcile %s: unknown kind", req)
 	}
-	return Result{}, drivers.Errorf(drivers.InvalidArgument, "dataprotection: reconcile %s: unknown kind", req)
+	return e.fallback(res, st), err
 }
 
 // wrap wraps err once with the operation and the object, keeping its code:

@@ -25,6 +25,7 @@ func (e *Executor) loop(ctx context.Context) error {
 	defer cancel()
 	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[Request](),
 		workqueue.TypedRateLimitingQueueConfig[Request]{Name: "dataprotection", Clock: e.clock})
+	e.subscribe(ctx, q)
 	var wg sync.WaitGroup
 	feeders := e.feeders(q)
 	for _, f := range feeders {

@@ -127,8 +127,8 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 // deletion. The result is shared: the caller copies it.
 func (o *overlay) resolve(key string, cached store.Object) store.Object {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	p := o.entries[key]
-	o.mu.Unlock()
 	if p == nil || cached != nil && p.caughtUp(cached) {
 		return cached
 	}
