@@ -49,6 +49,12 @@ type Config struct {
 	// LeaderElection, when set, makes Run act only while it holds the
 	// lease, so several replicas can run against one cluster.
 	LeaderElection *LeaderElection
+	// BackupLimits bound the backups that run at once (see Limits).
+	// Default: no limit.
+	BackupLimits Limits
+	// RestoreLimits bound the restores that run at once, apart from the
+	// backups. Default: no limit.
+	RestoreLimits Limits
 	// Options tune timing; zero fields take their defaults.
 	Options Options
 }
@@ -75,6 +81,11 @@ type Options struct {
 	// RetryDelay is the wait before a failed run is retried
 	// (onFailAttempted). Default 10s.
 	RetryDelay time.Duration
+	// LimitRecheckInterval is how soon a Backup or RestoreJob waiting for
+	// a concurrency limit (Config.BackupLimits, RestoreLimits) is checked
+	// again; Run and the engine's Router also wake it when one that ran
+	// stops. Default 30s.
+	LimitRecheckInterval time.Duration
 	// RestoreJobTTL is how long a finished RestoreJob is kept before it is
 	// deleted (its status.expiration). Default 168h (7 days).
 	RestoreJobTTL time.Duration
@@ -91,6 +102,11 @@ func (c Config) check() error {
 	}
 	if err := c.Drivers.Check(); err != nil {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers: %w", err)
+	}
+	for name, l := range map[string]Limits{"BackupLimits": c.BackupLimits, "RestoreLimits": c.RestoreLimits} {
+		if min(l.Total, l.PerNode, l.PerPolicy, l.PerRepository) < 0 {
+			return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.%s: a limit is negative", name)
+		}
 	}
 	return nil
 }
@@ -133,5 +149,6 @@ func (o Options) withDefaults() Options {
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.RetryDelay, 10*time.Second)
 	def(&o.RestoreJobTTL, 7*24*time.Hour)
+	def(&o.LimitRecheckInterval, 30*time.Second)
 	return o
 }

@@ -106,3 +106,20 @@ func purge(t *testing.T, st store.Store) {
 		require.NoError(t, st.BackupPolicies().Delete(ctx, ns, p.Name, ""))
 	}
 }
+
+// TestLimitsHoldOnTheKubeStore runs the limits' stress test on the API
+// server, through the store's caches: a second engine on a new client
+// finishes after the first died.
+func TestLimitsHoldOnTheKubeStore(t *testing.T) {
+	env := testenv.Require(t)
+	ext, err := apiextensionsclient.NewForConfig(env.Config)
+	require.NoError(t, err)
+	require.NoError(t, crds.Install(context.Background(), ext.ApiextensionsV1(), nil))
+	open := func() store.Store {
+		st, err := kube.New(env.Config, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	}
+	runLimitStress(t, env.NewNamespace(t), 60, open(), open)
+}

@@ -51,6 +51,10 @@ type Executor struct {
 
 	verdicts verdicts // the policies' validations, reused until an input changes
 	notices  notices  // the owners of running tasks, for drivers that notify
+	limits   struct {
+		backups, restores Limits
+		limiter
+	}
 }
 
 // New checks cfg, fills in its defaults (Config documents each) and returns
@@ -60,9 +64,11 @@ func New(cfg Config) (*Executor, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
+	e := &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
 		clock: cfg.Clock, events: cfg.Events, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
-		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}, nil
+		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}
+	e.limits.backups, e.limits.restores = cfg.BackupLimits, cfg.RestoreLimits
+	return e, nil
 }
 
 // ReconcileBackup moves one Backup one idempotent step forward and says when

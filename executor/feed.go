@@ -20,7 +20,10 @@ func (e *Executor) feeders(q queue) []func(context.Context) {
 	s := e.store
 	router := e.Router()
 	views := backupViews{}
-	backups := func(_ context.Context, ev watch.Event) ([]Request, error) { return views.route(ev), nil }
+	backups := func(ctx context.Context, ev watch.Event) ([]Request, error) {
+		reqs, freed := views.route(ev)
+		return router.withStartable(ctx, reqs, freed)
+	}
 	others := func(ctx context.Context, ev watch.Event) ([]Request, error) {
 		if ev.Type == watch.Deleted {
 			return router.Route(ctx, ev.Object, nil)

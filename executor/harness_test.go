@@ -47,7 +47,12 @@ func newHarness(t *testing.T, script func(*drivers.Task) memdriver.Outcome) *har
 // newExecutor builds an executor on the harness's store and driver, as a
 // restarted engine would.
 func (h *harness) newExecutor() *executor.Executor {
-	return newEngine(executor.Config{
+	return newEngine(h.config())
+}
+
+// config is the configuration of the harness's executor.
+func (h *harness) config() executor.Config {
+	return executor.Config{
 		Store:   h.store,
 		Drivers: drivers.Registry{"job": h.driver, "daemon": h.driver, "snapshot": h.driver},
 		Targets: targets.Static{{Name: "pg-0", Host: "10.0.0.5", Labels: map[string]string{"app": "pg"},
@@ -55,7 +60,7 @@ func (h *harness) newExecutor() *executor.Executor {
 				PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "data-pg-0"}}}}}},
 		Clock:  h.clock,
 		Events: h.events,
-	})
+	}
 }
 
 func tool() *v1alpha1.BackupTool {

@@ -36,17 +36,21 @@ func policyViewOf(b *v1alpha1.Backup) policyView {
 
 // routeBackupView requests b itself, and the policies of the old view ov
 // (nil: unknown, or a creation) and of nb (nil: deleted) when the view
-// changed; b is nb, or the last state known of a deleted Backup.
-func routeBackupView(ov *policyView, nb, b *v1alpha1.Backup) []Request {
+// changed; b is nb, or the last state known of a deleted Backup. freed
+// says that the change may have stopped a running Backup (it finished, is
+// being deleted or is gone), so that waiting ones may start.
+func routeBackupView(ov *policyView, nb, b *v1alpha1.Backup) (reqs []Request, freed bool) {
 	own := request(KindBackup, b.Namespace, b.Name)
 	if ov != nil && nb != nil && *ov == policyViewOf(nb) {
-		return []Request{own}
+		return []Request{own}, false
 	}
 	out := named(own, request(KindBackupPolicy, b.Namespace, b.Spec.BackupPolicyName))
 	if ov != nil && ov.Policy != b.Spec.BackupPolicyName && ov.Policy != "" {
 		out = append(out, request(KindBackupPolicy, b.Namespace, ov.Policy))
 	}
-	return out
+	stopped := nb == nil || nb.DeletionTimestamp != nil || nb.Status.Phase.IsTerminal()
+	mayHaveRun := ov == nil || ov.Phase == v1alpha1.BackupInProgress && !ov.Deleting
+	return out, stopped && mayHaveRun
 }
 
 // backupViews are the views of the Backups Run's feed has seen and that
@@ -57,11 +61,11 @@ func routeBackupView(ov *policyView, nb, b *v1alpha1.Backup) []Request {
 type backupViews map[types.NamespacedName]policyView
 
 // route returns the Requests of a watch event of a Backup and notes its
-// view.
-func (v backupViews) route(ev watch.Event) []Request {
+// view; freed as routeBackupView says.
+func (v backupViews) route(ev watch.Event) (reqs []Request, freed bool) {
 	b, ok := object(ev.Object).(*v1alpha1.Backup)
 	if !ok {
-		return nil
+		return nil, false
 	}
 	key := types.NamespacedName{Namespace: b.Namespace, Name: b.Name}
 	old, known := v[key]

@@ -16,9 +16,12 @@ func TestTheFeedRoutesABackupsLifecycleToItsPolicyOnPhaseChanges(t *testing.T) {
 	v := backupViews{}
 	b := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "b1"},
 		Spec: v1alpha1.BackupSpec{BackupPolicyName: "pg"}}
+	var freed []bool
 	step := func(typ watch.EventType, mutate func(*v1alpha1.Backup)) int {
 		mutate(b)
-		return len(v.route(watch.Event{Type: typ, Object: b.DeepCopy()}))
+		reqs, f := v.route(watch.Event{Type: typ, Object: b.DeepCopy()})
+		freed = append(freed, f)
+		return len(reqs)
 	}
 	same := func(*v1alpha1.Backup) {}
 	assert.Equal(t, 2, step(watch.Added, same), "created: itself and its policy")
@@ -31,4 +34,6 @@ func TestTheFeedRoutesABackupsLifecycleToItsPolicyOnPhaseChanges(t *testing.T) {
 	assert.Equal(t, 2, step(watch.Modified, func(b *v1alpha1.Backup) { b.Labels = map[string]string{"x": "y"} }),
 		"a finished Backup's change routes as one of an unknown state")
 	assert.Equal(t, 2, step(watch.Deleted, same))
+	assert.Equal(t, []bool{false, false, false, false, false, true, true, true}, freed,
+		"a running Backup that finishes frees a slot; a finished one's changes may have")
 }

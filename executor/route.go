@@ -56,12 +56,28 @@ type Router struct {
 	// does); returning only those that name the tool is enough. Nil: a
 	// BackupTool change requests nothing.
 	Policies func(ctx context.Context, tool string) ([]types.NamespacedName, error)
+	// Startable returns the Backups and RestoreJobs that wait for a
+	// concurrency limit and may start now: a Backup or RestoreJob that
+	// stops running concerns them. Nil: it concerns nothing more.
+	Startable func(ctx context.Context) ([]Request, error)
 }
 
 // Router returns the Router that Run routes with: a BackupTool change
-// concerns the policies that name the tool, found in the store's index. A
-// host with its own loop routes its informers' events with it.
-func (e *Executor) Router() Router { return Router{Policies: e.toolPolicies} }
+// concerns the policies that name the tool, found in the store's index, and
+// a Backup or RestoreJob that stops running concerns those waiting for a
+// concurrency limit that may start now. A host with its own loop routes
+// its informers' events with it.
+func (e *Executor) Router() Router { return Router{Policies: e.toolPolicies, Startable: e.startable} }
+
+// startable is the Startable of the engine's Router.
+func (e *Executor) startable(ctx context.Context) ([]Request, error) {
+	bs, err := e.startableBackups(ctx)
+	if err != nil {
+		return bs, err
+	}
+	rs, err := e.startableRestores(ctx)
+	return append(bs, rs...), err
+}
 
 // Route returns the Requests that a change of an object concerns. old is
 // the object before the change and obj after it: old is nil for a creation
@@ -87,11 +103,12 @@ func (r Router) Route(ctx context.Context, old, obj any) ([]Request, error) {
 	}
 	switch o := obj.(type) {
 	case *v1alpha1.Backup:
-		return routeBackup(oldObj, newObj, o), nil
+		reqs, freed := routeBackup(oldObj, newObj, o)
+		return r.withStartable(ctx, reqs, freed)
 	case *v1alpha1.BackupPolicy:
 		return named(request(KindBackupPolicy, o.Namespace, o.Name)), nil
 	case *v1alpha1.RestoreJob:
-		return named(request(KindRestoreJob, o.Namespace, o.Name)), nil
+		return r.withStartable(ctx, named(request(KindRestoreJob, o.Namespace, o.Name)), restoreStopped(oldObj, newObj))
 	case *v1alpha1.BackupTool:
 		return r.toolPolicies(ctx, o.Name)
 	}
@@ -111,9 +128,29 @@ func (r Router) toolPolicies(ctx context.Context, tool string) ([]Request, error
 	return out, err
 }
 
+// withStartable adds to reqs, when freed, the Requests of Startable.
+func (r Router) withStartable(ctx context.Context, reqs []Request, freed bool) ([]Request, error) {
+	if !freed || r.Startable == nil {
+		return reqs, nil
+	}
+	more, err := r.Startable(ctx)
+	return append(reqs, more...), err
+}
+
+// restoreStopped reports whether a change of a RestoreJob may have stopped
+// a running one: it finished or is gone, and was running or in a state
+// unknown.
+func restoreStopped(old, obj any) bool {
+	or, _ := old.(*v1alpha1.RestoreJob)
+	nr, _ := obj.(*v1alpha1.RestoreJob)
+	stopped := nr == nil || nr.Status.Phase.IsTerminal()
+	return stopped && (or == nil || or.Status.Phase == v1alpha1.RestoreJobInProgressPhy ||
+		or.Status.Phase == v1alpha1.RestoreJobInProgressLogic)
+}
+
 // routeBackup requests the Backup b (obj, or old for a deletion) and its
 // policy as routeBackupView says.
-func routeBackup(old, obj any, b *v1alpha1.Backup) []Request {
+func routeBackup(old, obj any, b *v1alpha1.Backup) ([]Request, bool) {
 	var ov *policyView
 	if ob, ok := old.(*v1alpha1.Backup); ok {
 		v := policyViewOf(ob)
