@@ -51,6 +51,7 @@ type Executor struct {
 
 	verdicts verdicts // the policies' validations, reused until an input changes
 	notices  notices  // the owners of running tasks, for drivers that notify
+	crons    crons    // the policies' parsed schedules
 	limits   struct {
 		backups, restores Limits
 		limiter

@@ -19,11 +19,12 @@ type queue = workqueue.TypedRateLimitingInterface[Request]
 func (e *Executor) feeders(q queue) []func(context.Context) {
 	s := e.store
 	router := e.Router()
-	views := backupViews{}
+	views, metas := backupViews{}, policyMetas{}
 	backups := func(ctx context.Context, ev watch.Event) ([]Request, error) {
 		reqs, freed := views.route(ev)
 		return router.withStartable(ctx, reqs, freed)
 	}
+	policies := func(_ context.Context, ev watch.Event) ([]Request, error) { return metas.route(ev), nil }
 	others := func(ctx context.Context, ev watch.Event) ([]Request, error) {
 		if ev.Type == watch.Deleted {
 			return router.Route(ctx, ev.Object, nil)
@@ -32,7 +33,7 @@ func (e *Executor) feeders(q queue) []func(context.Context) {
 	}
 	return []func(context.Context){
 		func(ctx context.Context) { e.feed(ctx, q, s.Backups().Watch, e.listBackups, backups) },
-		func(ctx context.Context) { e.feed(ctx, q, s.BackupPolicies().Watch, e.listPolicies, others) },
+		func(ctx context.Context) { e.feed(ctx, q, s.BackupPolicies().Watch, e.listPolicies, policies) },
 		func(ctx context.Context) { e.feed(ctx, q, s.RestoreJobs().Watch, e.listRestores, others) },
 		func(ctx context.Context) { e.feed(ctx, q, s.BackupTools().Watch, e.listPolicies, others) },
 	}

@@ -37,3 +37,18 @@ func TestTheFeedRoutesABackupsLifecycleToItsPolicyOnPhaseChanges(t *testing.T) {
 	assert.Equal(t, []bool{false, false, false, false, false, true, true, true}, freed,
 		"a running Backup that finishes frees a slot; a finished one's changes may have")
 }
+
+func TestTheFeedIgnoresAPolicysStatusWrites(t *testing.T) {
+	m := policyMetas{}
+	p := &v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "pg", Generation: 1}}
+	route := func(typ watch.EventType) int { return len(m.route(watch.Event{Type: typ, Object: p.DeepCopy()})) }
+	assert.Equal(t, 1, route(watch.Added))
+	p.Status.Phase = v1alpha1.PolicyAvailable
+	assert.Zero(t, route(watch.Modified), "the engine's status write")
+	p.Generation = 2
+	assert.Equal(t, 1, route(watch.Modified), "a spec change")
+	p.Annotations = map[string]string{v1alpha1.AnnotationRepository: "s3"}
+	assert.Equal(t, 1, route(watch.Modified), "an annotation")
+	assert.Equal(t, 1, route(watch.Deleted))
+	assert.Empty(t, m)
+}

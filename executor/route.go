@@ -85,7 +85,9 @@ func (e *Executor) startable(ctx context.Context) ([]Request, error) {
 // nil for a deletion. Either may be a client-go tombstone
 // (cache.DeletedFinalStateUnknown). Objects of other kinds concern nothing.
 //
-// A Backup concerns itself, and its policy when what the policy reads of it
+// A BackupPolicy concerns itself, unless only its status changed (the
+// engine writes it; its spec, metadata and Backups are what a reconcile
+// acts on). A Backup concerns itself, and its policy when what the policy reads of it
 // changed: its existence, phase, policy, the labels and annotations of
 // schedules and retention, its parent, its deletion mark — the policy's
 // schedule times, history limit, lastSuccessfulTime and retention depend
@@ -106,6 +108,9 @@ func (r Router) Route(ctx context.Context, old, obj any) ([]Request, error) {
 		reqs, freed := routeBackup(oldObj, newObj, o)
 		return r.withStartable(ctx, reqs, freed)
 	case *v1alpha1.BackupPolicy:
+		if op, ok := oldObj.(*v1alpha1.BackupPolicy); ok && newObj != nil && !policyChanged(op, o) {
+			return nil, nil // its status: the engine's own write
+		}
 		return named(request(KindBackupPolicy, o.Namespace, o.Name)), nil
 	case *v1alpha1.RestoreJob:
 		return r.withStartable(ctx, named(request(KindRestoreJob, o.Namespace, o.Name)), restoreStopped(oldObj, newObj))
