@@ -141,26 +141,9 @@ func TestLimitsHoldUnder500BackupsAndACrash(t *testing.T) {
 // (its later writes fail) and runs a new engine on the store restart
 // returns until all completed, checking the limits after every start.
 func runLimitStress(t *testing.T, namespace string, n int, first store.Store, restart func() store.Store) {
-	ctx := context.Background()
-	r := rand.New(rand.NewPCG(3, 4))
-	var rmu sync.Mutex
-	drv := memdriver.New(func(*drivers.Task) memdriver.Outcome {
-		rmu.Lock()
-		defer rmu.Unlock()
-		out := memdriver.Succeed()
-		out.Polls = r.IntN(3)
-		return out
-	})
+	drv := memdriver.New(randomPolls())
 	policies, ts := stressPolicies()
-	_, err := first.BackupTools().Create(ctx, tool())
-	if !apierrors.IsAlreadyExists(err) {
-		require.NoError(t, err)
-	}
-	for _, p := range policies {
-		p.Namespace = namespace
-		_, err := first.BackupPolicies().Create(ctx, p)
-		require.NoError(t, err)
-	}
+	createStress(t, first, namespace, policies, n)
 	max := map[string]int{}
 	engine := func(st store.Store, dead *atomic.Bool) *executor.Executor {
 		checked := &limitChecker{Store: st, t: t, limits: stressLimits, max: max, dead: dead}
@@ -168,13 +151,6 @@ func runLimitStress(t *testing.T, namespace string, n int, first store.Store, re
 			Targets: ts, Workers: 8, BackupLimits: stressLimits,
 			Options: executor.Options{PollInterval: 5 * time.Millisecond}})
 	}
-	require.NoError(t, forEach(n, 4, func(i int) error {
-		b := backup(fmt.Sprintf("b%03d", i), v1alpha1.BackupTypeDataFile)
-		b.Namespace, b.Spec.BackupPolicyName = namespace, policies[i%len(policies)].Name
-		_, err := first.Backups().Create(ctx, b)
-		return err
-	}))
-
 	var firstDead atomic.Bool
 	stop := runUntil(t, engine(first, &firstDead), func() bool { return completed(t, first, namespace) >= n/3 })
 	firstDead.Store(true) // the first engine dies in the middle of its work...
@@ -189,6 +165,40 @@ func runLimitStress(t *testing.T, namespace string, n int, first store.Store, re
 	}
 	assert.Equal(t, stressLimits.Total, max["total"], "the total limit was reached, never exceeded")
 	t.Logf("highest counts: %v", max)
+}
+
+// randomPolls is a script whose tasks run for 0 to 2 polls.
+func randomPolls() func(*drivers.Task) memdriver.Outcome {
+	r := rand.New(rand.NewPCG(3, 4))
+	var mu sync.Mutex
+	return func(*drivers.Task) memdriver.Outcome {
+		mu.Lock()
+		defer mu.Unlock()
+		out := memdriver.Succeed()
+		out.Polls = r.IntN(3)
+		return out
+	}
+}
+
+// createStress creates the tool, the policies in namespace and n Backups
+// of them at once.
+func createStress(t *testing.T, st store.Store, namespace string, policies []*v1alpha1.BackupPolicy, n int) {
+	ctx := context.Background()
+	_, err := st.BackupTools().Create(ctx, tool())
+	if !apierrors.IsAlreadyExists(err) {
+		require.NoError(t, err)
+	}
+	for _, p := range policies {
+		p.Namespace = namespace
+		_, err := st.BackupPolicies().Create(ctx, p)
+		require.NoError(t, err)
+	}
+	require.NoError(t, forEach(n, 4, func(i int) error {
+		b := backup(fmt.Sprintf("b%03d", i), v1alpha1.BackupTypeDataFile)
+		b.Namespace, b.Spec.BackupPolicyName = namespace, policies[i%len(policies)].Name
+		_, err := st.Backups().Create(ctx, b)
+		return err
+	}))
 }
 
 // runUntil runs ex until done holds (polled every 10 ms, for at most a

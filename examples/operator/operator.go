@@ -96,11 +96,10 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err != nil {
 		return err
 	}
-	// Pods feed the TargetResolver; the engine's own objects feed the queue
-	// and are the store's cache: the engine reads what woke it up.
+	// Pods feed the TargetResolver; the engine's own objects feed the queue.
 	kubeInformers := informers.NewSharedInformerFactory(kubeClient, 0)
 	dpInformers := externalversions.NewSharedInformerFactory(dpClient, o.ResyncPeriod)
-	st, err := kube.NewForClientset(dpClient, &kube.Options{Informers: storeInformers(dpInformers)})
+	st, err := newStore(dpClient, dpInformers)
 	if err != nil {
 		return err
 	}
@@ -151,10 +150,12 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// storeInformers hands the factory's informers to the store, which then
-// holds no objects of its own.
-func storeInformers(f externalversions.SharedInformerFactory) *kube.Informers {
+// newStore is the kube store over the factory's informers, the ones that
+// feed the queue: it holds no objects of its own, and the engine reads the
+// cache that woke it up.
+func newStore(cs versioned.Interface, f externalversions.SharedInformerFactory) (*kube.Store, error) {
 	inf := f.Dataprotection().V1alpha1()
-	return &kube.Informers{Backups: inf.Backups().Informer(), BackupPolicies: inf.BackupPolicies().Informer(),
-		BackupTools: inf.BackupTools().Informer(), RestoreJobs: inf.RestoreJobs().Informer()}
+	return kube.NewForClientset(cs, &kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
+		BackupPolicies: inf.BackupPolicies().Informer(), BackupTools: inf.BackupTools().Informer(),
+		RestoreJobs: inf.RestoreJobs().Informer()}})
 }
