@@ -1,7 +1,7 @@
 # dataprotection: build, generate, verify, test, bench.
 # `make test` installs everything the tests need on a fresh machine (it runs
 # as root in CI) and then runs every test, including the ones against a real
-# kube-apiserver + etcd.
+# etcd + kube-apiserver (+ kube-controller-manager) and a real S3 server.
 
 GO       ?= go
 TOOL     := $(GO) tool -modfile=tools/go.mod
@@ -36,7 +36,8 @@ lint:
 deps:
 	hack/install-deps.sh
 
-## testenv: build (or reuse from the cache) kube-apiserver and etcd.
+## testenv: build (or reuse from the cache) etcd, kube-apiserver,
+## kube-controller-manager and versitygw (the S3 server).
 testenv:
 	hack/testenv-binaries.sh
 

@@ -110,7 +110,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	}
 	engine, st, err := lifecycleEngine(c, &engineReqs, &driverReqs, opts)
 	if err != nil {
-		return errors.Join(err, kl.stop())
+		return errors.Join(err, kl.Stop())
 	}
 	ectx, stopEngine := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -124,7 +124,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	}
 	stopEngine()
 	wg.Wait()
-	return errors.Join(err, st.Close(), kl.stop())
+	return errors.Join(err, st.Close(), kl.Stop())
 }
 
 // lifecycleEngine is an engine whose store counts its requests in reqs and

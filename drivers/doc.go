@@ -8,6 +8,12 @@
 // [TaskStatus], cancels it and cleans up what it left behind (never backup
 // data, except for tasks of kind [KindDeleteArtifacts]).
 //
+// Every driver's Start checks a task with [ValidateTask] first (the shape
+// every driver needs; a plugin's Serve does it for the author's driver), and
+// drivers that run the task's commands with [ValidateCommands]. The checksum
+// of a backup made of several artifacts is [AggregateChecksum], whoever
+// computes it.
+//
 // Every method takes a context first, is safe for concurrent use, and reports
 // failures with an [*Error] whose [Code] the engine uses to decide between
 // retrying and failing for good; it never parses error text. The conformance

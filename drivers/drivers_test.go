@@ -41,6 +41,13 @@ func TestRetryableCodes(t *testing.T) {
 		assert.Equal(t, retry[c], c.Retryable(), c.String())
 	}
 	assert.Equal(t, "Code(99)", drivers.Code(99).String())
+	for c := drivers.Unknown; c <= drivers.Internal; c++ {
+		back, ok := drivers.ParseCode(c.String())
+		assert.True(t, ok)
+		assert.Equal(t, c, back)
+	}
+	_, ok := drivers.ParseCode("Code(99)")
+	assert.False(t, ok)
 }
 
 func TestRegistryLookup(t *testing.T) {

@@ -54,6 +54,17 @@ func (c Code) String() string {
 	return fmt.Sprintf("Code(%d)", int(c))
 }
 
+// ParseCode returns the code whose name (String) is s; ok is false for
+// any other s.
+func ParseCode(s string) (c Code, ok bool) {
+	for i, name := range codeNames {
+		if name == s {
+			return Code(i), true
+		}
+	}
+	return Unknown, false
+}
+
 // Retryable reports whether an operation that failed with c may succeed if
 // repeated later.
 func (c Code) Retryable() bool {

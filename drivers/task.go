@@ -121,6 +121,10 @@ type Target struct {
 	Node string
 	// Containers are the names of the pod's containers, first the default.
 	Containers []string
+	// Image is the image of the first (default) container. A BackupTool
+	// without an image runs in it, as upstream: policy puts it into
+	// Task.Image. Empty when unknown (local targets run no images).
+	Image string
 	// Labels of the pod or local target.
 	Labels map[string]string
 	// Volumes of the pod, which tasks running beside it may mount.
@@ -134,6 +138,13 @@ type Target struct {
 	Env map[string]string
 	// DataDir is a local target's data directory, when it has one.
 	DataDir string
+	// NotReady reports that the instance is known not to serve now: a pod
+	// without the Ready condition, a local database that a host's check
+	// (targets.WithReadiness) finds down. The zero value is ready, so a
+	// resolver that cannot tell reports ready. A RestoreJob's logical
+	// restore, which needs the database running, waits while its target is
+	// NotReady.
+	NotReady bool
 }
 
 // Storage is where a task's backup data lives: a directory in a claim.

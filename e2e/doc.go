@@ -9,7 +9,10 @@
 // time. It then takes a physical backup with pg_basebackup and starts a
 // server on the restored data directory, and an incremental backup of the
 // archived WAL on top of it, which it restores up to a named restore point
-// (a point-in-time restore).
+// (a point-in-time restore). After each physical restore the test starts the
+// server on the restored data, as a host restarts its database, and the
+// RestoreJob's logical restore runs only once the host's readiness check
+// finds it recovered (targets.WithReadiness).
 //
 // The tests need PostgreSQL's server programs (initdb, pg_ctl, ...) from the
 // OS packages; `make test` installs them (hack/install-deps.sh). Without

@@ -16,6 +16,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers/local"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/bolt"
+	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -40,7 +41,7 @@ type harness struct {
 // real time (a goroutine steps it), and the test may jump it forward with
 // h.clock.Step, to reach a schedule's slot without waiting for it. The local
 // driver runs tool commands with pgBin first on PATH.
-func startEngine(t *testing.T, start time.Time, pgBin string, targets local.Targets, secrets local.SecretMap) *harness {
+func startEngine(t *testing.T, start time.Time, pgBin string, targets targets.Resolver, secrets local.SecretMap) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{clock: clocktesting.NewFakeClock(start), root: filepath.Join(dir, "backups")}
@@ -189,4 +190,18 @@ func (h *harness) waitPolicy(t *testing.T, name string, timeout time.Duration) *
 		},
 		func(p *v1alpha1.BackupPolicy) bool { return p.Status.Phase != "" },
 		func(p *v1alpha1.BackupPolicy) string { return string(p.Status.Phase) })
+}
+
+// waitRestorePast waits until the RestoreJob name has left phase (and the
+// phases before it) and returns it.
+func (h *harness) waitRestorePast(t *testing.T, name string, phase v1alpha1.RestoreJobPhase, timeout time.Duration) *v1alpha1.RestoreJob {
+	t.Helper()
+	return waitFor(t, timeout, "restore "+name+" to leave "+string(phase),
+		func(ctx context.Context) (*v1alpha1.RestoreJob, error) {
+			return h.st.RestoreJobs().Get(ctx, namespace, name)
+		},
+		func(r *v1alpha1.RestoreJob) bool {
+			return r.Status.Phase != "" && r.Status.Phase != v1alpha1.RestoreJobNew && r.Status.Phase != phase
+		},
+		func(r *v1alpha1.RestoreJob) string { return string(r.Status.Phase) + " " + r.Status.FailureReason })
 }

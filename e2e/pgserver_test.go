@@ -184,30 +184,62 @@ type pgServer struct {
 // with another.
 func (e *pgEnv) start(t *testing.T, name, dataDir, password string, settings ...string) *pgServer {
 	t.Helper()
-	logFile := filepath.Join(e.base, name+".log")
 	var lastErr error
 	for range 3 {
 		port, err := freePort()
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off", port, dataDir)
-		for _, kv := range settings {
-			opts += " -c " + kv
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		out, err := e.server(ctx, "pg_ctl", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "start", "-o", opts).CombinedOutput()
-		cancel()
+		s, err := e.tryStart(name, dataDir, password, port, settings...)
 		if err == nil {
-			s := &pgServer{env: e, name: name, dataDir: dataDir, port: port, password: password}
 			t.Cleanup(s.stop)
 			return s
 		}
-		log, _ := os.ReadFile(logFile)
-		lastErr = fmt.Errorf("pg_ctl start: %v\n%s\nserver log:\n%s", err, out, log)
+		lastErr = err
 	}
 	t.Fatalf("start PostgreSQL %s: %v", name, lastErr)
 	return nil
+}
+
+// startAt starts a server as start does, on the given port (which a
+// target's PGPORT names before the server exists).
+func (e *pgEnv) startAt(t *testing.T, name, dataDir, password string, port int, settings ...string) *pgServer {
+	t.Helper()
+	s, err := e.tryStart(name, dataDir, password, port, settings...)
+	if err != nil {
+		t.Fatalf("start PostgreSQL %s: %v", name, err)
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+// tryStart starts a server on port once.
+func (e *pgEnv) tryStart(name, dataDir, password string, port int, settings ...string) (*pgServer, error) {
+	logFile := filepath.Join(e.base, name+".log")
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off", port, dataDir)
+	for _, kv := range settings {
+		opts += " -c " + kv
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := e.server(ctx, "pg_ctl", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "start", "-o", opts).CombinedOutput()
+	if err != nil {
+		log, _ := os.ReadFile(logFile)
+		return nil, fmt.Errorf("pg_ctl start: %v\n%s\nserver log:\n%s", err, out, log)
+	}
+	return &pgServer{env: e, name: name, dataDir: dataDir, port: port, password: password}, nil
+}
+
+// primary reports whether a server accepts writes on port (it runs and
+// has finished recovery), asking as the superuser with password.
+func (e *pgEnv) primary(ctx context.Context, port int, password string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(e.bin, "psql"), "-X", "-q", "-A", "-t", "-h", "127.0.0.1",
+		"-p", strconv.Itoa(port), "-U", pgSuperuser, "-d", "postgres", "-c", "SELECT NOT pg_is_in_recovery()")
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+password, "PGCONNECT_TIMEOUT=2")
+	out, err := cmd.Output()
+	return err == nil && strings.TrimSpace(string(out)) == "t"
 }
 
 // waitPrimary waits until the server has finished recovery and accepts

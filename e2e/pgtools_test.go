@@ -78,7 +78,13 @@ func pgDumpTool() *v1alpha1.BackupTool {
 //     (no server runs there), and each incremental backup adds its segments
 //     to WAL_RESTORE_DIR and sets up archive recovery from it, up to the
 //     restore point RECOVERY_TARGET_NAME when the target names one: a
-//     point-in-time restore.
+//     point-in-time restore;
+//   - the logical restore, which runs once the server runs again on the
+//     restored data (the target is ready), checks that it has finished
+//     recovery, and each incremental step removes the WAL copy that
+//     restore_command read (as the postgres-pitr tool of KubeBlocks v0.5
+//     removed its pitr/ directory): run too early, this would cut the
+//     recovery short of the restore point.
 func pgBaseBackupTool() *v1alpha1.BackupTool {
 	return &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: physicalTool}, Spec: v1alpha1.BackupToolSpec{
 		Image: "postgres:15",
@@ -96,6 +102,10 @@ func pgBaseBackupTool() *v1alpha1.BackupTool {
 				`[ -z "$PGDATA_OWNER" ] || chown -R "$PGDATA_OWNER" "$DATA_DIR"`,
 			},
 			IncrementalRestoreCommands: []string{walRestore},
+		},
+		Logical: &v1alpha1.BackupToolRestoreCommand{
+			RestoreCommands:            []string{`psql -X -A -t -d postgres -c "SELECT pg_is_in_recovery()" | grep -qx f`},
+			IncrementalRestoreCommands: []string{`rm -rf "$WAL_RESTORE_DIR"`},
 		},
 	}}
 }

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,8 +15,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/local"
 	"github.com/dpsdk/dataprotection/schedule"
+	dptargets "github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -30,8 +34,10 @@ type pgScenario struct {
 	// dst is the fresh server the logical backup is restored into.
 	dst     *pgServer
 	dstPass string
-	// dirs of the physical restores' targets (no server runs there).
-	physicalDir, pitrDir string
+	// dirs of the physical restores' targets, and the ports their servers
+	// listen on once the test starts them, after the physical restore.
+	physicalDir, pitrDir   string
+	physicalPort, pitrPort int
 	// summary collects the numbers the test reports at the end.
 	summary []string
 }
@@ -77,14 +83,16 @@ func newPGScenario(t *testing.T) *pgScenario {
 	if pg.owner != "" {
 		owner[envDataOwner] = pg.owner
 	}
+	sc.physicalPort, sc.pitrPort = pickPort(t), pickPort(t)
 	targets := local.Targets{
 		{Name: "pg-source-0", Labels: map[string]string{"app": "pg-source"}, DataDir: srcDir,
 			Env: map[string]string{"PGPORT": strconv.Itoa(sc.src.port), envWALArchive: archive}},
 		{Name: "pg-restore-0", Labels: map[string]string{"app": "pg-restore"}, DataDir: sc.dst.dataDir,
 			Env: map[string]string{"PGPORT": strconv.Itoa(sc.dst.port)}},
-		{Name: "pg-physical-0", Labels: map[string]string{"app": "pg-physical"}, DataDir: sc.physicalDir, Env: owner},
+		{Name: "pg-physical-0", Labels: map[string]string{"app": "pg-physical"}, DataDir: sc.physicalDir,
+			Env: merge(owner, map[string]string{"PGPORT": strconv.Itoa(sc.physicalPort)})},
 		{Name: "pg-pitr-0", Labels: map[string]string{"app": "pg-pitr"}, DataDir: sc.pitrDir, Env: merge(owner, map[string]string{
-			envWALRestoreDir: filepath.Join(pg.base, "pitr-wal"), envRecoveryTarget: "before-b"})},
+			"PGPORT": strconv.Itoa(sc.pitrPort), envWALRestoreDir: filepath.Join(pg.base, "pitr-wal"), envRecoveryTarget: "before-b"})},
 	}
 	secrets := local.SecretMap{
 		sourceSecret:  {"username": pgSuperuser, "password": sc.srcPass},
@@ -93,8 +101,30 @@ func newPGScenario(t *testing.T) *pgScenario {
 	// The engine's clock starts 30 s before a minute boundary: the first
 	// slot of a "* * * * *" schedule created now.
 	start := time.Now().UTC().Truncate(time.Minute).Add(2*time.Minute - 30*time.Second)
-	sc.h = startEngine(t, start, pg.bin, targets, secrets)
+	sc.h = startEngine(t, start, pg.bin, dptargets.WithReadiness(targets, sc.ready), secrets)
 	return sc
+}
+
+// ready is the host's readiness check of the targets: the physical
+// restores' targets serve once the test has started a server there and it
+// has finished recovery; the others always run.
+func (sc *pgScenario) ready(ctx context.Context, t drivers.Target) bool {
+	switch t.Name {
+	case "pg-physical-0":
+		return sc.pg.primary(ctx, sc.physicalPort, sc.srcPass)
+	case "pg-pitr-0":
+		return sc.pg.primary(ctx, sc.pitrPort, sc.srcPass)
+	}
+	return true
+}
+
+// pickPort returns a free loopback port.
+func pickPort(t *testing.T) int {
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
 }
 
 // logicalRoundTrip loads the source, lets the schedule fire a pg_dump
@@ -178,7 +208,7 @@ func (sc *pgScenario) physicalRoundTrip(t *testing.T, want fingerprint) *v1alpha
 	b := sc.backup(t, manualBackup("pg-shop-physical-1", physicalPolicy, ""), "physical backup (pg_basebackup)")
 	require.Regexp(t, "^[0-9A-F]{24}$", b.Status.Manifests.BackupTool.CheckPoint, "CheckPoint: the backup's first WAL segment")
 
-	restored := sc.restorePhysical(t, "pg-shop-physical-restore", b.Name, "pg-physical", sc.physicalDir)
+	restored := sc.restorePhysical(t, "pg-shop-physical-restore", b.Name, "pg-physical", sc.physicalDir, sc.physicalPort)
 	got := fingerprintOf(t, restored)
 	t.Logf("physical restore: restored data equals the source at backup time: %v", equal(got, want))
 	sc.note("physical (pg_basebackup): restored data equals the source at backup time: %v", equal(got, want))
@@ -204,7 +234,9 @@ func (sc *pgScenario) pointInTimeRoundTrip(t *testing.T, full *v1alpha1.Backup) 
 	b := sc.backup(t, manualBackup("pg-shop-physical-2", physicalPolicy, full.Name), "incremental backup (archived WAL)")
 	require.Equal(t, full.Name, b.Status.ParentBackupName)
 
-	restored := sc.restorePhysical(t, "pg-shop-pitr-restore", b.Name, "pg-pitr", sc.pitrDir)
+	restored := sc.restorePhysical(t, "pg-shop-pitr-restore", b.Name, "pg-pitr", sc.pitrDir, sc.pitrPort)
+	_, err := os.Stat(filepath.Join(sc.pg.base, "pitr-wal"))
+	require.True(t, os.IsNotExist(err), "the logical restore removed the WAL copy once the server had recovered: %v", err)
 	got := fingerprintOf(t, restored)
 	t.Logf("point-in-time restore (full + incremental, up to the restore point): restored data equals the data at the restore point: %v", equal(got, atPoint))
 	sc.note("point in time (full + WAL incremental, to a restore point): restored data equals the data at the restore point: %v", equal(got, atPoint))
@@ -229,20 +261,26 @@ func (sc *pgScenario) backup(t *testing.T, b *v1alpha1.Backup, what string) *v1a
 }
 
 // restorePhysical restores backup with the RestoreJob name into the target
-// labelled app=<app>, whose data directory is dir, and starts a server
-// there (not archiving: the WAL archive is the source's).
-func (sc *pgScenario) restorePhysical(t *testing.T, name, backup, app, dir string) *pgServer {
+// labelled app=<app>, whose data directory is dir: the physical restore runs
+// with no server there; then, as a host restarts its database, the test
+// starts a server (not archiving: the WAL archive is the source's) on port,
+// and the logical restore, which needs it running and recovered, runs once
+// the target is ready.
+func (sc *pgScenario) restorePhysical(t *testing.T, name, backup, app, dir string, port int) *pgServer {
 	start := time.Now()
-	create(t, sc.h.st.RestoreJobs(), restoreJob(name, backup, app, ""))
-	r := sc.h.waitRestore(t, name, 2*time.Minute)
-	wall := time.Since(start)
-	require.Equal(t, v1alpha1.RestoreJobCompleted, r.Status.Phase, r.Status.FailureReason)
-	start = time.Now()
-	s := sc.pg.start(t, name, dir, sc.srcPass, "archive_mode=off")
+	create(t, sc.h.st.RestoreJobs(), restoreJob(name, backup, app, sourceSecret))
+	r := sc.h.waitRestorePast(t, name, v1alpha1.RestoreJobInProgressPhy, 2*time.Minute)
+	require.Equal(t, v1alpha1.RestoreJobInProgressLogic, r.Status.Phase, r.Status.FailureReason)
+	phy := time.Since(start)
+	s := sc.pg.startAt(t, name, dir, sc.srcPass, port, "archive_mode=off")
 	s.waitPrimary(t, time.Minute)
-	t.Logf("restore %s of %s: Completed in %s (RestoreJob created to Completed, wall); server up after recovery in %s",
-		name, backup, wall.Round(time.Millisecond), since(start))
-	sc.note("restore %s: %s, then the server's start and recovery %s", name, wall.Round(time.Millisecond), since(start))
+	recovered := time.Since(start)
+	r = sc.h.waitRestore(t, name, 2*time.Minute)
+	require.Equal(t, v1alpha1.RestoreJobCompleted, r.Status.Phase, r.Status.FailureReason)
+	t.Logf("restore %s of %s: physical restore %s; server up after recovery at %s; logical restore, then Completed at %s (wall)",
+		name, backup, phy.Round(time.Millisecond), recovered.Round(time.Millisecond), since(start))
+	sc.note("restore %s: physical %s, server recovered at %s, Completed at %s", name, phy.Round(time.Millisecond),
+		recovered.Round(time.Millisecond), since(start))
 	return s
 }
 

@@ -42,10 +42,12 @@ func (e *Executor) reconcileBackup(ctx context.Context, namespace, name string) 
 	}
 }
 
-// updateBackupStatus writes b's status after mutate, when it changed.
+// updateBackupStatus writes b's status after mutate, when it changed; its
+// failureReason is cut to v1alpha1.MaxMessageLength bytes.
 func (e *Executor) updateBackupStatus(ctx context.Context, b *v1alpha1.Backup, mutate func(*v1alpha1.BackupStatus)) (*v1alpha1.Backup, error) {
 	next := b.DeepCopy()
 	mutate(&next.Status)
+	next.Status.FailureReason = v1alpha1.TruncateMessage(next.Status.FailureReason)
 	if equality.Semantic.DeepEqual(b.Status, next.Status) {
 		return b, nil
 	}

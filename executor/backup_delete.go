@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"errors"
+	"math"
 	"strconv"
 	"time"
 
@@ -21,18 +23,24 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 	if !hasFinalizer(b) {
 		return Result{}, nil
 	}
-	tasks := e.backupTasks(ctx, b)
+	tasks, err := e.backupTasks(ctx, b)
+	if err != nil {
+		return Result{}, err
+	}
 	if !b.Status.Phase.IsTerminal() {
 		if err := e.forget(ctx, tasks); err != nil {
 			return Result{}, err
 		}
 	}
-	attempt := attemptOf(b, v1alpha1.AnnotationDeleteAttempt)
-	deadline := b.DeletionTimestamp.Add(time.Duration(attempt+1) * e.opts.DeleteTimeout)
-	del, err := policy.ResolveDeletion(b, attempt, deadline)
-	if err != nil {
+	attempt := attemptOf(b, v1alpha1.AnnotationDeleteAttempt, math.MaxInt32)
+	del, err := e.deletionTask(ctx, b, attempt)
+	var term *errTerminal
+	if errors.As(err, &term) {
 		e.events.Eventf(b, corev1.EventTypeWarning, "DeleteFailed", "cannot delete the backup's data: %v", err)
 		return Result{}, nil
+	}
+	if err != nil {
+		return Result{}, err
 	}
 	if del != nil {
 		done, res, err := e.runDeletion(ctx, b, del, attempt)
@@ -40,12 +48,18 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			return res, err
 		}
 	}
+	return Result{}, e.releaseBackup(ctx, b, tasks, del)
+}
+
+// releaseBackup cleans up the tasks of a Backup whose data is deleted,
+// removes its finalizer, and then cleans up the delete task del (if any).
+func (e *Executor) releaseBackup(ctx context.Context, b *v1alpha1.Backup, tasks []policy.PlannedTask, del *policy.PlannedTask) error {
 	if err := e.forget(ctx, tasks); err != nil {
-		return Result{}, err
+		return err
 	}
 	removeFinalizer(b)
 	if _, err := e.store.Backups().Update(ctx, b); err != nil {
-		return Result{}, err
+		return err
 	}
 	e.log.Info("backup deleted", "backup", key(b.Namespace, b.Name))
 	if del != nil {
@@ -55,7 +69,23 @@ func (e *Executor) deleteBackup(ctx context.Context, b *v1alpha1.Backup) (Result
 			e.log.Error(err, "clean up the delete task", "backup", key(b.Namespace, b.Name))
 		}
 	}
-	return Result{}, nil
+	return nil
+}
+
+// deletionTask resolves the task of attempt that deletes b's data, from b
+// and its policy (nil when gone); nil when b has no data. A problem with b
+// is an *errTerminal.
+func (e *Executor) deletionTask(ctx context.Context, b *v1alpha1.Backup, attempt int) (*policy.PlannedTask, error) {
+	p, err := e.policyOf(ctx, b.Namespace, b.Spec.BackupPolicyName)
+	if err != nil {
+		return nil, err
+	}
+	deadline := b.DeletionTimestamp.Add(time.Duration(min(attempt, maxDeleteDeadlines)+1) * e.opts.DeleteTimeout)
+	del, err := policy.ResolveDeletion(policy.DeletionInputs{Backup: b, Policy: p, Claims: e.claims, Attempt: attempt, Deadline: deadline})
+	if err != nil {
+		return nil, terminal("DeleteFailed", "%v", err)
+	}
+	return del, nil
 }
 
 // runDeletion drives the delete-artifacts task; done when it succeeded.
@@ -78,13 +108,28 @@ func (e *Executor) runDeletion(ctx context.Context, b *v1alpha1.Backup, del *pol
 	return true, Result{}, nil
 }
 
-// backupTasks lists the tasks of every attempt of b, from its plan when it
-// still resolves, else the main task by its recorded driver.
-func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) []policy.PlannedTask {
+// maxDeleteDeadlines bounds the deadline of a deletion's attempt (its
+// (attempt+1)-th DeleteTimeout after the deletion): the attempt annotation is
+// user-writable, and a deadline must not overflow.
+const maxDeleteDeadlines = 10_000
+
+// backupTasks lists the tasks of the attempts of b that ran (see
+// attemptOf): from its plan when it still resolves, else the main task by
+// its recorded driver. The inputs are read once; without them (the policy is
+// gone) the attempt is clamped to v1alpha1.MaxOnFailAttempted. It stops with
+// ctx's error when ctx ends.
+func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) ([]policy.PlannedTask, error) {
 	var out []policy.PlannedTask
-	in, err := e.gatherBackup(ctx, b.DeepCopy())
-	for attempt := 0; attempt <= attemptOf(b, v1alpha1.AnnotationAttempt); attempt++ {
-		if err == nil {
+	in, gatherErr := e.gatherBackup(ctx, b.DeepCopy())
+	last := attemptOf(b, v1alpha1.AnnotationAttempt, v1alpha1.MaxOnFailAttempted)
+	if gatherErr == nil {
+		last = in.Attempt
+	}
+	for attempt := 0; attempt <= last; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if gatherErr == nil {
 			in.Attempt = attempt
 			if plan, perr := policy.ResolveBackup(in.BackupInputs); perr == nil {
 				out = append(out, plan.Tasks...)
@@ -95,5 +140,5 @@ func (e *Executor) backupTasks(ctx context.Context, b *v1alpha1.Backup) []policy
 			out = append(out, policy.PlannedTask{Driver: d, Task: drivers.Task{ID: policy.TaskID(b.Name, b.UID, attempt, "main")}})
 		}
 	}
-	return out
+	return out, nil
 }

@@ -2,8 +2,6 @@ package executor
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -86,29 +84,15 @@ func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) erro
 			m.BackupTool = &v1alpha1.BackupToolManifestsStatus{}
 		}
 		m.BackupTool.UploadTotalSize = size
-		m.BackupTool.CheckSum = checksumOf(st.Artifacts)
+		m.BackupTool.CheckSum = drivers.AggregateChecksum(st.Artifacts)
 	}
 	return nil
-}
-
-// checksumOf is the checksum of one artifact, or for several the sha256 of
-// the lines "<checksum>  <path>\n" in the artifacts' order (drivers sort
-// them by path).
-func checksumOf(arts []drivers.Artifact) string {
-	if len(arts) == 1 {
-		return arts[0].Checksum
-	}
-	h := sha256.New()
-	for _, a := range arts {
-		fmt.Fprintf(h, "%s  %s\n", a.Checksum, a.Path)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // failRun retries a failed run while onFailAttempted allows (by bumping the
 // attempt, so the next run's tasks get new IDs), and fails the Backup after.
 func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupInputs, reason string) (Result, error) {
-	retries := int(in.Policy.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
+	retries := in.retries
 	if in.Attempt >= retries {
 		return e.failBackup(ctx, b, "BackupFailed", reason)
 	}

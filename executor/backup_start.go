@@ -31,6 +31,9 @@ type backupInputs struct {
 	policy.BackupInputs
 	ttl    time.Duration
 	hasTTL bool
+	// retries is how many times a failed run is retried (onFailAttempted,
+	// clamped by v1alpha1.Retries).
+	retries int
 }
 
 // planBackup gathers b's inputs and resolves its plan. When that fails it
@@ -48,7 +51,11 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 	}
 	plan, err := policy.ResolveBackup(in.BackupInputs)
 	if err != nil {
-		res, err := e.failBackup(ctx, b, "InvalidBackup", err.Error())
+		reason := "InvalidBackup"
+		if re := (*policy.ReasonError)(nil); errors.As(err, &re) {
+			reason = re.Reason
+		}
+		res, err := e.failBackup(ctx, b, reason, err.Error())
 		return nil, nil, res, err
 	}
 	return in, plan, Result{}, nil
@@ -112,13 +119,15 @@ func startManifests(m *v1alpha1.ManifestsStatus, t drivers.Target, plan *policy.
 func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backupInputs, error) {
 	v1alpha1.SetDefaultsBackup(b)
 	if errs := v1alpha1.ValidateBackup(b); len(errs) > 0 {
-		return nil, terminal("InvalidBackup", "%s", errs.ToAggregate().Error())
+		return nil, terminal("InvalidBackup", "%s", v1alpha1.ErrorsMessage(errs))
 	}
 	p, err := e.backupPolicy(ctx, b, b.Status.Phase != v1alpha1.BackupInProgress)
 	if err != nil {
 		return nil, err
 	}
-	in := &backupInputs{BackupInputs: policy.BackupInputs{Backup: b, Policy: p, Attempt: attemptOf(b, v1alpha1.AnnotationAttempt)}}
+	retries := v1alpha1.Retries(p.BasePolicyFor(b.Spec.BackupType).OnFailAttempted)
+	in := &backupInputs{retries: retries, BackupInputs: policy.BackupInputs{Backup: b, Policy: p,
+		Attempt: attemptOf(b, v1alpha1.AnnotationAttempt, retries), Claims: e.claims}}
 	if in.ttl, in.hasTTL, err = retention.TTL(p); err != nil {
 		return nil, terminal("InvalidPolicy", "BackupPolicy %q: %v", p.Name, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/targets"
 )
@@ -55,6 +56,12 @@ type Config struct {
 	// RestoreLimits bound the restores that run at once, apart from the
 	// backups. Default: no limit.
 	RestoreLimits Limits
+	// BackupPVC is the default backup claim of the datafile and logfile
+	// policies that name none (persistentVolumeClaim.name ""), upstream's
+	// BACKUP_PVC_* settings. Default: none; such a policy stays Available,
+	// says in its failureReason why its datafile and logfile backups cannot
+	// run, and they fail with the reason BackupPVCNameIsEmpty.
+	BackupPVC policy.BackupClaimDefaults
 	// Options tune timing; zero fields take their defaults.
 	Options Options
 }
@@ -89,6 +96,11 @@ type Options struct {
 	// RestoreJobTTL is how long a finished RestoreJob is kept before it is
 	// deleted (its status.expiration). Default 168h (7 days).
 	RestoreJobTTL time.Duration
+	// TargetReadyTimeout bounds how long a RestoreJob's logical restore,
+	// which needs the database running again after the physical restore,
+	// waits for its target to be ready (drivers.Target.NotReady); past it
+	// the RestoreJob fails. Default 30m.
+	TargetReadyTimeout time.Duration
 }
 
 // check returns an InvalidArgument error when a required field is missing
@@ -107,6 +119,9 @@ func (c Config) check() error {
 		if min(l.Total, l.PerNode, l.PerPolicy, l.PerRepository) < 0 {
 			return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.%s: a limit is negative", name)
 		}
+	}
+	if err := c.BackupPVC.Validate(); err != nil {
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.BackupPVC: %w", err)
 	}
 	return nil
 }
@@ -150,5 +165,6 @@ func (o Options) withDefaults() Options {
 	def(&o.RetryDelay, 10*time.Second)
 	def(&o.RestoreJobTTL, 7*24*time.Hour)
 	def(&o.LimitRecheckInterval, 30*time.Second)
+	def(&o.TargetReadyTimeout, 30*time.Minute)
 	return o
 }

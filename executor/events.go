@@ -6,6 +6,9 @@ import (
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/record"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // logRecorder is the default event recorder: events go to the log.
@@ -25,4 +28,21 @@ func (r *logRecorder) Eventf(obj runtime.Object, eventtype, reason, messageFmt s
 
 func (r *logRecorder) AnnotatedEventf(obj runtime.Object, _ map[string]string, eventtype, reason, messageFmt string, args ...any) {
 	r.Eventf(obj, eventtype, reason, messageFmt, args...)
+}
+
+// truncatingRecorder passes events on with their messages cut to
+// v1alpha1.MaxMessageLength bytes (v1alpha1.TruncateMessage): a message may
+// quote a tool's output or a long list of problems.
+type truncatingRecorder struct{ next record.EventRecorder }
+
+func (r truncatingRecorder) Event(obj runtime.Object, eventtype, reason, message string) {
+	r.next.Event(obj, eventtype, reason, v1alpha1.TruncateMessage(message))
+}
+
+func (r truncatingRecorder) Eventf(obj runtime.Object, eventtype, reason, messageFmt string, args ...any) {
+	r.Event(obj, eventtype, reason, fmt.Sprintf(messageFmt, args...))
+}
+
+func (r truncatingRecorder) AnnotatedEventf(obj runtime.Object, annotations map[string]string, eventtype, reason, messageFmt string, args ...any) {
+	r.next.AnnotatedEventf(obj, annotations, eventtype, reason, "%s", v1alpha1.TruncateMessage(fmt.Sprintf(messageFmt, args...)))
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/policy"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/targets"
 	"github.com/go-logr/logr"
@@ -44,6 +45,7 @@ type Executor struct {
 	log     logr.Logger
 	metrics *metrics
 	opts    Options
+	claims  policy.BackupClaimDefaults
 
 	workers      int
 	resyncPeriod time.Duration
@@ -66,8 +68,8 @@ func New(cfg Config) (*Executor, error) {
 	}
 	cfg = cfg.withDefaults()
 	e := &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets,
-		clock: cfg.Clock, events: cfg.Events, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
-		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection}
+		clock: cfg.Clock, events: truncatingRecorder{cfg.Events}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
+		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC}
 	e.limits.backups, e.limits.restores = cfg.BackupLimits, cfg.RestoreLimits
 	return e, nil
 }

@@ -55,7 +55,7 @@ func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name st
 }
 
 func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy) (policy.Validation, error) {
-	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}}
+	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Claims: e.claims}
 	tools, err := e.store.BackupTools().List(ctx, "", nil)
 	if err != nil {
 		return policy.Validation{}, err
@@ -112,6 +112,7 @@ func (e *Executor) secretKeys(ctx context.Context, p *v1alpha1.BackupPolicy) (ma
 
 // writePolicyPhase writes the verdict, with an event when the phase changes.
 func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolicy, v policy.Validation) (*v1alpha1.BackupPolicy, error) {
+	v.Reason = v1alpha1.TruncateMessage(v.Reason)
 	s := p.Status
 	if s.Phase == v.Phase && s.FailureReason == v.Reason && s.ObservedGeneration == p.Generation {
 		return p, nil
@@ -122,9 +123,12 @@ func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolic
 	if err != nil {
 		return nil, err
 	}
-	if v.Phase == v1alpha1.PolicyFailed {
+	switch {
+	case v.Phase == v1alpha1.PolicyFailed:
 		e.events.Event(out, corev1.EventTypeWarning, "InvalidPolicy", v.Reason)
-	} else if s.Phase != v.Phase {
+	case v.Reason != "":
+		e.events.Event(out, corev1.EventTypeWarning, policy.ReasonBackupPVCNameIsEmpty, v.Reason)
+	case s.Phase != v.Phase:
 		e.events.Event(out, corev1.EventTypeNormal, "Available", "the policy is valid")
 	}
 	v1alpha1.SetDefaultsBackupPolicy(out)

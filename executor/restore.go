@@ -33,7 +33,7 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobCompleted, v1alpha1.RestoreJobFailed:
 		return e.expireRestore(ctx, r)
 	}
-	plan, err := e.restorePlan(ctx, r, attemptOf(r, v1alpha1.AnnotationAttempt))
+	plan, err := e.restorePlan(ctx, r)
 	var term *errTerminal
 	if errors.As(err, &term) {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, term.msg)
@@ -45,7 +45,7 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobInProgressPhy:
 		return e.runRestorePhase(ctx, r, plan.Physical, plan.Logical)
 	case v1alpha1.RestoreJobInProgressLogic:
-		return e.runRestorePhase(ctx, r, plan.Logical, nil)
+		return e.runLogicalRestore(ctx, r, plan.Logical)
 	}
 	first := v1alpha1.RestoreJobInProgressPhy
 	if plan.Physical == nil {
@@ -59,19 +59,46 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	return Result{}, e.setRestorePhase(ctx, r, first, "")
 }
 
-// restorePlan gathers the chain, tool and target of r and resolves it.
-func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, attempt int) (*policy.RestorePlan, error) {
+// restorePlan gathers the inputs of r's current attempt and resolves them.
+func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob) (*policy.RestorePlan, error) {
+	in, err := e.gatherRestore(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return resolveRestore(in)
+}
+
+// resolveRestore resolves in; a problem is terminal.
+func resolveRestore(in *policy.RestoreInputs) (*policy.RestorePlan, error) {
+	plan, err := policy.ResolveRestore(*in)
+	if err != nil {
+		return nil, terminal("InvalidRestoreJob", "%v", err)
+	}
+	return plan, nil
+}
+
+// restoreAttempt is r's current attempt (see attemptOf).
+func restoreAttempt(r *v1alpha1.RestoreJob) int {
+	return attemptOf(r, v1alpha1.AnnotationAttempt, v1alpha1.Retries(r.Spec.OnFailAttempted))
+}
+
+// gatherRestore gathers the chain, tool and target of r, for its current
+// attempt. A problem with r is an *errTerminal; other errors are transient.
+func (e *Executor) gatherRestore(ctx context.Context, r *v1alpha1.RestoreJob) (*policy.RestoreInputs, error) {
 	v1alpha1.SetDefaultsRestoreJob(r)
 	if errs := v1alpha1.ValidateRestoreJob(r); len(errs) > 0 {
-		return nil, terminal("InvalidRestoreJob", "%s", errs.ToAggregate().Error())
+		return nil, terminal("InvalidRestoreJob", "%s", v1alpha1.ErrorsMessage(errs))
 	}
 	chain, err := e.backupChain(ctx, r.Namespace, r.Spec.BackupJobName)
 	if err != nil {
 		return nil, err
 	}
 	last := chain[len(chain)-1]
-	in := policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
-		Attempt: attempt, Deadline: e.restoreDeadline(r)}
+	in := &policy.RestoreInputs{RestoreJob: r, Chain: chain, Driver: last.Annotations[v1alpha1.AnnotationDriver],
+		Attempt: restoreAttempt(r), Deadline: e.restoreDeadline(r), Claims: e.claims}
+	if in.Policies, err = e.chainPolicies(ctx, chain); err != nil {
+		return nil, err
+	}
 	if name := last.Status.BackupToolName; name != "" {
 		tool, err := e.store.BackupTools().Get(ctx, "", name)
 		if err != nil && !drivers.IsNotFound(err) {
@@ -91,21 +118,40 @@ func (e *Executor) restorePlan(ctx context.Context, r *v1alpha1.RestoreJob, atte
 		return nil, terminal("NoTarget", "no target matches the labelsSelector of RestoreJob %q", r.Name)
 	}
 	in.Target = targets[0]
-	plan, err := policy.ResolveRestore(in)
-	if err != nil {
-		return nil, terminal("InvalidRestoreJob", "%v", err)
+	return in, nil
+}
+
+// chainPolicies returns the policies the backups of chain name, by name;
+// a policy that is gone is missing.
+func (e *Executor) chainPolicies(ctx context.Context, chain []*v1alpha1.Backup) (map[string]*v1alpha1.BackupPolicy, error) {
+	out := map[string]*v1alpha1.BackupPolicy{}
+	for _, b := range chain {
+		name := b.Spec.BackupPolicyName
+		if _, done := out[name]; done {
+			continue
+		}
+		p, err := e.policyOf(ctx, b.Namespace, name)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out[name] = p
+		}
 	}
-	return plan, nil
+	return out, nil
 }
 
 // backupChain returns the backup and its incremental ancestors, the full
-// backup first.
+// backup first: at most v1alpha1.MaxBackupChain backups.
 func (e *Executor) backupChain(ctx context.Context, namespace, name string) ([]*v1alpha1.Backup, error) {
 	var chain []*v1alpha1.Backup
 	seen := map[string]bool{}
 	for name != "" {
 		if seen[name] {
 			return nil, terminal("InvalidRestoreJob", "backup chain has a cycle at %q", name)
+		}
+		if len(chain) == v1alpha1.MaxBackupChain {
+			return nil, terminal("InvalidRestoreJob", "backup chain of %q has more than %d backups", chain[0].Name, v1alpha1.MaxBackupChain)
 		}
 		seen[name] = true
 		b, err := e.store.Backups().Get(ctx, namespace, name)
@@ -160,8 +206,8 @@ func (e *Executor) nextRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob,
 }
 
 func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, reason string) (Result, error) {
-	attempt := attemptOf(r, v1alpha1.AnnotationAttempt)
-	if attempt >= int(r.Spec.OnFailAttempted) {
+	attempt, retries := restoreAttempt(r), v1alpha1.Retries(r.Spec.OnFailAttempted)
+	if attempt >= retries {
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, reason)
 	}
 	setAnnotation(r, v1alpha1.AnnotationAttempt, strconv.Itoa(attempt+1))
@@ -170,14 +216,14 @@ func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, r
 		return Result{}, err
 	}
 	e.events.Eventf(out, corev1.EventTypeWarning, "RetryingRestore", "attempt %d of %d failed: %s",
-		attempt+1, r.Spec.OnFailAttempted+1, reason)
+		attempt+1, retries+1, reason)
 	return Result{RequeueAfter: e.opts.RetryDelay}, nil
 }
 
 func (e *Executor) setRestorePhase(ctx context.Context, r *v1alpha1.RestoreJob, phase v1alpha1.RestoreJobPhase, reason string) error {
 	next := r.DeepCopy()
 	next.Status.Phase = phase
-	next.Status.FailureReason = reason
+	next.Status.FailureReason = v1alpha1.TruncateMessage(reason)
 	if next.Status.StartTimestamp == nil {
 		next.Status.StartTimestamp = timePtr(metav1.NewTime(e.now()))
 	}

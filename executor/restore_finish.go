@@ -33,21 +33,36 @@ func (e *Executor) expireRestore(ctx context.Context, r *v1alpha1.RestoreJob) (R
 	if now := e.now(); now.Before(x.Time) {
 		return Result{RequeueAfter: x.Sub(now)}, nil
 	}
-	if err := e.forget(ctx, e.restoreTasks(ctx, r)); err != nil {
+	tasks, err := e.restoreTasks(ctx, r)
+	if err != nil {
 		return Result{}, err
 	}
-	err := e.store.RestoreJobs().Delete(ctx, r.Namespace, r.Name, string(r.UID))
+	if err := e.forget(ctx, tasks); err != nil {
+		return Result{}, err
+	}
+	err = e.store.RestoreJobs().Delete(ctx, r.Namespace, r.Name, string(r.UID))
 	if drivers.IsNotFound(err) {
 		return Result{}, nil
 	}
 	return Result{}, err
 }
 
-// restoreTasks lists the tasks of every attempt of r that still resolve.
-func (e *Executor) restoreTasks(ctx context.Context, r *v1alpha1.RestoreJob) []policy.PlannedTask {
+// restoreTasks lists the tasks of the attempts of r that ran (see
+// attemptOf), when r still resolves: the inputs are read once and resolved
+// for each attempt. It stops with ctx's error when ctx ends; other problems
+// leave no task to list.
+func (e *Executor) restoreTasks(ctx context.Context, r *v1alpha1.RestoreJob) ([]policy.PlannedTask, error) {
+	in, err := e.gatherRestore(ctx, r.DeepCopy())
+	if err != nil {
+		return nil, ctx.Err()
+	}
 	var out []policy.PlannedTask
-	for attempt := 0; attempt <= attemptOf(r, v1alpha1.AnnotationAttempt); attempt++ {
-		plan, err := e.restorePlan(ctx, r.DeepCopy(), attempt)
+	for attempt := range in.Attempt + 1 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		in.Attempt = attempt
+		plan, err := resolveRestore(in)
 		if err != nil {
 			break
 		}
@@ -57,5 +72,5 @@ func (e *Executor) restoreTasks(ctx context.Context, r *v1alpha1.RestoreJob) []p
 			}
 		}
 	}
-	return out
+	return out, nil
 }

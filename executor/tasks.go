@@ -98,6 +98,9 @@ func (e *Executor) call(ctx context.Context, f func(context.Context) error) erro
 // know; used when a run is abandoned or its owner goes away.
 func (e *Executor) forget(ctx context.Context, tasks []policy.PlannedTask) error {
 	for i := range tasks {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		d, err := e.drivers.Lookup(tasks[i].Driver)
 		if err != nil {
 			continue

@@ -28,4 +28,6 @@ tool informer-gen --go-header-file "$HEADER" \
 
 echo ">> mockgen: drivers/drivermock" >&2
 tool mockgen -typed -package drivermock -destination drivers/drivermock/drivermock.go \
-  -copyright_file "$HEADER" "$MOD/drivers" Driver,TargetResolver
+  -copyright_file "$HEADER" "$MOD/drivers" Driver
+tool mockgen -typed -package drivermock -destination drivers/drivermock/targets.go \
+  -copyright_file "$HEADER" "$MOD/targets" Resolver

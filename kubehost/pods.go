@@ -72,7 +72,9 @@ func (p Pods) Targets(ctx context.Context, namespace string, selector labels.Sel
 
 // podTarget describes a pod as a backup target: its IP is DB_HOST; a task
 // that runs beside it does so on its node, with its tolerations, and mounts
-// its volumes where its first container mounts them.
+// its volumes where its first container mounts them (in that container's
+// image, when the BackupTool names none). A pod whose Ready condition is not
+// True is NotReady.
 func podTarget(pod *corev1.Pod) drivers.Target {
 	t := drivers.Target{
 		Name:        pod.Name,
@@ -82,12 +84,24 @@ func podTarget(pod *corev1.Pod) drivers.Target {
 		Labels:      pod.Labels,
 		Volumes:     pod.Spec.Volumes,
 		Tolerations: pod.Spec.Tolerations,
+		NotReady:    !podReady(pod),
 	}
 	for _, c := range pod.Spec.Containers {
 		t.Containers = append(t.Containers, c.Name)
 	}
 	if len(pod.Spec.Containers) > 0 {
 		t.VolumeMounts = pod.Spec.Containers[0].VolumeMounts
+		t.Image = pod.Spec.Containers[0].Image
 	}
 	return t
+}
+
+// podReady reports whether the pod's Ready condition is True.
+func podReady(pod *corev1.Pod) bool {
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }

@@ -46,9 +46,9 @@ func TestPodsResolveTheMatchingPodsOfTheNamespace(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, got, 2, "%+v", got)
 			// The API server adds default tolerations: expect the pods as stored.
-			assert.Equal(t, drivers.Target{Name: "pg-0", Namespace: ns, Host: "10.0.0.1", Labels: pg,
-				Containers: []string{"db"}, Tolerations: pg0.Spec.Tolerations}, got[0])
-			assert.Equal(t, drivers.Target{Name: "pg-1", Namespace: ns, Host: "10.0.0.2", Node: "node-a", Labels: pg,
+			assert.Equal(t, drivers.Target{Name: "pg-0", Namespace: ns, Host: "10.0.0.1", Labels: pg, Image: "postgres:16",
+				Containers: []string{"db"}, Tolerations: pg0.Spec.Tolerations, NotReady: true}, got[0], "a Pending pod is not ready")
+			assert.Equal(t, drivers.Target{Name: "pg-1", Namespace: ns, Host: "10.0.0.2", Node: "node-a", Labels: pg, Image: "postgres:16",
 				Containers: []string{"db", "exporter"}, Volumes: pg1.Spec.Volumes, VolumeMounts: pg1.Spec.Containers[0].VolumeMounts,
 				Tolerations: pg1.Spec.Tolerations}, got[1])
 			assert.Equal(t, fullSpec().Volumes[0].Name, got[1].Volumes[0].Name)
@@ -102,6 +102,9 @@ func createPod(t *testing.T, c kubernetes.Interface, ns, name string, lbls map[s
 	pod, err := c.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: lbls}, Spec: spec}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	pod.Status.Phase = phase
+	if phase == corev1.PodRunning {
+		pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
+	}
 	if ip != "" {
 		pod.Status.PodIP, pod.Status.PodIPs = ip, []corev1.PodIP{{IP: ip}}
 	}

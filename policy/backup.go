@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"path"
-	"strings"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -61,11 +60,15 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 	if tool == nil {
 		return PlannedTask{}, fmt.Errorf("BackupTool %q not found", common.BackupToolName)
 	}
+	pvc, err := claimOf(in.Policy, b.Spec.BackupType, in.Claims)
+	if err != nil {
+		return PlannedTask{}, err
+	}
 	rel, err := BackupPath(in.Policy, b.Namespace, b.Name)
 	if err != nil {
 		return PlannedTask{}, err
 	}
-	plan.ToolName, plan.Storage = tool.Name, storageFor(common, b.Namespace, rel)
+	plan.ToolName, plan.Storage = tool.Name, storageFor(pvc, b.Namespace, rel)
 	plan.BackupDir = backupDir(plan.Storage)
 	task := newTask(in, drivers.KindBackup, "main")
 	env := baseEnv(in.Target, common.Target.Secret, b.Name, plan.BackupDir)
@@ -75,8 +78,14 @@ func toolBackupTask(in BackupInputs, plan *BackupPlan) (PlannedTask, error) {
 			return PlannedTask{}, err
 		}
 		plan.ParentName = b.Spec.ParentBackupName
+	} else if len(commands) == 0 {
+		return PlannedTask{}, reasonErrorf(ReasonNoBackupCommands,
+			"BackupTool %q has no backupCommands: it cannot make a full %s backup", tool.Name, b.Spec.BackupType)
 	}
 	applyTool(&task, tool, env)
+	if commands, err = env.protect(commands); err != nil {
+		return PlannedTask{}, fmt.Errorf("BackupTool %q: %w", tool.Name, err)
+	}
 	task.Steps = []drivers.Step{{Name: "backup", Commands: commands}}
 	task.Storage = plan.Storage
 	return PlannedTask{Driver: DriverName(b.Spec.BackupType, tool), Task: task}, nil
@@ -87,7 +96,7 @@ func applyTool(task *drivers.Task, tool *v1alpha1.BackupTool, env *envBuilder) {
 	for _, v := range tool.Spec.Env {
 		env.add(v)
 	}
-	task.Image = tool.Spec.Image
+	task.Image = toolImage(tool, task.Target)
 	task.Env = env.vars
 	for _, src := range tool.Spec.EnvFrom {
 		task.EnvFrom = append(task.EnvFrom, *src.DeepCopy())
@@ -111,9 +120,13 @@ func incremental(in BackupInputs, env *envBuilder) ([]string, error) {
 	case len(in.Tool.Spec.IncrementalBackupCommands) == 0:
 		return nil, fmt.Errorf("BackupTool %q has no incrementalBackupCommands for the incremental backup", in.Tool.Name)
 	}
+	parentDir, err := BackupPath(in.Policy, p.Namespace, p.Name)
+	if err != nil {
+		return nil, err
+	}
 	env.set(EnvParentBackupName, p.Name)
-	env.set(EnvParentBackupDir, filePathOf(p))
-	env.set(EnvParentCheckpoint, checkpointOf(p))
+	env.set(EnvParentBackupDir, path.Join(DefaultMountPath, parentDir))
+	env.setUntrusted(EnvParentCheckpoint, checkpointOf(p))
 	return in.Tool.Spec.IncrementalBackupCommands, nil
 }
 
@@ -154,12 +167,21 @@ func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.Ba
 		task.Container, task.Storage = u.ContainerName, plan.Storage
 		task.Env = baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir).vars
 		if in.Tool != nil {
-			task.Image = in.Tool.Spec.Image
+			task.Image = toolImage(in.Tool, in.Target)
 		}
 		task.Steps = []drivers.Step{{Name: "status-update", Commands: []string{u.Script}}}
 		out = append(out, PlannedTask{Driver: plan.Driver, Task: task, StatusPath: u.Path})
 	}
 	return out
+}
+
+// toolImage is the image a tool's commands run in: the tool's, or, when
+// it has none, the target's first container's (as upstream).
+func toolImage(tool *v1alpha1.BackupTool, target drivers.Target) string {
+	if tool.Spec.Image != "" {
+		return tool.Spec.Image
+	}
+	return target.Image
 }
 
 // targetClaims lists the claims of the target's volumes.
@@ -192,13 +214,4 @@ func checkpointOf(b *v1alpha1.Backup) string {
 		return m.BackupTool.CheckPoint
 	}
 	return ""
-}
-
-// relativeToMount returns a recorded BACKUP_DIR relative to the claim root.
-func relativeToMount(dir string) (string, error) {
-	rel, ok := strings.CutPrefix(path.Clean(dir), DefaultMountPath+"/")
-	if !ok || rel == "" || strings.Contains(rel, "..") {
-		return "", fmt.Errorf("backup directory %q is not under %s", dir, DefaultMountPath)
-	}
-	return rel, nil
 }

@@ -336,13 +336,24 @@ func TestResolveBackupStorage(t *testing.T) {
 					GenerateName:             "backup-logs-demo"}},
 		},
 		{
-			name:       "the path-prefix annotation puts the directory under the prefix",
+			name:       "storageClassName wins over persistentVolumeConfigMap, as upstream",
+			backupType: v1alpha1.BackupTypeLogFile,
+			policy: func(p *v1alpha1.BackupPolicy) {
+				p.Spec.Logfile.PersistentVolumeClaim.CreatePolicy = v1alpha1.CreatePVCPolicyIfNotPresent
+				p.Spec.Logfile.PersistentVolumeClaim.StorageClassName = ref("fast")
+			},
+			want: &drivers.Storage{ClaimName: "backup-logs", MountPath: "/backupdata", Path: "demo/b1",
+				Create: &drivers.ClaimTemplate{Capacity: resource.MustParse("5Gi"), StorageClassName: ref("fast"),
+					GenerateName: "backup-logs-demo"}},
+		},
+		{
+			name:       "the path-prefix annotation puts the directory under the prefix, in the namespace",
 			backupType: v1alpha1.BackupTypeDataFile,
 			policy: func(p *v1alpha1.BackupPolicy) {
 				p.Annotations = map[string]string{v1alpha1.AnnotationPathPrefix: "/pg-cluster-1234/postgresql/"}
 				p.Spec.Datafile.PersistentVolumeClaim.CreatePolicy = v1alpha1.CreatePVCPolicyNever
 			},
-			want: &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "pg-cluster-1234/postgresql/b1"},
+			want: &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "demo/pg-cluster-1234/postgresql/b1"},
 		},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"fmt"
 	"path"
 	"time"
 
@@ -11,59 +10,59 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
+// DeletionInputs are what ResolveDeletion needs; the executor gathers them.
+type DeletionInputs struct {
+	// Backup whose data to delete.
+	Backup *v1alpha1.Backup
+	// Policy named by the Backup, defaulted; nil when it is gone.
+	Policy *v1alpha1.BackupPolicy
+	// Claims is the host's default backup claim.
+	Claims BackupClaimDefaults
+	// Attempt numbers the deletion's run; the task ID includes it.
+	Attempt int
+	// Deadline of the task.
+	Deadline time.Time
+}
+
 // ResolveDeletion returns the task that deletes a Backup's data (its
-// directory in the claim, or its volume snapshot), run by the driver that
-// made it (recorded in the Backup's annotation v1alpha1.AnnotationDriver). It
-// returns nil when the Backup never produced data (it never started, or the
-// engine recorded no location or driver for it). A recorded directory that
-// is not the Backup's own (not under the claim's mount, or not named after
-// the Backup, as BackupPath names it) is an error: deleting it could delete
-// other backups' data.
-func ResolveDeletion(b *v1alpha1.Backup, attempt int, deadline time.Time) (*PlannedTask, error) {
+// directory in the claim, see BackupLocation, or its volume snapshot, see
+// snapshotNameOf), run by the driver that made it (recorded in the Backup's
+// annotation v1alpha1.AnnotationDriver). It returns nil when the Backup never
+// produced data (it never started, or it has no location). Locations are
+// derived from the Backup's namespace, policy and name, so a deletion never
+// reaches another backup's data, whatever its status says.
+func ResolveDeletion(in DeletionInputs) (*PlannedTask, error) {
+	b := in.Backup
 	driver := b.Annotations[v1alpha1.AnnotationDriver]
 	if driver == "" || b.Status.StartTimestamp == nil {
 		return nil, nil
 	}
 	task := drivers.Task{
-		ID:         TaskID(b.Name, b.UID, attempt, "delete"),
+		ID:         TaskID(b.Name, b.UID, in.Attempt, "delete"),
 		Kind:       drivers.KindDeleteArtifacts,
 		BackupType: b.Spec.BackupType,
 		Owner:      drivers.ObjectRef{Kind: "Backup", Namespace: b.Namespace, Name: b.Name, UID: b.UID},
 		Labels:     map[string]string{v1alpha1.LabelBackupName: b.Name},
-		Deadline:   deadline,
+		Deadline:   in.Deadline,
 	}
 	if b.Spec.BackupType == v1alpha1.BackupTypeSnapshot {
 		task.Snapshot = &drivers.SnapshotSpec{Name: snapshotNameOf(b)}
 		return &PlannedTask{Driver: driver, Task: task}, nil
 	}
-	dir := filePathOf(b)
-	if dir == "" || b.Status.PersistentVolumeClaimName == "" {
-		return nil, nil
-	}
-	rel, err := ownDirectory(b, dir)
-	if err != nil {
+	loc, err := BackupLocation(b, in.Policy, in.Claims)
+	if loc == nil || err != nil {
 		return nil, err
 	}
-	task.Storage = &drivers.Storage{ClaimName: b.Status.PersistentVolumeClaimName, MountPath: DefaultMountPath, Path: rel}
-	task.Env = []corev1.EnvVar{{Name: EnvBackupName, Value: b.Name}, {Name: EnvBackupDir, Value: dir}}
+	task.Storage = loc
+	task.Env = []corev1.EnvVar{{Name: EnvBackupName, Value: b.Name}, {Name: EnvBackupDir, Value: path.Join(loc.MountPath, loc.Path)}}
 	return &PlannedTask{Driver: driver, Task: task}, nil
 }
 
-// ownDirectory returns dir relative to the claim's root when it is the
-// directory of backup b: under the mount and named after b.
-func ownDirectory(b *v1alpha1.Backup, dir string) (string, error) {
-	rel, err := relativeToMount(dir)
-	if err != nil {
-		return "", err
-	}
-	if path.Base(rel) != b.Name {
-		return "", fmt.Errorf("backup directory %q is not the directory of backup %q", dir, b.Name)
-	}
-	return rel, nil
-}
-
 // snapshotNameOf returns the VolumeSnapshot of a snapshot backup: the one
-// recorded in its manifests, else the one named after the backup.
+// its driver reported (recorded in manifests.backupSnapshot, which only the
+// engine writes: see ApplyStatusUpdate), else the one named after the
+// backup. VolumeSnapshots are in the backup's namespace, and the snapshot
+// driver deletes only those labelled with the backup's name.
 func snapshotNameOf(b *v1alpha1.Backup) string {
 	if m := b.Status.Manifests; m != nil && m.BackupSnapshot != nil && m.BackupSnapshot.VolumeSnapshotName != "" {
 		return m.BackupSnapshot.VolumeSnapshotName

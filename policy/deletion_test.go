@@ -23,19 +23,21 @@ func TestResolveDeletion(t *testing.T) {
 		}
 		return b
 	}
+	own := &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "demo/" + baseName}
 	tests := []struct {
 		name         string
 		backup       func() *v1alpha1.Backup
+		policyGone   bool
 		wantNil      bool
 		wantDriver   string
 		wantStorage  *drivers.Storage
 		wantSnapshot *drivers.SnapshotSpec
 	}{
 		{
-			name:        "a datafile backup: its directory in its claim, by the driver that made it",
+			name:        "a datafile backup: its directory in its policy's claim, by the driver that made it",
 			backup:      func() *v1alpha1.Backup { return completed(baseName, "") },
 			wantDriver:  "local",
-			wantStorage: &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "demo/" + baseName},
+			wantStorage: own,
 		},
 		{
 			name: "a failed backup that started: its partial directory",
@@ -45,7 +47,7 @@ func TestResolveDeletion(t *testing.T) {
 				return b
 			},
 			wantDriver:  "local",
-			wantStorage: &drivers.Storage{ClaimName: "backup-data", MountPath: "/backupdata", Path: "demo/" + baseName},
+			wantStorage: own,
 		},
 		{
 			name: "a backup that never started: nothing to delete",
@@ -66,25 +68,45 @@ func TestResolveDeletion(t *testing.T) {
 			wantNil: true,
 		},
 		{
-			name: "a backup with no recorded directory: nothing to delete",
+			name: "a backup whose status names another location: its own directory all the same",
+			backup: func() *v1alpha1.Backup {
+				b := completed(baseName, "")
+				b.Status.PersistentVolumeClaimName = "other-claim"
+				b.Status.Manifests.BackupTool.FilePath = "/backupdata/victim/" + baseName
+				return b
+			},
+			wantDriver:  "local",
+			wantStorage: own,
+		},
+		{
+			name:        "a backup whose policy is gone: the location the engine recorded",
+			backup:      func() *v1alpha1.Backup { return completed(baseName, "") },
+			policyGone:  true,
+			wantDriver:  "local",
+			wantStorage: own,
+		},
+		{
+			name: "a backup whose policy is gone and that recorded no directory: nothing to delete",
 			backup: func() *v1alpha1.Backup {
 				b := completed(baseName, "")
 				b.Status.Manifests.BackupTool.FilePath = ""
 				return b
 			},
-			wantNil: true,
+			policyGone: true,
+			wantNil:    true,
 		},
 		{
-			name: "a backup with no recorded claim: nothing to delete",
+			name: "a backup whose policy is gone and that recorded no claim: nothing to delete",
 			backup: func() *v1alpha1.Backup {
 				b := completed(baseName, "")
 				b.Status.PersistentVolumeClaimName = ""
 				return b
 			},
-			wantNil: true,
+			policyGone: true,
+			wantNil:    true,
 		},
 		{
-			name:         "a snapshot backup: the VolumeSnapshot it recorded",
+			name:         "a snapshot backup: the VolumeSnapshot its driver reported",
 			backup:       func() *v1alpha1.Backup { return snapshot("snap-1-data") },
 			wantDriver:   drivers.NameSnapshot,
 			wantSnapshot: &drivers.SnapshotSpec{Name: "snap-1-data"},
@@ -99,8 +121,12 @@ func TestResolveDeletion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tt.backup()
+			in := policy.DeletionInputs{Backup: b, Policy: load(t).policy, Attempt: 2, Deadline: deadline}
+			if tt.policyGone {
+				in.Policy = nil
+			}
 
-			got, err := policy.ResolveDeletion(b, 2, deadline)
+			got, err := policy.ResolveDeletion(in)
 
 			require.NoError(t, err)
 			if tt.wantNil {
@@ -125,7 +151,7 @@ func TestResolveDeletion(t *testing.T) {
 	}
 }
 
-func TestResolveDeletionRefusesDirectoriesThatAreNotTheBackups(t *testing.T) {
+func TestResolveDeletionRefusesRecordedDirectoriesThatAreNotTheBackups(t *testing.T) {
 	tests := []struct {
 		name string
 		dir  string
@@ -134,16 +160,18 @@ func TestResolveDeletionRefusesDirectoriesThatAreNotTheBackups(t *testing.T) {
 		{name: "the claim's root", dir: "/backupdata", want: `backup directory "/backupdata" is not under /backupdata`},
 		{name: "outside the mount, as upstream recorded it", dir: "/backup/" + baseName, want: "is not under /backupdata"},
 		{name: "escaping the mount", dir: "/backupdata/../etc/" + baseName, want: "is not under /backupdata"},
-		{name: "a parent of the backup's directory, holding other backups", dir: "/backupdata/demo",
-			want: `backup directory "/backupdata/demo" is not the directory of backup "pg-policy-datafile-20261124013000"`},
-		{name: "another backup's directory", dir: "/backupdata/demo/" + incrName, want: "is not the directory of backup"},
+		{name: "the namespace's directory, holding other backups", dir: "/backupdata/demo",
+			want: `backup directory "/backupdata/demo" is not a directory of backup demo/pg-policy-datafile-20261124013000`},
+		{name: "another backup's directory", dir: "/backupdata/demo/" + incrName, want: "is not a directory of backup"},
+		{name: "the same name in another namespace", dir: "/backupdata/victim/" + baseName, want: "is not a directory of backup"},
+		{name: "a directory without the namespace, as a prefix once made", dir: "/backupdata/prefix/" + baseName, want: "is not a directory of backup"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := completed(baseName, "")
 			b.Status.Manifests.BackupTool.FilePath = tt.dir
 
-			got, err := policy.ResolveDeletion(b, 0, deadline)
+			got, err := policy.ResolveDeletion(policy.DeletionInputs{Backup: b, Deadline: deadline})
 
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)

@@ -21,4 +21,15 @@
 // (escaped), and the driver — or the kubelet, for a Job — expands each value
 // exactly once at the end, which resolves "$$" escapes and references to
 // secret-backed variables that only the driver can read.
+//
+// # Trust
+//
+// A namespace is a tenant, and what a tool printed is untrusted. Where a
+// backup's data lives is derived from the backup's namespace, policy and name
+// ([BackupLocation]), never read back from its status, and status updates
+// cannot write the fields that record it ([ApplyStatusUpdate]). A value read
+// from a status, PARENT_CHECKPOINT, reaches commands only through the
+// environment: a $(PARENT_CHECKPOINT) in a command (or $(NAME) of a tool
+// variable built from it) becomes the shell's ${PARENT_CHECKPOINT}, so the
+// value is never parsed as shell code.
 package policy

@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"fmt"
+	"regexp"
+
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -25,17 +28,33 @@ const (
 // values before it are substituted (escaped), so the one expansion a driver
 // (or the kubelet) does at the end gives the documented result, including
 // references to secret-backed variables, which only the driver can resolve.
+//
+// It also knows which variables hold values read from a Backup's status
+// (untrusted: a tool or a status update wrote them), directly or through a
+// tool variable that refers to one, so that those values reach commands
+// only through the environment (see protect).
 type envBuilder struct {
-	vars  []corev1.EnvVar
-	plain map[string]string
+	vars      []corev1.EnvVar
+	plain     map[string]string
+	untrusted map[string]bool
 }
 
-func newEnv() *envBuilder { return &envBuilder{plain: map[string]string{}} }
+func newEnv() *envBuilder {
+	return &envBuilder{plain: map[string]string{}, untrusted: map[string]bool{}}
+}
 
 // set appends an engine variable with a literal value.
 func (e *envBuilder) set(name, value string) {
 	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: envvar.Escape(value)})
 	e.plain[name] = value
+	delete(e.untrusted, name)
+}
+
+// setUntrusted appends an engine variable whose value was read from a
+// Backup's status.
+func (e *envBuilder) setUntrusted(name, value string) {
+	e.set(name, value)
+	e.untrusted[name] = true
 }
 
 // secret appends a variable that references key of secret s; an empty key
@@ -57,8 +76,15 @@ func (e *envBuilder) add(v corev1.EnvVar) {
 	if v.ValueFrom != nil {
 		e.vars = append(e.vars, *v.DeepCopy())
 		delete(e.plain, v.Name)
+		delete(e.untrusted, v.Name)
 		return
 	}
+	untrusted := false
+	envvar.Substitute(v.Value, func(name string) (string, bool) {
+		untrusted = untrusted || e.untrusted[name]
+		return "", false
+	})
+	e.untrusted[v.Name] = untrusted
 	sub := envvar.Substitute(v.Value, e.lookup)
 	e.vars = append(e.vars, corev1.EnvVar{Name: v.Name, Value: sub})
 	unresolved := false
@@ -91,3 +117,36 @@ func baseEnv(target drivers.Target, secret *v1alpha1.BackupPolicySecret, backupN
 	}
 	return e
 }
+
+// protect returns commands with every reference $(NAME) to an untrusted
+// variable turned into the shell's "${NAME}": the driver (or the kubelet)
+// substitutes references into the command text before `sh -c` parses it,
+// so a value from a Backup's status, such as a CheckPoint
+// `x"; touch /tmp/marker; echo "`, would run as code. Through the
+// environment the shell expands it as data. (Inside single quotes the shell
+// does not expand it: such a command must use the variable another way.) A
+// reference to an untrusted variable whose name the shell cannot expand is
+// an error.
+func (e *envBuilder) protect(commands []string) ([]string, error) {
+	if len(e.untrusted) == 0 {
+		return commands, nil
+	}
+	out := make([]string, len(commands))
+	var err error
+	for i, c := range commands {
+		out[i] = envvar.Substitute(c, func(name string) (string, bool) {
+			if !e.untrusted[name] {
+				return "", false
+			}
+			if !shellName.MatchString(name) && err == nil {
+				err = fmt.Errorf("command %d refers to $(%s), which holds a value from a Backup's status and reaches "+
+					"commands only as an environment variable, but %q is not a shell variable name", i, name, name)
+			}
+			return "${" + name + "}", true
+		})
+	}
+	return out, err
+}
+
+// shellName is the grammar of the names the shell expands as "${NAME}".
+var shellName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -54,4 +54,7 @@ type BackupInputs struct {
 	Attempt int
 	// Deadline of every task of the plan.
 	Deadline time.Time
+	// Claims is the host's default backup claim, for a policy that names
+	// none.
+	Claims BackupClaimDefaults
 }

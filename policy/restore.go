@@ -21,6 +21,11 @@ type RestoreInputs struct {
 	Tool *v1alpha1.BackupTool
 	// Driver is the registry name recorded on the backup when it ran.
 	Driver string
+	// Policies are the BackupPolicies the chain's backups name, by name,
+	// defaulted; a policy missing here is gone (see BackupLocation).
+	Policies map[string]*v1alpha1.BackupPolicy
+	// Claims is the host's default backup claim.
+	Claims BackupClaimDefaults
 	// Target is the instance to restore into.
 	Target drivers.Target
 	// Attempt numbers the run (0 for the first).
@@ -115,7 +120,7 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 	if len(cmds.RestoreCommands) == 0 {
 		return nil, nil
 	}
-	storage, dirs, err := chainStorage(in.Chain)
+	storage, dirs, err := chainStorage(in)
 	if err != nil {
 		return nil, err
 	}
@@ -139,26 +144,25 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 }
 
 // chainStorage returns the storage of the chain's last backup and the
-// directory (BACKUP_DIR) of each backup of the chain. Every backup must have
-// recorded its own directory in the same claim: a restore mounts one claim.
-func chainStorage(chain []*v1alpha1.Backup) (*drivers.Storage, []string, error) {
-	claim := chain[len(chain)-1].Status.PersistentVolumeClaimName
-	dirs := make([]string, len(chain))
-	var rel string
-	for i, b := range chain {
-		var err error
-		if rel, err = ownDirectory(b, filePathOf(b)); err != nil {
+// directory (BACKUP_DIR) of each backup of the chain, each derived from the
+// backup and its policy (BackupLocation). Every backup must be in the same
+// claim: a restore mounts one claim.
+func chainStorage(in RestoreInputs) (*drivers.Storage, []string, error) {
+	dirs := make([]string, len(in.Chain))
+	var last *drivers.Storage
+	for i, b := range in.Chain {
+		loc, err := BackupLocation(b, in.Policies[b.Spec.BackupPolicyName], in.Claims)
+		switch {
+		case err != nil:
 			return nil, nil, fmt.Errorf("backup %q: %w", b.Name, err)
+		case loc == nil:
+			return nil, nil, fmt.Errorf("backup %q has no location: its policy %q is gone and it recorded none", b.Name, b.Spec.BackupPolicyName)
+		case last != nil && loc.ClaimName != last.ClaimName:
+			return nil, nil, fmt.Errorf("backup %q is in claim %q, not in claim %q of %q", b.Name, loc.ClaimName, last.ClaimName, in.Chain[i-1].Name)
 		}
-		switch c := b.Status.PersistentVolumeClaimName; {
-		case c == "":
-			return nil, nil, fmt.Errorf("backup %q has no persistentVolumeClaimName", b.Name)
-		case c != claim:
-			return nil, nil, fmt.Errorf("backup %q is in claim %q, not in claim %q of the backup to restore", b.Name, c, claim)
-		}
-		dirs[i] = path.Join(DefaultMountPath, rel)
+		dirs[i], last = path.Join(loc.MountPath, loc.Path), loc
 	}
-	return &drivers.Storage{ClaimName: claim, MountPath: DefaultMountPath, Path: rel}, dirs, nil
+	return last, dirs, nil
 }
 
 func snapshotRestore(in RestoreInputs, b *v1alpha1.Backup) *PlannedTask {

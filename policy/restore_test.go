@@ -17,7 +17,7 @@ import (
 func (f fixture) restoreInputs(chain ...*v1alpha1.Backup) policy.RestoreInputs {
 	f.restore.Spec.BackupJobName = chain[len(chain)-1].Name
 	return policy.RestoreInputs{RestoreJob: f.restore, Chain: chain, Tool: f.tool, Driver: "local",
-		Target: target(), Deadline: deadline}
+		Target: target(), Deadline: deadline, Policies: map[string]*v1alpha1.BackupPolicy{policyName: f.policy}}
 }
 
 // stepEnv is the environment of one step of a chain restore.
@@ -140,7 +140,7 @@ func TestResolveRestoreSnapshot(t *testing.T) {
 		recorded string
 		want     string
 	}{
-		{name: "restores from the VolumeSnapshot the backup recorded", recorded: "snap-1-data", want: "snap-1-data"},
+		{name: "restores from the VolumeSnapshot its driver reported", recorded: "snap-1-data", want: "snap-1-data"},
 		{name: "restores from the VolumeSnapshot named after the backup when none is recorded", want: "snap-1"},
 	}
 	for _, tt := range tests {
@@ -239,35 +239,40 @@ func TestResolveRestoreErrors(t *testing.T) {
 			want: `BackupTool "pg-basebackup" of backup "pg-policy-datafile-20261125013000" not found`,
 		},
 		{
-			name: "a backup of the chain that recorded no directory",
-			edit: func(in *policy.RestoreInputs) { in.Chain[0].Status.Manifests = nil },
-			want: `backup "pg-policy-datafile-20261124013000": backup directory "" is not under /backupdata`,
+			name: "a backup of the chain whose policy is gone and that recorded no directory",
+			edit: func(in *policy.RestoreInputs) { in.Policies, in.Chain[0].Status.Manifests = nil, nil },
+			want: `backup "pg-policy-datafile-20261124013000" has no location: its policy "pg-policy" is gone and it recorded none`,
 		},
 		{
-			name: "a backup whose directory is outside the claim's mount",
+			name: "a backup whose policy is gone and whose recorded directory is outside the claim's mount",
 			edit: func(in *policy.RestoreInputs) {
-				in.Chain[1].Status.Manifests.BackupTool.FilePath = "/backup/" + incrName
+				in.Policies, in.Chain[1].Status.Manifests.BackupTool.FilePath = nil, "/backup/"+incrName
 			},
 			want: `backup directory "/backup/pg-policy-datafile-20261125013000" is not under /backupdata`,
 		},
 		{
-			name: "a backup whose directory is not its own",
-			edit: func(in *policy.RestoreInputs) { in.Chain[1].Status.Manifests.BackupTool.FilePath = "/backupdata/demo" },
-			want: `backup directory "/backupdata/demo" is not the directory of backup "pg-policy-datafile-20261125013000"`,
+			name: "a backup whose policy is gone and whose recorded directory is not its own",
+			edit: func(in *policy.RestoreInputs) {
+				in.Policies, in.Chain[1].Status.Manifests.BackupTool.FilePath = nil, "/backupdata/demo"
+			},
+			want: `backup directory "/backupdata/demo" is not a directory of backup demo/pg-policy-datafile-20261125013000`,
 		},
 		{
 			name: "a backup of the chain in another claim",
-			edit: func(in *policy.RestoreInputs) { in.Chain[0].Status.PersistentVolumeClaimName = "old-claim" },
-			want: `backup "pg-policy-datafile-20261124013000" is in claim "old-claim", not in claim "backup-data" of the backup to restore`,
+			edit: func(in *policy.RestoreInputs) {
+				in.Policies, in.Chain[0].Status.PersistentVolumeClaimName = nil, "old-claim"
+			},
+			want: `backup "pg-policy-datafile-20261125013000" is in claim "backup-data", not in claim "old-claim" of "pg-policy-datafile-20261124013000"`,
 		},
 		{
-			name: "a backup that recorded no claim",
+			name: "a backup whose policy is gone and that recorded no claim",
 			edit: func(in *policy.RestoreInputs) {
+				in.Policies = nil
 				for _, b := range in.Chain {
 					b.Status.PersistentVolumeClaimName = ""
 				}
 			},
-			want: `backup "pg-policy-datafile-20261124013000" has no persistentVolumeClaimName`,
+			want: `backup "pg-policy-datafile-20261124013000" has no location`,
 		},
 	}
 	for _, tt := range tests {
@@ -278,7 +283,8 @@ func TestResolveRestoreErrors(t *testing.T) {
 				chain = tt.chain()
 			}
 			f.restore.Spec.BackupJobName = incrName
-			in := policy.RestoreInputs{RestoreJob: f.restore, Chain: chain, Tool: f.tool, Driver: "local", Target: target()}
+			in := policy.RestoreInputs{RestoreJob: f.restore, Chain: chain, Tool: f.tool, Driver: "local", Target: target(),
+				Policies: map[string]*v1alpha1.BackupPolicy{policyName: f.policy}}
 			if tt.edit != nil {
 				tt.edit(&in)
 			}

@@ -22,7 +22,11 @@ const maxStatusUpdateOutput = 64 << 10
 // result must decode strictly into a BackupStatus, so an unknown field, a
 // wrong type or output that is not a JSON object is an error and status is
 // left unchanged. The phase, timestamps and failureReason, which the engine
-// owns, cannot be written.
+// owns, cannot be written (an error). Neither can the fields that say where
+// the data is and what made it (persistentVolumeClaimName, backupToolName,
+// manifests.backupTool.filePath, manifests.backupSnapshot): the update's
+// values for them are ignored, so that no tool output steers a deletion or
+// a restore (see BackupLocation).
 //
 // The result is what its JSON says (times written by the update are kept to
 // the second, as the API stores them), except that the times the update did
@@ -46,6 +50,7 @@ func ApplyStatusUpdate(status *v1alpha1.BackupStatus, path string, output []byte
 	if err := checkEngineOwned(status, next); err != nil {
 		return err
 	}
+	keepLocation(status, next)
 	keepPrecision(status, next)
 	*status = *next
 	return nil
@@ -153,6 +158,25 @@ func checkEngineOwned(before, after *v1alpha1.BackupStatus) error {
 		return fmt.Errorf("status update may not write failureReason")
 	}
 	return nil
+}
+
+// keepLocation gives after the values of before's location fields.
+func keepLocation(before, after *v1alpha1.BackupStatus) {
+	after.PersistentVolumeClaimName, after.BackupToolName = before.PersistentVolumeClaimName, before.BackupToolName
+	var filePath string
+	var snapshot *v1alpha1.BackupSnapshotStatus
+	if m := before.Manifests; m != nil {
+		snapshot = m.BackupSnapshot.DeepCopy()
+		if m.BackupTool != nil {
+			filePath = m.BackupTool.FilePath
+		}
+	}
+	if m := after.Manifests; m != nil {
+		m.BackupSnapshot = snapshot
+		if m.BackupTool != nil {
+			m.BackupTool.FilePath = filePath
+		}
+	}
 }
 
 // keepPrecision gives after the original values of the times that are the

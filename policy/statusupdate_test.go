@@ -87,10 +87,18 @@ func TestApplyStatusUpdateMerges(t *testing.T) {
 		},
 		{
 			name:   "an empty object changing nothing",
-			path:   "manifests.backupSnapshot",
+			path:   "manifests.userContext",
 			output: "  {}\n",
+			want:   func(*v1alpha1.BackupStatus) {},
+		},
+		{
+			name: "the fields that say where the data is are the engine's: an update's values are ignored",
+			output: `{"persistentVolumeClaimName":"victim-claim","backupToolName":"other-tool","totalSize":"1Gi",` +
+				`"manifests":{"backupTool":{"filePath":"/backupdata/victim/b1","CheckPoint":"0/5"},` +
+				`"backupSnapshot":{"volumeSnapshotName":"victim-b1"}}}`,
 			want: func(s *v1alpha1.BackupStatus) {
-				s.Manifests.BackupSnapshot = &v1alpha1.BackupSnapshotStatus{}
+				s.TotalSize = "1Gi"
+				s.Manifests.BackupTool.CheckPoint = "0/5"
 			},
 		},
 		{

@@ -22,6 +22,9 @@ type Inputs struct {
 	// name; a nil map means secrets cannot be inspected and are not
 	// checked, a secret missing from a non-nil map does not exist.
 	SecretKeys map[string][]string
+	// Claims is the host's default backup claim, for a datafile or
+	// logfile policy that names none.
+	Claims BackupClaimDefaults
 }
 
 // Validation is the verdict on a policy.
@@ -29,10 +32,17 @@ type Validation struct {
 	// Phase is Available or Failed.
 	Phase v1alpha1.BackupPolicyPhase
 	// Reason says precisely why the policy failed, one sentence per
-	// problem, each starting with the field path; empty when Available.
+	// problem, each starting with the field path. When the policy is
+	// Available it is empty, or says why the backups of some types cannot
+	// run (Unavailable).
 	Reason string
 	// Errors are the problems, for callers that want them separately.
 	Errors field.ErrorList
+	// Unavailable says, by backup type, why the backups of an Available
+	// policy's type cannot run: a datafile or logfile policy without a
+	// claim, on an engine without a default claim (upstream kept such a
+	// policy Available, its snapshots included).
+	Unavailable map[v1alpha1.BackupType]string
 }
 
 // Validate checks a BackupPolicy: its own fields (v1alpha1.ValidateBackupPolicy:
@@ -53,18 +63,37 @@ func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 			errs = append(errs, checkCommon(t, c, in, spec.Child(string(t)))...)
 		}
 	}
-	if len(errs) == 0 {
-		return Validation{Phase: v1alpha1.PolicyAvailable}
+	if len(errs) > 0 {
+		return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs}
 	}
-	return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs}
+	return available(p, in)
 }
 
-func reason(errs field.ErrorList) string {
-	msgs := make([]string, len(errs))
-	for i, e := range errs {
-		msgs[i] = e.Error()
+// available is the verdict on a valid policy: Available, with the types
+// that cannot run and why.
+func available(p *v1alpha1.BackupPolicy, in Inputs) Validation {
+	v := Validation{Phase: v1alpha1.PolicyAvailable}
+	var why []string
+	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
+		if p.CommonPolicyFor(t) == nil {
+			continue
+		}
+		if _, err := claimOf(p, t, in.Claims); err != nil {
+			if v.Unavailable == nil {
+				v.Unavailable = map[v1alpha1.BackupType]string{}
+			}
+			v.Unavailable[t] = err.Error()
+			why = append(why, err.Error())
+		}
 	}
-	return strings.Join(msgs, "; ")
+	v.Reason = v1alpha1.TruncateMessage(strings.Join(why, "; "))
+	return v
+}
+
+// reason is the failure reason of a policy with errs: at most
+// v1alpha1.MaxReportedErrors of them, at most v1alpha1.MaxMessageLength bytes.
+func reason(errs field.ErrorList) string {
+	return v1alpha1.TruncateMessage(v1alpha1.ErrorsMessage(errs))
 }
 
 func checkSnapshot(s *v1alpha1.SnapshotPolicy, in Inputs, fp *field.Path) field.ErrorList {
@@ -88,9 +117,6 @@ func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Input
 	var errs field.ErrorList
 	for _, e := range v1alpha1.ValidateBackupTool(tool) {
 		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool is invalid: "+e.Error()))
-	}
-	if len(tool.Spec.BackupCommands) == 0 {
-		errs = append(errs, field.Invalid(toolPath, c.BackupToolName, "BackupTool has no backupCommands"))
 	}
 	errs = append(errs, checkDriver(t, tool, drivers.KindBackup, in, toolPath, c.BackupToolName)...)
 	if len(c.BackupStatusUpdates) > 0 {

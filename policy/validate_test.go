@@ -214,9 +214,9 @@ func TestValidatePolicyFields(t *testing.T) {
 			},
 		},
 		{
-			name:   "datafile.persistentVolumeClaim.name missing fails the policy",
-			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.PersistentVolumeClaim.Name = "" },
-			want:   []string{"spec.datafile.persistentVolumeClaim.name: Required value"},
+			name:   "datafile.persistentVolumeClaim.name that is not a name fails the policy",
+			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.PersistentVolumeClaim.Name = "Not_A_Claim" },
+			want:   []string{"spec.datafile.persistentVolumeClaim.name: Invalid value"},
 		},
 		{
 			name: "datafile.persistentVolumeClaim.initCapacity of zero fails the policy",
@@ -231,11 +231,10 @@ func TestValidatePolicyFields(t *testing.T) {
 			want:   []string{`spec.datafile.persistentVolumeClaim.createPolicy: Unsupported value: "Always"`},
 		},
 		{
-			name: "persistentVolumeClaim.storageClassName together with a persistentVolumeConfigMap fails the policy",
+			name: "persistentVolumeClaim.storageClassName together with a persistentVolumeConfigMap is valid, as upstream",
 			policy: func(p *v1alpha1.BackupPolicy) {
 				p.Spec.Logfile.PersistentVolumeClaim.StorageClassName = ref("standard")
 			},
-			want: []string{"spec.logfile.persistentVolumeClaim.persistentVolumeConfigMap: Forbidden"},
 		},
 		{
 			name: "logfile.persistentVolumeClaim.persistentVolumeConfigMap without a namespace fails the policy",
@@ -274,9 +273,8 @@ func TestValidateToolFields(t *testing.T) {
 	}
 	runValidateCases(t, []validateCase{
 		{
-			name:   "image missing makes the tool invalid and fails the policy",
+			name:   "an empty image is valid: the target's image is used, as upstream",
 			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.Image = "" }),
-			want:   []string{`spec.datafile.backupToolName: Invalid value: "pg-basebackup": BackupTool is invalid: spec.image: Required value`},
 		},
 		{
 			name:   "deployKind other than job or daemon makes the tool invalid",
@@ -293,10 +291,8 @@ func TestValidateToolFields(t *testing.T) {
 			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.Type = v1alpha1.ToolTypePITR }),
 		},
 		{
-			name:   "backupCommands missing fails the policy",
-			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.BackupCommands = nil }),
-			want: []string{"BackupTool is invalid: spec.backupCommands: Required value",
-				"BackupTool has no backupCommands"},
+			name:   "an empty backupCommands is valid, as upstream: a full backup fails when it runs",
+			inputs: tool(func(s *v1alpha1.BackupToolSpec) { s.BackupCommands = []string{} }),
 		},
 		{
 			name:   "an empty incrementalBackupCommands entry makes the tool invalid",

@@ -20,7 +20,8 @@ type Resolver interface {
 }
 
 // Static is a Resolver over a fixed list, for embedded use and tests. A
-// target with an empty Namespace matches every namespace.
+// target with an empty Namespace matches every namespace. Its targets are
+// ready unless they say NotReady; WithReadiness checks them instead.
 type Static []drivers.Target
 
 // Targets returns the targets of namespace (or of no namespace) whose labels

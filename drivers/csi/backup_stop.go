@@ -58,18 +58,10 @@ func stoppedOutcome(snaps []snapshotv1.VolumeSnapshot) *outcome {
 			continue
 		}
 		at, _ := time.Parse(time.RFC3339Nano, a[v1alpha1.AnnotationTaskStoppedAt])
-		return &outcome{code: parseCode(a[v1alpha1.AnnotationTaskStopped]), msg: a[v1alpha1.AnnotationTaskStoppedMessage], at: at}
+		code, _ := drivers.ParseCode(a[v1alpha1.AnnotationTaskStopped])
+		return &outcome{code: code, msg: a[v1alpha1.AnnotationTaskStoppedMessage], at: at}
 	}
 	return nil
-}
-
-func parseCode(s string) drivers.Code {
-	for c := drivers.Unknown; c <= drivers.Internal; c++ {
-		if c.String() == s {
-			return c
-		}
-	}
-	return drivers.Unknown
 }
 
 // cancelBackup stops a running backup task with Canceled. A task that

@@ -229,7 +229,9 @@ func TestStartRejectsTasksItCannotRun(t *testing.T) {
 		{"an ID that is not a DNS label", mutate(func(t *drivers.Task) { t.ID = "B1_main" }), drivers.InvalidArgument},
 		{"a bad snapshot name", mutate(func(t *drivers.Task) { t.Snapshot.Name = "B1" }), drivers.InvalidArgument},
 		{"no namespace", mutate(func(t *drivers.Task) { t.Target.Namespace, t.Owner.Namespace = "", "" }), drivers.InvalidArgument},
-		{"a datafile backup", mutate(func(t *drivers.Task) { t.BackupType = v1alpha1.BackupTypeDataFile }), drivers.Unimplemented},
+		{"a datafile backup", mutate(func(t *drivers.Task) {
+			t.BackupType, t.Storage = v1alpha1.BackupTypeDataFile, &drivers.Storage{ClaimName: "c", Path: "b1"}
+		}), drivers.Unimplemented},
 		{"a hook without a runner", mutate(func(t *drivers.Task) { t.Kind = drivers.KindHook }), drivers.Unimplemented},
 		{"a claim that does not exist", mutate(func(*drivers.Task) {}), drivers.FailedPrecondition},
 	}

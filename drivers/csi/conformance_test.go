@@ -3,15 +3,11 @@
 package csi_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,16 +20,19 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
 	"github.com/dpsdk/dataprotection/drivers/drivertest"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 )
 
 // TestConformance runs the drivers' conformance suite against the CSI driver
 // on the real API server. The harness plays the snapshot controller (it makes
 // the snapshots ready, failed or stuck as the suite asks), gives every
 // backup task two claims to snapshot, and runs hook and status-update tasks
-// with a HookRunner that runs their commands on this machine, the suite's
-// claim mapped to a temporary directory. It is not a Restarter: the driver
-// keeps hook tasks in memory (its own tests check that backup and restore
-// tasks survive a restart).
+// by pod exec on an executor that runs them on this machine, the suite's
+// claim mapped to a temporary directory. It is not a Restarter: the suite's
+// restart case runs a command task across the restart and wants it to
+// finish, while an exec does not outlive the process that streams it (the
+// runner then reports it Failed, Unavailable; its tests check that, and
+// the driver's own tests that backup and restore tasks survive a restart).
 func TestConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, newHarness)
 }
@@ -67,7 +66,8 @@ func newHarness(_ context.Context, t testing.TB) (drivertest.Harness, error) {
 }
 
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {
-	return csi.New(h.kube, h.snap, &csi.Options{Hooks: &localHooks{root: h.root}}), nil
+	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, h.root) }
+	return csi.New(h.kube, h.snap, &csi.Options{PodExec: podexectest.Local{Rewrite: rewrite}}), nil
 }
 
 // PrepareTask puts the task's objects in the harness's namespace. A backup
@@ -164,40 +164,4 @@ func (h *harness) Close() {
 	for _, c := range h.contents {
 		_ = h.snap.SnapshotV1().VolumeSnapshotContents().Delete(context.Background(), c, metav1.DeleteOptions{})
 	}
-}
-
-// localHooks is a HookRunner that runs the commands on this machine with
-// `sh -c`, in a process group killed when ctx ends, with the claim's mount
-// path (drivertest.MountPath) mapped to root.
-type localHooks struct{ root string }
-
-func (l *localHooks) Run(ctx context.Context, _ drivers.Target, _ string, commands []string, env []corev1.EnvVar) ([]byte, error) {
-	var stdout bytes.Buffer
-	for _, c := range commands {
-		var stderr bytes.Buffer
-		cmd := exec.CommandContext(ctx, "sh", "-c", c)
-		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = l.root, l.environ(env), &stdout, &stderr
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		cmd.WaitDelay = time.Second
-		if err := cmd.Run(); err != nil {
-			return stdout.Bytes(), fmt.Errorf("command %q: %w: %s", c, err, stderr.String())
-		}
-	}
-	return stdout.Bytes(), nil
-}
-
-func (l *localHooks) environ(env []corev1.EnvVar) []string {
-	out := []string{"PATH=" + os.Getenv("PATH")}
-	for _, v := range env {
-		if v.ValueFrom != nil {
-			continue
-		}
-		val := v.Value
-		if rest, ok := strings.CutPrefix(val, drivertest.MountPath); ok && (rest == "" || rest[0] == '/') {
-			val = l.root + rest
-		}
-		out = append(out, v.Name+"="+val)
-	}
-	return out
 }

@@ -2,14 +2,17 @@ package csi
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/go-logr/logr"
 	snapshotclient "github.com/kubernetes-csi/external-snapshotter/client/v6/clientset/versioned"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/podexec"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -20,10 +23,14 @@ type Options struct {
 	// names none (Task.Snapshot.ClassName wins when set). Empty: the
 	// cluster's default class for the claim's CSI driver.
 	SnapshotClassName string
-	// Hooks runs the commands of hook and status-update tasks in the target.
-	// Nil: the driver does not run those tasks (Start returns Unimplemented
-	// and Capabilities does not list them).
-	Hooks HookRunner
+	// PodExec runs hook and status-update tasks in the target's container
+	// (see internal/podexec: the same runner as the Job driver's). Nil
+	// means pod exec through the API server with RESTConfig; when that is
+	// nil too, the driver does not run those tasks (Start returns
+	// Unimplemented and Capabilities does not list them).
+	PodExec PodExecutor
+	// RESTConfig authenticates the default PodExec.
+	RESTConfig *rest.Config
 	// OmitOwnerReferences leaves the owner reference to the Backup off the
 	// VolumeSnapshots. Set it when the Backups do not live in the cluster
 	// the snapshots are made in (an embedded store): the garbage collector
@@ -41,6 +48,9 @@ type Driver struct {
 	snap snapshotclient.Interface
 	opts Options
 	log  logr.Logger
+
+	// hooks runs hook and status-update tasks; nil without a PodExecutor.
+	hooks *podexec.Runner
 
 	mu    sync.Mutex
 	tasks map[string]*record
@@ -62,11 +72,12 @@ func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts *Options
 	if d.log.GetSink() == nil {
 		d.log = logr.Discard()
 	}
+	d.hooks = d.hookRunner()
 	return d
 }
 
 // Capabilities reports backup, restore and delete-artifacts tasks, plus hook
-// and status-update tasks when Options.Hooks is set, all for snapshot
+// and status-update tasks when it has a PodExecutor, all for snapshot
 // backups only.
 func (d *Driver) Capabilities(ctx context.Context) (drivers.Capabilities, error) {
 	if err := ctx.Err(); err != nil {
@@ -77,7 +88,7 @@ func (d *Driver) Capabilities(ctx context.Context) (drivers.Capabilities, error)
 
 func (d *Driver) capabilities() drivers.Capabilities {
 	kinds := []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}
-	if d.opts.Hooks != nil {
+	if d.hooks != nil {
 		kinds = append(kinds, drivers.KindHook, drivers.KindStatusUpdate)
 	}
 	return drivers.Capabilities{Kinds: kinds, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeSnapshot}}
@@ -97,7 +108,7 @@ func (d *Driver) Start(ctx context.Context, task *drivers.Task) error {
 		return err
 	}
 	if rec := d.lookup(task.ID); rec != nil && (rec.end != nil || rec.kind == drivers.KindDeleteArtifacts) {
-		return nil // stopped, or tracked in memory; hooks check in startHook
+		return nil // stopped, or tracked in memory
 	}
 	switch task.Kind {
 	case drivers.KindBackup:
@@ -107,7 +118,10 @@ func (d *Driver) Start(ctx context.Context, task *drivers.Task) error {
 	case drivers.KindDeleteArtifacts:
 		return d.startDelete(ctx, task)
 	default:
-		return d.startHook(task)
+		if err := d.hooks.Start(ctx, task); err != nil {
+			return fmt.Errorf("csi: %w", err)
+		}
+		return nil
 	}
 }
 
@@ -127,25 +141,28 @@ func (d *Driver) Status(ctx context.Context, id string) (*drivers.TaskStatus, er
 		return d.backupStatus(ctx, id, rec.namespace)
 	case drivers.KindRestore:
 		return d.restoreStatus(ctx, id, rec.namespace)
-	case drivers.KindDeleteArtifacts:
-		return d.deleteStatus(ctx, rec)
 	default:
-		return d.hookStatus(rec), nil
+		return d.deleteStatus(ctx, rec)
 	}
 }
 
 // discoverStatus finds a task the driver does not know in memory by the
-// objects labelled with its ID, in every namespace.
+// objects labelled with its ID, in every namespace, or by the record of
+// its pod exec.
 func (d *Driver) discoverStatus(ctx context.Context, id string) (*drivers.TaskStatus, error) {
 	st, err := d.backupStatus(ctx, id, allNamespaces)
 	if !drivers.IsNotFound(err) {
 		return st, err
 	}
-	return d.restoreStatus(ctx, id, allNamespaces)
+	st, err = d.restoreStatus(ctx, id, allNamespaces)
+	if !drivers.IsNotFound(err) || d.hooks == nil {
+		return st, err
+	}
+	return d.hooks.Status(ctx, id)
 }
 
 // Cancel stops the task with this ID: a backup's snapshots that are not
-// ready are deleted, a hook's context is cancelled. The task then reports
+// ready are deleted, a hook's exec is interrupted. The task then reports
 // Failed with code Canceled. A finished or unknown task is left as it is.
 func (d *Driver) Cancel(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
@@ -154,16 +171,16 @@ func (d *Driver) Cancel(ctx context.Context, id string) error {
 	rec := d.lookup(id)
 	switch {
 	case rec == nil:
-		return d.cancelBackup(ctx, id, allNamespaces)
+		if err := d.cancelBackup(ctx, id, allNamespaces); err != nil || d.hooks == nil {
+			return err
+		}
+		return d.hooks.Cancel(ctx, id)
 	case rec.kind == drivers.KindBackup:
 		return d.cancelBackup(ctx, id, rec.namespace)
 	case rec.kind == drivers.KindDeleteArtifacts:
 		return d.cancelDelete(ctx, rec)
-	case rec.kind == drivers.KindRestore:
-		return nil // a restore is finished when Start returns
 	default:
-		d.cancelHook(rec)
-		return nil
+		return nil // a restore is finished when Start returns
 	}
 }
 
@@ -179,9 +196,6 @@ func (d *Driver) Cleanup(ctx context.Context, id string) error {
 	ns := allNamespaces
 	if rec != nil {
 		ns = rec.namespace
-		if rec.hook != nil {
-			d.cancelHook(rec)
-		}
 	}
 	if rec == nil || rec.kind == drivers.KindBackup {
 		if err := d.cleanupBackup(ctx, id, ns); err != nil {
@@ -194,5 +208,8 @@ func (d *Driver) Cleanup(ctx context.Context, id string) error {
 		}
 	}
 	d.forget(id)
+	if rec == nil && d.hooks != nil {
+		return d.hooks.Cleanup(ctx, id)
+	}
 	return nil
 }

@@ -27,11 +27,15 @@
 //     other Backup's UID, as the upstream controller made them) and succeeds
 //     once they are gone. Whether the storage system's snapshot goes with
 //     them is the VolumeSnapshotClass's deletionPolicy.
-//   - hook and status-update, when [Options].Hooks is set: each step's
-//     commands run in Task.Container of the target (empty: its first
-//     container) through the host's [HookRunner], with the task's and the
-//     step's environment merged and its $(VAR) references expanded as the
-//     kubelet does; a status update's standard output is its Output.
+//   - hook and status-update, when the driver has a [PodExecutor]
+//     ([Options].PodExec, or pod exec through the API server with
+//     [Options].RESTConfig): each step's commands run in Task.Container of
+//     the target (empty: its first container) by the same pod exec runner
+//     as the Job driver's (internal/podexec): the environment resolved as
+//     the kubelet would and passed on standard input, everything reported
+//     redacted, a status update's standard output its Output when it is
+//     a JSON object, and each task recorded in a ConfigMap named by its ID,
+//     so that a restart neither loses nor reruns it.
 //
 // The snapshot class is Task.Snapshot.ClassName, else
 // [Options].SnapshotClassName, else none (the cluster's default class).
@@ -48,9 +52,9 @@
 // again and Start completes it. A VolumeSnapshot left by an earlier attempt
 // of the same Backup (same owner UID, another task ID) is deleted and made
 // again; one that belongs to anything else is an AlreadyExists error.
-// Delete-artifacts, hook and status-update tasks are tracked in memory only:
-// after a restart they are NotFound and started again (a delete is
-// idempotent; a hook's commands run again).
+// Delete-artifacts tasks are tracked in memory only: after a restart they
+// are NotFound and started again (a delete is idempotent). Hook and
+// status-update tasks are recorded in the cluster (see above).
 //
 // A failed or cancelled backup task deletes its VolumeSnapshots that are not
 // ready, so that the snapshot controller stops retrying them, and marks the
@@ -71,6 +75,8 @@
 //
 // The driver's identity needs, on volumesnapshots.snapshot.storage.k8s.io:
 // get, list, create, patch and delete; on persistentvolumeclaims: get, list,
-// create and patch. Listing across all namespaces is needed only to find a
-// task's objects after a restart.
+// create and patch; for hooks and status updates, pods/exec, secrets and
+// configmaps get, and configmaps create, update, delete and list. Listing
+// across all namespaces is needed only to find a task's objects after a
+// restart.
 package csi

@@ -14,6 +14,7 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
 	"github.com/dpsdk/dataprotection/executor"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -32,9 +33,9 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	f := setup(t)
 	f.claims("data-pg-0", "log-pg-0")
 	ctx := context.Background()
-	hooks := &fakeHooks{}
+	hooks := &podexectest.Fake{Result: &csi.ExecResult{}}
 	// The Backups live in the memory store, not in the cluster: no owner references.
-	d := csi.New(f.kube, f.snap, &csi.Options{Hooks: hooks, OmitOwnerReferences: true})
+	d := csi.New(f.kube, f.snap, &csi.Options{PodExec: hooks, OmitOwnerReferences: true})
 	st := memory.New(memory.Options{})
 	t.Cleanup(func() { _ = st.Close() })
 	labels := map[string]string{"app": "pg"}
@@ -75,8 +76,10 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	assert.Equal(t, "b1", b.Status.Manifests.BackupSnapshot.VolumeSnapshotName)
 	assert.NotEmpty(t, b.Status.Manifests.BackupSnapshot.VolumeSnapshotContentName)
 	var commands []string
-	for _, c := range hooks.recorded() {
-		commands = append(commands, c.commands...)
+	for _, req := range hooks.Requests() {
+		cmds, _, err := podexectest.Decode(req)
+		require.NoError(t, err)
+		commands = append(commands, cmds...)
 	}
 	assert.Equal(t, []string{"freeze", "freeze", "thaw"}, commands, "the failed attempt froze; the retry froze and thawed")
 	assert.ElementsMatch(t, []string{"b1", "b1-1"}, f.snapshotNames())

@@ -2,8 +2,6 @@ package csi_test
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,53 +13,15 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/csi"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // hookDriver is a driver for hook tests, which need no API server: hooks run
-// through the host's runner. Fake clientsets answer the lookups of tasks the
-// driver does not know in memory.
+// through a fake executor; fake clientsets keep their records and answer
+// the lookups of tasks the driver does not know in memory.
 func hookDriver(opts *csi.Options) *csi.Driver {
 	return csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), opts)
-}
-
-// fakeHooks is a HookRunner that records its calls and answers from a
-// script: stdout, an error, or blocking until released or cancelled.
-type fakeHooks struct {
-	mu      sync.Mutex
-	calls   []hookCall
-	stdout  string
-	err     error
-	block   chan struct{}
-	started chan struct{}
-}
-
-type hookCall struct {
-	target    string
-	container string
-	commands  []string
-	env       []corev1.EnvVar
-}
-
-func (h *fakeHooks) Run(ctx context.Context, target drivers.Target, container string, commands []string, env []corev1.EnvVar) ([]byte, error) {
-	h.mu.Lock()
-	h.calls = append(h.calls, hookCall{target.Namespace + "/" + target.Name, container, commands, env})
-	h.mu.Unlock()
-	if h.block != nil {
-		close(h.started)
-		select {
-		case <-h.block:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	return []byte(h.stdout), h.err
-}
-
-func (h *fakeHooks) recorded() []hookCall {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]hookCall(nil), h.calls...)
 }
 
 func hookTask(id string, kind drivers.TaskKind, commands ...string) *drivers.Task {
@@ -75,9 +35,9 @@ func hookTask(id string, kind drivers.TaskKind, commands ...string) *drivers.Tas
 	}
 }
 
-func TestHooksRunInTheTargetContainerThroughTheRunner(t *testing.T) {
-	h := &fakeHooks{stdout: `{"lsn":"0/16B3748"}`}
-	d := hookDriver(&csi.Options{Hooks: h})
+func TestHooksRunInTheTargetContainerByPodExec(t *testing.T) {
+	h := &podexectest.Fake{Result: &csi.ExecResult{Stdout: []byte(`{"lsn":"0/16B3748"}`)}}
+	d := hookDriver(&csi.Options{PodExec: h})
 	ctx := context.Background()
 
 	hook := hookTask("b1-a0-hook-pre", drivers.KindHook, "psql -c 'CHECKPOINT'", "sync")
@@ -87,7 +47,7 @@ func TestHooksRunInTheTargetContainerThroughTheRunner(t *testing.T) {
 	assert.Nil(t, st.Output, "a hook has no output")
 	assert.Equal(t, `{"lsn":"0/16B3748"}`, st.LogTail)
 
-	update := hookTask("b1-a0-post-0", drivers.KindStatusUpdate, "echo json")
+	update := hookTask("b1-a0-post-0", drivers.KindStatusUpdate, "echo json $(OUT)")
 	update.Container = "metrics"
 	update.Env = append(update.Env, corev1.EnvVar{Name: "DIR", Value: "/backupdata/$(BACKUP_NAME)"},
 		corev1.EnvVar{Name: "DB_HOST", Value: "$(DB_HOST).svc"})
@@ -96,46 +56,51 @@ func TestHooksRunInTheTargetContainerThroughTheRunner(t *testing.T) {
 	st = status(t, d, update.ID, drivers.Succeeded)
 	assert.JSONEq(t, `{"lsn":"0/16B3748"}`, string(st.Output))
 
-	calls := h.recorded()
-	require.Len(t, calls, 2)
-	assert.Equal(t, hookCall{"demo/pg-0", "postgres", []string{"psql -c 'CHECKPOINT'", "sync"},
-		[]corev1.EnvVar{{Name: "DB_HOST", Value: "pg-0"}, {Name: "BACKUP_NAME", Value: "b1"}, {Name: "STAGE", Value: "pre"}}},
-		calls[0], "no container named: the target's first")
-	assert.Equal(t, "metrics", calls[1].container)
-	assert.Equal(t, []corev1.EnvVar{{Name: "DB_HOST", Value: "pg-0.svc"}, {Name: "BACKUP_NAME", Value: "b1"},
-		{Name: "DIR", Value: "/backupdata/b1"}, {Name: "OUT", Value: "/backupdata/b1/out"},
-		{Name: "KEEP", Value: "$(DIR)"}}, calls[1].env, "one entry per name, references expanded as the kubelet does")
+	reqs := h.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, "demo/pg-0/postgres", reqs[0].Namespace+"/"+reqs[0].Pod+"/"+reqs[0].Container, "no container named: the target's first")
+	commands, env, err := podexectest.Decode(reqs[0])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"psql -c 'CHECKPOINT'", "sync"}, commands)
+	assert.Subset(t, env, []string{"DB_HOST=pg-0", "BACKUP_NAME=b1", "__DP_S1_STAGE=pre"})
+	assert.Equal(t, "metrics", reqs[1].Container)
+	commands, env, err = podexectest.Decode(reqs[1])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"echo json /backupdata/b1/out"}, commands, "$(VAR) in commands expands with the step's variables")
+	assert.Subset(t, env, []string{"DB_HOST=pg-0.svc", "BACKUP_NAME=b1", "DIR=/backupdata/b1",
+		"__DP_S1_OUT=/backupdata/b1/out", "__DP_S1_KEEP=$(DIR)"}, "references expanded as the kubelet does")
 
 	require.NoError(t, d.Cleanup(ctx, hook.ID))
 	require.NoError(t, d.Cleanup(ctx, hook.ID))
-	_, err := d.Status(ctx, hook.ID)
+	_, err = d.Status(ctx, hook.ID)
 	requireCode(t, drivers.NotFound, err)
 }
 
 func TestAFailingHookReportsItsErrorAndCode(t *testing.T) {
-	h := &fakeHooks{stdout: "ERROR: could not freeze\n", err: drivers.Errorf(drivers.PermissionDenied, "exec: forbidden")}
-	d := hookDriver(&csi.Options{Hooks: h})
+	h := &podexectest.Fake{Err: drivers.Errorf(drivers.PermissionDenied, "exec: forbidden")}
+	d := hookDriver(&csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "fsfreeze -f /data")
 	require.NoError(t, d.Start(context.Background(), task))
 	st := status(t, d, task.ID, drivers.Failed)
 	assert.Equal(t, drivers.PermissionDenied, st.ErrorCode)
 	assert.Contains(t, st.Message, "exec: forbidden")
-	assert.Contains(t, st.Message, `"pre-hook"`)
-	assert.Equal(t, "ERROR: could not freeze\n"+st.Message, st.LogTail, "the output, then why it failed")
 
-	plain := &fakeHooks{err: errors.New("exit status 1")}
-	d = hookDriver(&csi.Options{Hooks: plain})
+	exited := &podexectest.Fake{Result: &csi.ExecResult{ExitCode: 1,
+		Stderr: []byte("ERROR: could not freeze\ndataprotection: step 1 (\"pre-hook\") command 1 failed with exit status 1\n")}}
+	d = hookDriver(&csi.Options{PodExec: exited})
 	require.NoError(t, d.Start(context.Background(), task))
-	assert.Equal(t, drivers.Unknown, status(t, d, task.ID, drivers.Failed).ErrorCode)
+	st = status(t, d, task.ID, drivers.Failed)
+	assert.Equal(t, drivers.Unknown, st.ErrorCode)
+	assert.Equal(t, `step 1 ("pre-hook") command 1 failed with exit status 1`, st.Message, "which command failed")
+	assert.Contains(t, st.LogTail, "ERROR: could not freeze")
 }
 
 func TestCancelStopsARunningHook(t *testing.T) {
-	h := &fakeHooks{block: make(chan struct{}), started: make(chan struct{})}
-	d := hookDriver(&csi.Options{Hooks: h})
+	h := &podexectest.Fake{Result: &csi.ExecResult{}, Block: make(chan struct{})}
+	d := hookDriver(&csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "sleep 3600")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))
-	<-h.started
 	status(t, d, task.ID, drivers.Running)
 	require.NoError(t, d.Cancel(ctx, task.ID))
 	assert.Equal(t, drivers.Canceled, status(t, d, task.ID, drivers.Failed).ErrorCode)
@@ -144,16 +109,16 @@ func TestCancelStopsARunningHook(t *testing.T) {
 }
 
 func TestAHookPastItsDeadlineFails(t *testing.T) {
-	h := &fakeHooks{block: make(chan struct{}), started: make(chan struct{})}
-	d := hookDriver(&csi.Options{Hooks: h})
+	h := &podexectest.Fake{Result: &csi.ExecResult{}, Block: make(chan struct{})}
+	d := hookDriver(&csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "sleep 3600")
 	task.Deadline = time.Now().Add(50 * time.Millisecond)
 	require.NoError(t, d.Start(context.Background(), task))
 	assert.Equal(t, drivers.DeadlineExceeded, status(t, d, task.ID, drivers.Failed).ErrorCode)
 }
 
-func TestAPanickingRunnerIsAnInternalError(t *testing.T) {
-	d := hookDriver(&csi.Options{Hooks: panicky{}})
+func TestAPanickingExecutorIsAnInternalError(t *testing.T) {
+	d := hookDriver(&csi.Options{PodExec: panicky{}})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "x")
 	require.NoError(t, d.Start(context.Background(), task))
 	st := status(t, d, task.ID, drivers.Failed)
@@ -162,9 +127,7 @@ func TestAPanickingRunnerIsAnInternalError(t *testing.T) {
 
 type panicky struct{}
 
-func (panicky) Run(context.Context, drivers.Target, string, []string, []corev1.EnvVar) ([]byte, error) {
-	panic("boom")
-}
+func (panicky) Exec(context.Context, *csi.ExecRequest) (*csi.ExecResult, error) { panic("boom") }
 
 func TestCapabilitiesListHooksOnlyWithARunner(t *testing.T) {
 	ctx := context.Background()
@@ -173,7 +136,7 @@ func TestCapabilitiesListHooksOnlyWithARunner(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Capabilities{Kinds: []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts},
 		BackupTypes: snapshot}, caps)
-	caps, err = hookDriver(&csi.Options{Hooks: &fakeHooks{}}).Capabilities(ctx)
+	caps, err = hookDriver(&csi.Options{PodExec: &podexectest.Fake{}}).Capabilities(ctx)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, drivers.TaskKinds, caps.Kinds)
 	assert.Equal(t, snapshot, caps.BackupTypes)

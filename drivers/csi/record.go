@@ -9,13 +9,13 @@ import (
 // record is what the driver keeps in memory about a task it started or
 // stopped. Backup and restore tasks live in the cluster; their record only
 // saves a cluster-wide search and keeps a failure stable once the objects
-// that showed it are gone. Delete and hook tasks live here only.
+// that showed it are gone. Delete tasks live here only; hook and
+// status-update tasks live in the pod exec runner.
 type record struct {
 	kind      drivers.TaskKind
 	namespace string
-	task      *drivers.Task // delete and hook tasks
-	hook      *hookRun
-	started   time.Time // delete and hook tasks
+	task      *drivers.Task // delete tasks
+	started   time.Time     // delete tasks
 
 	// end is the sticky failure of a stopped task; nil while it may run.
 	end *outcome

@@ -1,6 +1,7 @@
 package csi
 
 import (
+	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -8,21 +9,22 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
-// validate checks that the driver runs task and that it is well formed.
+// validate checks the task's shape (drivers.ValidateTask), that the driver
+// runs its kind and type, and what a snapshot task needs.
 func (d *Driver) validate(t *drivers.Task) error {
-	if t == nil {
-		return drivers.Errorf(drivers.InvalidArgument, "csi: nil task")
-	}
-	if errs := validation.IsDNS1123Label(t.ID); len(errs) > 0 {
-		return drivers.Errorf(drivers.InvalidArgument, "csi: task ID %q: %s", t.ID, strings.Join(errs, "; "))
+	if err := drivers.ValidateTask(t); err != nil {
+		return fmt.Errorf("csi: %w", err)
 	}
 	if !d.capabilities().Supports(t.Kind, t.BackupType) {
 		return drivers.Errorf(drivers.Unimplemented, "csi: task %s: the snapshot driver does not run %s tasks of %q backups",
 			t.ID, t.Kind, t.BackupType)
 	}
+	if err := drivers.ValidateCommands(t); err != nil {
+		return fmt.Errorf("csi: %w", err)
+	}
 	switch t.Kind {
 	case drivers.KindHook, drivers.KindStatusUpdate:
-		return validateHook(t)
+		return nil
 	}
 	return validateSnapshot(t)
 }
@@ -30,8 +32,6 @@ func (d *Driver) validate(t *drivers.Task) error {
 func validateSnapshot(t *drivers.Task) error {
 	s := t.Snapshot
 	switch {
-	case s == nil:
-		return drivers.Errorf(drivers.InvalidArgument, "csi: %s task %s has no snapshot", t.Kind, t.ID)
 	case namespaceOf(t) == "":
 		return drivers.Errorf(drivers.InvalidArgument, "csi: %s task %s has no namespace (target or owner)", t.Kind, t.ID)
 	case len(s.Claims) == 0 && t.Kind != drivers.KindDeleteArtifacts:
@@ -46,13 +46,4 @@ func validateSnapshot(t *drivers.Task) error {
 		}
 	}
 	return nil
-}
-
-func validateHook(t *drivers.Task) error {
-	for _, s := range t.Steps {
-		if len(s.Commands) > 0 {
-			return nil
-		}
-	}
-	return drivers.Errorf(drivers.InvalidArgument, "csi: %s task %s has no commands", t.Kind, t.ID)
 }

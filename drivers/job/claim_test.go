@@ -190,6 +190,6 @@ func TestDeleteJobWhenTheClaimIsGone(t *testing.T) {
 	job := waitForJob(t, w.env.Client, w.ns, task.ID)
 	pod := job.Spec.Template.Spec
 	assert.Empty(t, pod.Volumes, "nothing to mount")
-	assert.Contains(t, pod.Containers[0].Args[0], "nothing to delete")
-	assert.NotContains(t, pod.Containers[0].Args[0], "rm -rf --")
+	assert.Contains(t, pod.Containers[0].Args[2], "nothing to delete")
+	assert.NotContains(t, pod.Containers[0].Args[2], "rm -rf --")
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/drivers/drivertest"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	"github.com/dpsdk/dataprotection/internal/testenv"
+	"github.com/dpsdk/dataprotection/internal/testkubelet"
 	"github.com/dpsdk/dataprotection/targets"
 )
 
@@ -34,15 +36,19 @@ func BenchmarkConformance(b *testing.B) {
 func newConformanceHarness(_ context.Context, t testing.TB) (drivertest.Harness, error) {
 	env := testenv.Require(t)
 	h := &harness{env: env, ns: env.NewNamespace(t), root: t.TempDir()}
-	h.kubelet = startKubelet(t, env.Client, h.ns, h.root)
+	kubelet, err := testkubelet.Start(context.Background(), env.Client, h.ns,
+		testkubelet.Local{Client: env.Client, Root: h.root}, testkubelet.Options{Logf: t.Logf})
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = kubelet.Stop() })
 	return h, nil
 }
 
 type harness struct {
-	env     *testenv.Env
-	ns      string
-	root    string
-	kubelet *kubelet
+	env  *testenv.Env
+	ns   string
+	root string
 }
 
 var (
@@ -56,7 +62,7 @@ func (h *harness) options() *Options {
 	// see it where the kubelet maps it.
 	claimDir := filepath.Join(h.root, drivertest.Claim)
 	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, claimDir) }
-	return &Options{Namespace: h.ns, PodExec: localExec{rewrite: rewrite}}
+	return &Options{Namespace: h.ns, PodExec: podexectest.Local{Rewrite: rewrite}}
 }
 
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {

@@ -18,14 +18,21 @@
 // the Job, retries a failed run, with a new task),
 // activeDeadlineSeconds from Task.Deadline, restartPolicy Never.
 //
-// The container runs the task's image with `sh -c <script>`. The script,
-// generated deterministically from the task, runs every step in order, in a
-// subshell that exports the step's variables, and every command of a step
-// in order with `sh -c`; the first command that fails ends the task with its
-// exit status. The container's env is Task.Env as it is (a secretKeyRef stays
-// a reference: secret values never enter the Job), then envFrom, then the
-// task's resources. A backup's Job mounts the target pod's volumes at the
-// target container's mount paths and, when the target has node-bound volumes
+// The container runs the task's image with `sh -c <script> sh <command>...`.
+// The script, generated deterministically from the task out of the
+// programs in scripts/ (embedded), runs every step in order, in a subshell
+// that exports the step's variables, and every command of a step in order
+// with `sh -c`; the first command that fails ends the task with its exit
+// status. The commands are the container's separate arguments, never text
+// of the script: the kubelet expands their $(VAR) references as in any
+// container's args (a reference to a step's own variable gives the step's
+// value), and the script is escaped so that the expansion leaves it as it
+// is, so a value (a password, a parent's CheckPoint) can never change the
+// script around the command. The container's env is Task.Env as it is (a
+// secretKeyRef stays a reference: secret values never enter the Job), the
+// steps' variables under carriers, then envFrom, then the task's
+// resources. A backup's Job mounts the target pod's volumes at the target
+// container's mount paths and, when the target has node-bound volumes
 // (claims, host paths), is required to run on the target's node (node
 // affinity on the Node's name) with the target's tolerations; a restore
 // mounts the task's volumes. Both mount the backup claim at
@@ -34,11 +41,14 @@
 // When the steps are done the script writes its result as JSON to the
 // termination message: the exit status; for a backup, each file under
 // BACKUP_DIR with its size and sha256, and their total size (only the count,
-// total size and a sha256 over the per-file lines when the list does not fit
-// the message's 4096 bytes); the last line of standard output when it is a
-// JSON object (a tool's manifest, merged into the Backup's
-// status.manifests); and for a failure, which command failed and the end of
-// its log. Status reads it from the Job's pod. The script needs a POSIX sh,
+// total size and aggregate checksum, drivers.AggregateChecksum, when the
+// list does not fit the message's 4096 bytes); the last line of standard
+// output when it is a JSON object (a tool's manifest, merged into the
+// Backup's status.manifests); and for a failure, which command failed and
+// the end of its log. Status reads it from the Job's pod and redacts it:
+// the values of the secrets the container references (read again from the
+// Job's namespace) are hidden in the output (in the decoded document), the
+// log tail and the message. The script needs a POSIX sh,
 // awk (for the result; without it only the exit status is reported),
 // sha256sum, find, sort, wc and mktemp: what busybox and coreutils images
 // have. File names containing a newline are left out of the list.
@@ -74,15 +84,18 @@
 //
 // Hook and status-update tasks run in the target's container
 // (Task.Container, by default the target's first) through a PodExecutor,
-// by default pod exec through the API server. The task's environment is
+// by default pod exec through the API server, by the one pod exec runner
+// the CSI driver uses too (internal/podexec). The task's environment is
 // resolved as the kubelet would (secrets and config maps are read from the
-// target's namespace, $(VAR) references expanded) and passed on the
-// command's standard input, so secret values appear neither in the exec
-// request nor in any object. Standard output, at most 64 KiB, is the task's
-// Output when it is JSON. These tasks are tracked in memory: after an engine
-// restart, Status of one is NotFound and the engine starts it again, so a
-// hook or status update that was running, or had finished without the
-// engine recording its result, runs once more.
+// target's namespace, $(VAR) references expanded, in the commands too) and
+// passed with the commands on the command's standard input, so secret
+// values appear neither in the exec request nor in any object; everything
+// reported (Output, LogTail, Message) is redacted. Standard output, at
+// most 64 KiB, is a status update's Output when it is a JSON object. Each
+// task is recorded in a ConfigMap named by its ID (Options.Namespace, else
+// the target's namespace): after an engine restart a finished task is
+// reported from it, and one that was running is Failed with code
+// Unavailable rather than run again.
 //
 // # Errors
 //
@@ -95,9 +108,11 @@
 //
 // The driver's identity needs: jobs (get, list, create, update, delete),
 // pods (list, delete), persistentvolumeclaims (get, create), configmaps
-// (get), persistentvolumes (get, create) for claim templates, and for hooks
-// and status updates pods/exec (create), secrets and configmaps (get) in the
-// targets' namespaces. Without Options.Namespace, listing jobs in every
+// (get), persistentvolumes (get, create) for claim templates, secrets (get:
+// to redact what a finished Job printed), and for hooks and status updates
+// pods/exec (create), secrets and configmaps (get) in the targets'
+// namespaces, and configmaps (create, update, delete, list) for their
+// records. Without Options.Namespace, listing jobs in every
 // namespace lets it find, after a restart, the Jobs of tasks it has not
 // seen yet.
 package job

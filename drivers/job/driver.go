@@ -2,12 +2,14 @@ package job
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/podexec"
+	"github.com/dpsdk/dataprotection/internal/shell"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -18,24 +20,25 @@ type Driver struct {
 	client kubernetes.Interface
 	opts   Options
 
+	// execs runs hook and status-update tasks; nil without a PodExecutor.
+	execs *podexec.Runner
+
 	mu sync.Mutex
 	// namespaces remembers the namespace of each Job task this process
 	// started or found.
 	namespaces map[string]string
-	// execs are the hook and status-update tasks of this process.
-	execs map[string]*execTask
 }
 
 var _ drivers.Driver = (*Driver)(nil)
 
 // New returns a Job driver that works through client. opts may be nil.
 func New(client kubernetes.Interface, opts *Options) *Driver {
-	return &Driver{
-		client:     client,
-		opts:       opts.withDefaults(),
-		namespaces: map[string]string{},
-		execs:      map[string]*execTask{},
+	d := &Driver{client: client, opts: opts.withDefaults(), namespaces: map[string]string{}}
+	if d.opts.PodExec != nil {
+		d.execs = podexec.New(client, podexec.Options{Exec: d.opts.PodExec, Namespace: d.opts.Namespace,
+			OwnerReferences: true, Logger: d.opts.Logger.WithName("podexec"), Clock: d.opts.Clock})
 	}
+	return d
 }
 
 // Capabilities reports backup, restore and delete-artifacts tasks of
@@ -66,89 +69,73 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 		return err
 	}
 	if isExec(t.Kind) {
-		return d.startExec(ctx, t)
+		if err := d.execs.Start(ctx, t); err != nil {
+			return fmt.Errorf("job driver: %w", err)
+		}
+		return nil
 	}
 	return d.startJob(ctx, t)
 }
 
 // check returns an InvalidArgument or Unimplemented error for a task the
-// driver cannot run.
+// driver cannot run: its shape (drivers.ValidateTask), its kind and type,
+// then what a Job or a pod exec needs.
 func (d *Driver) check(t *drivers.Task) error {
-	if errs := validation.IsDNS1123Label(t.ID); len(errs) > 0 {
-		return invalid(t.ID, "the ID is not a DNS label: %v", errs)
+	if err := drivers.ValidateTask(t); err != nil {
+		return fmt.Errorf("job driver: %w", err)
 	}
 	caps, _ := d.Capabilities(context.Background())
 	if t.Snapshot != nil || !caps.Supports(t.Kind, t.BackupType) {
 		return drivers.Errorf(drivers.Unimplemented, "job driver: task %q: %s tasks of %s backups are not supported",
 			t.ID, t.Kind, t.BackupType)
 	}
-	if err := checkSteps(t.Steps); err != nil {
-		return invalid(t.ID, "%v", err)
+	if err := drivers.ValidateCommands(t); err != nil {
+		return fmt.Errorf("job driver: %w", err)
 	}
-	return d.checkKind(t)
-}
-
-// checkKind checks what each kind of task needs.
-func (d *Driver) checkKind(t *drivers.Task) error {
-	switch t.Kind {
-	case drivers.KindBackup, drivers.KindRestore:
-		if t.Image == "" {
-			return invalid(t.ID, "no image")
-		}
-		if t.Storage == nil {
-			return invalid(t.ID, "no storage")
-		}
-		if err := checkStorage(t.Storage); err != nil {
+	if err := shell.CheckStepNames(t.Steps); err != nil {
+		return fmt.Errorf("job driver: task %q: %w", t.ID, err)
+	}
+	if (t.Kind == drivers.KindBackup || t.Kind == drivers.KindRestore) && t.Image == "" {
+		return invalid(t.ID, "no image")
+	}
+	if t.Storage != nil {
+		if err := checkMount(t.Storage); err != nil {
 			return invalid(t.ID, "%v", err)
 		}
-	case drivers.KindDeleteArtifacts:
-		if t.Storage == nil {
-			return invalid(t.ID, "no storage")
-		}
-		if err := checkDeletePath(t.Storage); err != nil {
-			return invalid(t.ID, "%v", err)
-		}
-		return nil
-	case drivers.KindHook, drivers.KindStatusUpdate:
-		if t.Target.Name == "" {
-			return invalid(t.ID, "no target pod to run in")
-		}
-	}
-	if len(t.Steps) == 0 {
-		return invalid(t.ID, "no steps")
 	}
 	return nil
 }
 
 // Status reports the task with this ID: from its Job (conditions read by
-// type), or from this process's record of a pod exec. It returns a
-// NotFound error when there is neither.
+// type), or from the record of its pod exec. It returns a NotFound error
+// when there is neither.
 func (d *Driver) Status(ctx context.Context, id string) (*drivers.TaskStatus, error) {
-	if st, ok := d.execStatus(id); ok {
-		return st, nil
+	st, err := d.jobStatus(ctx, id)
+	if drivers.IsNotFound(err) && d.execs != nil {
+		return d.execs.Status(ctx, id)
 	}
-	return d.jobStatus(ctx, id)
+	return st, err
 }
 
 // Cancel stops the task with this ID: a Job is suspended, marked with
-// v1alpha1.AnnotationTaskCanceled and its pods deleted; a pod exec is interrupted.
-// Either then reports Failed with code Canceled. A finished or unknown task
-// is left as it is.
+// v1alpha1.AnnotationTaskCanceled and its pods deleted; a pod exec is
+// interrupted. Either then reports Failed with code Canceled. A finished or
+// unknown task is left as it is.
 func (d *Driver) Cancel(ctx context.Context, id string) error {
-	if d.cancelExec(id) {
-		return nil
+	if err := d.cancelJob(ctx, id); err != nil || d.execs == nil {
+		return err
 	}
-	return d.cancelJob(ctx, id)
+	return d.execs.Cancel(ctx, id)
 }
 
 // Cleanup deletes the task's Job (propagation Background) and its pods, or
-// forgets its pod exec, cancelling it first. Backup data is never touched.
-// Idempotent; an unknown ID returns nil.
+// the record of its pod exec, cancelling it first. Backup data is never
+// touched. Idempotent; an unknown ID returns nil.
 func (d *Driver) Cleanup(ctx context.Context, id string) error {
-	if wasExec, err := d.forgetExec(ctx, id); wasExec || err != nil {
+	if err := d.cleanupJob(ctx, id); err != nil || d.execs == nil {
 		return err
 	}
-	return d.cleanupJob(ctx, id)
+	return d.execs.Cleanup(ctx, id)
 }
 
 func isExec(k drivers.TaskKind) bool { return k == drivers.KindHook || k == drivers.KindStatusUpdate }

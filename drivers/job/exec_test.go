@@ -3,10 +3,10 @@
 package job
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +19,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
+	"github.com/dpsdk/dataprotection/internal/shell"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -53,34 +55,6 @@ func createSources(t *testing.T, w *world) {
 	require.NoError(t, err)
 }
 
-// localExec is a PodExecutor that runs the command on this machine, as if
-// this machine were the target container.
-type localExec struct{ rewrite func(string) string }
-
-func (l localExec) Exec(ctx context.Context, req *ExecRequest) (*ExecResult, error) {
-	argv := append([]string(nil), req.Command...)
-	stdin := req.Stdin
-	if l.rewrite != nil {
-		for i := range argv {
-			argv[i] = l.rewrite(argv[i])
-		}
-		stdin = []byte(l.rewrite(string(stdin)))
-	}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(ctx, argv, []string{"PATH=" + os.Getenv("PATH")}, stdin, &stdout, &stderr)
-	if err != nil {
-		return nil, err
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	res := &ExecResult{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: code}
-	if req.MaxStdout > 0 && len(res.Stdout) > req.MaxStdout {
-		res.Stdout, res.StdoutTruncated = res.Stdout[:req.MaxStdout], true
-	}
-	return res, nil
-}
-
 func waitExec(t *testing.T, d *Driver, id string) *drivers.TaskStatus {
 	t.Helper()
 	var st *drivers.TaskStatus
@@ -94,20 +68,26 @@ func waitExec(t *testing.T, d *Driver, id string) *drivers.TaskStatus {
 }
 
 func TestStatusUpdateRunsInTheTargetContainerWithItsEnvironment(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: localExec{}})
+	w := newWorld(t, &Options{PodExec: podexectest.Local{}})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
+	seen := filepath.Join(t.TempDir(), "seen")
+	task.Steps[0].Commands[0] += " | tee " + shell.Quote(seen)
 	require.NoError(t, w.d.Start(w.ctx, task))
 	st := waitExec(t, w.d, task.ID)
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
+	got, err := os.ReadFile(seen)
+	require.NoError(t, err)
 	assert.JSONEq(t, `{"user":"postgres","password":"s3cr'et $HOME `+"`id`"+`","conn":"postgres@db-0.db","mode":"fast","pod":"db-0",
-		"level":"fast-step","from":"yes","optional":"unset"}`, string(st.Output),
+		"level":"fast-step","from":"yes","optional":"unset"}`, string(got),
 		"secrets, config maps, pod fields, envFrom and $(VAR) references resolve as in a container")
+	assert.JSONEq(t, `{"user":"[REDACTED]","password":"[REDACTED]","conn":"[REDACTED]@db-0.db","mode":"fast","pod":"db-0",
+		"level":"fast-step","from":"yes","optional":"unset"}`, string(st.Output), "the output hides the secret's values")
 	assert.Empty(t, jobsOf(t, w, task.ID), "no Job")
 }
 
 func TestExecRequestKeepsSecretsOutOfTheCommand(t *testing.T) {
-	f := &fakeExec{result: &ExecResult{Stdout: []byte(`{"a":1}` + "\n")}}
+	f := &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"a":1}` + "\n")}}
 	w := newWorld(t, &Options{PodExec: f})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
@@ -116,7 +96,7 @@ func TestExecRequestKeepsSecretsOutOfTheCommand(t *testing.T) {
 	require.Equal(t, drivers.Succeeded, st.Phase)
 	assert.JSONEq(t, `{"a":1}`, string(st.Output))
 
-	calls := f.calls()
+	calls := f.Requests()
 	require.Len(t, calls, 1)
 	req := calls[0]
 	assert.Equal(t, w.ns, req.Namespace)
@@ -130,21 +110,21 @@ func TestExecRequestKeepsSecretsOutOfTheCommand(t *testing.T) {
 	assert.NotContains(t, strings.Join(req.Command, " "), "s3cr", "no secret value in the request")
 	assert.Contains(t, string(req.Stdin), "export DB_PASSWORD='s3cr'\\''et $HOME `id`'\n", "it goes on stdin")
 	assert.True(t, strings.HasSuffix(string(req.Stdin), end+"\n"))
-	assert.Equal(t, maxExecOutput, req.MaxStdout)
+	assert.Equal(t, 64<<10, req.MaxStdout)
 }
 
 func TestExecUsesTheTargetsFirstContainerByDefault(t *testing.T) {
-	f := &fakeExec{result: &ExecResult{}}
+	f := &podexectest.Fake{Result: &ExecResult{}}
 	w := newWorld(t, &Options{PodExec: f})
 	task := backupTask(w.ns, w.id("hook-pre"))
 	task.Kind, task.Env, task.EnvFrom, task.BackupType = drivers.KindHook, nil, nil, v1alpha1.BackupTypeLogFile
 	require.NoError(t, w.d.Start(w.ctx, task))
 	waitExec(t, w.d, task.ID)
-	assert.Equal(t, "postgres", f.calls()[0].Container)
+	assert.Equal(t, "postgres", f.Requests()[0].Container)
 }
 
 func TestExecStartIsIdempotent(t *testing.T) {
-	f := &fakeExec{result: &ExecResult{}, block: make(chan struct{})}
+	f := &podexectest.Fake{Result: &ExecResult{}, Block: make(chan struct{})}
 	w := newWorld(t, &Options{PodExec: f})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
@@ -154,33 +134,33 @@ func TestExecStartIsIdempotent(t *testing.T) {
 	st, err := w.d.Status(w.ctx, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Running, st.Phase)
-	close(f.block)
+	close(f.Block)
 	waitExec(t, w.d, task.ID)
 	require.NoError(t, w.d.Start(w.ctx, task), "Start of a finished task")
-	assert.Len(t, f.calls(), 1, "one execution")
+	assert.Len(t, f.Requests(), 1, "one execution")
 }
 
 func TestExecFailures(t *testing.T) {
 	for name, tc := range map[string]struct {
-		exec    *fakeExec
+		exec    *podexectest.Fake
 		code    drivers.Code
 		message string
 		log     string
 	}{
 		"non-zero exit": {
-			exec: &fakeExec{result: &ExecResult{ExitCode: 2, Stdout: []byte("partial"), Stderr: []byte("psql: could not connect\n")}},
+			exec: &podexectest.Fake{Result: &ExecResult{ExitCode: 2, Stdout: []byte("partial"), Stderr: []byte("psql: could not connect\n")}},
 			code: drivers.Unknown, message: "exited with status 2", log: "psql: could not connect",
 		},
 		"too much output": {
-			exec: &fakeExec{result: &ExecResult{Stdout: []byte("{"), StdoutTruncated: true}},
+			exec: &podexectest.Fake{Result: &ExecResult{Stdout: []byte("{"), StdoutTruncated: true}},
 			code: drivers.InvalidArgument, message: "larger than", log: "{",
 		},
 		"the pod is gone": {
-			exec: &fakeExec{err: apierrors.NewNotFound(corev1.Resource("pods"), "db-0")},
+			exec: &podexectest.Fake{Err: apierrors.NewNotFound(corev1.Resource("pods"), "db-0")},
 			code: drivers.NotFound, message: "not found",
 		},
 		"the connection broke": {
-			exec: &fakeExec{err: errors.New("connection reset")},
+			exec: &podexectest.Fake{Err: errors.New("connection reset")},
 			code: drivers.Unknown, message: "connection reset",
 		},
 	} {
@@ -201,7 +181,7 @@ func TestExecFailures(t *testing.T) {
 }
 
 func TestExecStartNeedsItsSources(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: &fakeExec{result: &ExecResult{}}})
+	w := newWorld(t, &Options{PodExec: &podexectest.Fake{Result: &ExecResult{}}})
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	err := w.d.Start(w.ctx, task)
 	requireCode(t, drivers.FailedPrecondition, err)
@@ -224,7 +204,7 @@ func TestExecStartNeedsItsSources(t *testing.T) {
 }
 
 func TestExecCancelCleanupAndDeadline(t *testing.T) {
-	f := &fakeExec{result: &ExecResult{}, block: make(chan struct{})}
+	f := &podexectest.Fake{Result: &ExecResult{}, Block: make(chan struct{})}
 	w := newWorld(t, &Options{PodExec: f})
 	createSources(t, w)
 
@@ -258,7 +238,7 @@ func TestExecCancelCleanupAndDeadline(t *testing.T) {
 }
 
 func TestExecOfAFinishedTaskIsNotCancelled(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: &fakeExec{result: &ExecResult{Stdout: []byte(`{"ok":true}`)}}})
+	w := newWorld(t, &Options{PodExec: &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"ok":true}`)}}})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	require.NoError(t, w.d.Start(w.ctx, task))

@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -116,7 +117,7 @@ func (d *Driver) container(t *drivers.Task, p jobPlan, mounts []corev1.VolumeMou
 		Name:                     ContainerName,
 		Image:                    image,
 		Command:                  []string{"sh", "-c"},
-		Args:                     []string{jobScript(taskScript(t, p))},
+		Args:                     containerArgs(taskScript(t, p)),
 		Env:                      append(env, stepEnv(t.Steps)...),
 		VolumeMounts:             mounts,
 		TerminationMessagePath:   TerminationMessagePath,
@@ -143,7 +144,9 @@ func taskScript(t *drivers.Task, p jobPlan) *scriptSpec {
 	case drivers.KindRestore:
 		s.workDir = storageDir(t.Storage)
 	case drivers.KindDeleteArtifacts:
-		s.steps = []drivers.Step{{Name: "delete", Commands: []string{deleteCommand(t.Storage, p.claimMissing)}}}
+		// Escaped: the kubelet expands the commands, and this one is text of
+		// the driver's, not a tool's.
+		s.steps = []drivers.Step{{Name: "delete", Commands: []string{envvar.Escape(deleteCommand(t.Storage, p.claimMissing))}}}
 	}
 	return s
 }

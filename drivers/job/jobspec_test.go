@@ -19,6 +19,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -74,11 +76,12 @@ func TestStartCreatesTheBackupJob(t *testing.T) {
 	c := pod.Containers[0]
 	assert.Equal(t, "registry.example/pg-tools:16", c.Image)
 	assert.Equal(t, []string{"sh", "-c"}, c.Command)
-	require.Len(t, c.Args, 1)
-	script := c.Args[0]
-	i1, i2, i3 := strings.Index(script, "mkdir -p"), strings.Index(script, "pg_basebackup"), strings.Index(script, "ls -l")
-	assert.True(t, i1 > 0 && i1 < i2 && i2 < i3, "every command of every step, in order")
-	assert.Contains(t, script, `export PGPASSFILE="${__DP_S2_PGPASSFILE}"`, "the step's variable is exported in its step")
+	require.Len(t, c.Args, 5, "the script, $0, then the commands as separate words")
+	assert.Equal(t, envvar.Escape(jobScript(taskScript(task, jobPlan{namespace: w.ns}))), c.Args[0],
+		"the script, escaped: the kubelet's expansion leaves it as it is")
+	assert.Equal(t, "sh", c.Args[1])
+	assert.Equal(t, append(task.Steps[0].Commands, task.Steps[1].Commands...), c.Args[2:], "every command of every step, in order")
+	assert.Contains(t, c.Args[0], `export PGPASSFILE="$${__DP_S2_PGPASSFILE}"`, "the step's variable is exported in its step")
 	assert.Equal(t, corev1.TerminationMessageFallbackToLogsOnError, c.TerminationMessagePolicy)
 	assert.Equal(t, TerminationMessagePath, c.TerminationMessagePath)
 
@@ -165,8 +168,8 @@ func TestStartCreatesTheRestoreJob(t *testing.T) {
 	assert.Equal(t, []string{"restore-data", StorageVolumeName}, volumeNames(pod.Volumes), "the task's volumes, not the target's")
 	assert.Equal(t, []corev1.VolumeMount{{Name: "restore-data", MountPath: "/data"}, {Name: StorageVolumeName, MountPath: "/backupdata"}},
 		pod.Containers[0].VolumeMounts)
-	script := pod.Containers[0].Args[0]
-	assert.Less(t, strings.Index(script, "restore-full"), strings.Index(script, "restore-incr"), "the chain in order")
+	args := strings.Join(pod.Containers[0].Args[2:], "\n")
+	assert.Less(t, strings.Index(args, "restore-full"), strings.Index(args, "restore-incr"), "the chain in order")
 	env := pod.Containers[0].Env
 	assert.Equal(t, corev1.EnvVar{Name: "__DP_S2_BACKUP_DIR", Value: "/backupdata/incr"}, env[len(env)-1])
 }
@@ -183,7 +186,8 @@ func TestStartCreatesTheDeleteJob(t *testing.T) {
 	require.NoError(t, err)
 	c := job.Spec.Template.Spec.Containers[0]
 	assert.Equal(t, "example/shell:1", c.Image, "the helper image")
-	assert.Contains(t, c.Args[0], `sh -c 'rm -rf -- '\''/backupdata/`+w.ns+`/b1'\''`+"\n", "exactly the backup's directory")
+	assert.Equal(t, []string{"rm -rf -- '/backupdata/" + w.ns + "/b1'\nrmdir -- '/backupdata/" + w.ns + "' 2>/dev/null || exit 0\n"},
+		c.Args[2:], "exactly the backup's directory, and its parents left empty")
 	assert.Equal(t, []string{StorageVolumeName}, volumeNames(job.Spec.Template.Spec.Volumes))
 }
 
@@ -200,7 +204,9 @@ func TestStartRejectsTasksItCannotRun(t *testing.T) {
 	}{
 		"an ID that is not a DNS label": {bad(func(t *drivers.Task) { t.ID = "Not_A_Label" }), drivers.InvalidArgument},
 		"an empty ID":                   {bad(func(t *drivers.Task) { t.ID = "" }), drivers.InvalidArgument},
-		"a snapshot backup":             {bad(func(t *drivers.Task) { t.BackupType = v1alpha1.BackupTypeSnapshot }), drivers.Unimplemented},
+		"a snapshot backup": {bad(func(t *drivers.Task) {
+			t.BackupType, t.Snapshot = v1alpha1.BackupTypeSnapshot, &drivers.SnapshotSpec{Name: "s"}
+		}), drivers.Unimplemented},
 		"a task with a snapshot":        {bad(func(t *drivers.Task) { t.Snapshot = &drivers.SnapshotSpec{Name: "s"} }), drivers.Unimplemented},
 		"a hook without a pod executor": {bad(func(t *drivers.Task) { t.Kind = drivers.KindHook }), drivers.Unimplemented},
 		"no image":                      {bad(func(t *drivers.Task) { t.Image = "" }), drivers.InvalidArgument},
@@ -236,7 +242,7 @@ func TestCapabilities(t *testing.T) {
 	assert.ElementsMatch(t, []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}, caps.Kinds,
 		"without a pod executor, no hooks or status updates")
 	assert.ElementsMatch(t, []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile}, caps.BackupTypes)
-	caps, err = New(nil, &Options{PodExec: &fakeExec{}}).Capabilities(t.Context())
+	caps, err = New(nil, &Options{PodExec: &podexectest.Fake{}}).Capabilities(t.Context())
 	require.NoError(t, err)
 	assert.ElementsMatch(t, drivers.TaskKinds, caps.Kinds)
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/testkubelet"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -91,9 +92,9 @@ func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, drivers.Pending, st.Phase, "no pod runs yet")
 
-			pod, err := createPod(w.ctx, c, job)
+			pod, err := testkubelet.CreatePod(w.ctx, c, job)
 			require.NoError(t, err)
-			require.NoError(t, markRunning(w.ctx, c, w.ns, job.Name))
+			require.NoError(t, testkubelet.MarkRunning(w.ctx, c, job))
 			st, err = w.d.Status(w.ctx, task.ID)
 			require.NoError(t, err)
 			assert.Equal(t, drivers.Running, st.Phase)
@@ -103,8 +104,8 @@ func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 			msg := resultMessage(t, scriptResult{FileCount: &count, TotalSize: 7, SHA256: "ab",
 				Artifacts: []scriptArtifact{{Path: "z.tar", Size: 4, SHA256: "02"}, {Path: "a.tar", Size: 3, SHA256: "01"}},
 				Output:    `{"backupTool":{"CheckPoint":"0/1"}}`})
-			require.NoError(t, terminatePod(w.ctx, c, pod, 0, msg, ""))
-			require.NoError(t, finishJob(w.ctx, c, w.ns, job.Name, jobOutcome{succeeded: true, shuffled: shuffled}))
+			require.NoError(t, testkubelet.TerminatePod(w.ctx, c, pod, testkubelet.Termination{ExitCode: 0, Message: msg}))
+			require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, testkubelet.Outcome{Succeeded: true, Shuffled: shuffled}))
 
 			st, err = w.d.Status(w.ctx, task.ID)
 			require.NoError(t, err)
@@ -121,26 +122,26 @@ func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 
 func TestStatusOfAFailedJob(t *testing.T) {
 	for name, tc := range map[string]struct {
-		outcome jobOutcome
+		outcome testkubelet.Outcome
 		message string
 		code    drivers.Code
 		want    []string
 		log     string
 	}{
 		"a command failed": {
-			outcome: jobOutcome{reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit"},
+			outcome: testkubelet.Outcome{Reason: "BackoffLimitExceeded", Message: "Job has reached the specified backoff limit"},
 			message: `{"v":1,"exitCode":3,"failed":"step 1 (\"backup\") command 2","logTail":"pg_basebackup: error: connection refused"}`,
 			code:    drivers.Unknown,
 			want:    []string{"BackoffLimitExceeded", "backoff limit", `step 1 ("backup") command 2 failed with exit status 3`},
 			log:     "pg_basebackup: error: connection refused",
 		},
 		"the deadline passed": {
-			outcome: jobOutcome{reason: batchv1.JobReasonDeadlineExceeded, message: "Job was active longer than specified deadline", shuffled: true},
+			outcome: testkubelet.Outcome{Reason: batchv1.JobReasonDeadlineExceeded, Message: "Job was active longer than specified deadline", Shuffled: true},
 			code:    drivers.DeadlineExceeded,
 			want:    []string{"DeadlineExceeded", "longer than specified deadline"},
 		},
 		"the script never wrote its result": {
-			outcome: jobOutcome{reason: "BackoffLimitExceeded"},
+			outcome: testkubelet.Outcome{Reason: "BackoffLimitExceeded"},
 			message: "sh: exec format error\n",
 			code:    drivers.Unknown,
 			want:    []string{"container exited with status 126"},
@@ -153,17 +154,17 @@ func TestStatusOfAFailedJob(t *testing.T) {
 			task := backupTask(w.ns, w.id("main"))
 			require.NoError(t, w.d.Start(w.ctx, task))
 			job := waitForJob(t, c, w.ns, task.ID)
-			pod, err := createPod(w.ctx, c, job)
+			pod, err := testkubelet.CreatePod(w.ctx, c, job)
 			require.NoError(t, err)
-			require.NoError(t, markRunning(w.ctx, c, w.ns, job.Name))
+			require.NoError(t, testkubelet.MarkRunning(w.ctx, c, job))
 			if tc.message != "" {
 				code := int32(3)
 				if name == "the script never wrote its result" {
 					code = 126
 				}
-				require.NoError(t, terminatePod(w.ctx, c, pod, code, tc.message, ""))
+				require.NoError(t, testkubelet.TerminatePod(w.ctx, c, pod, testkubelet.Termination{ExitCode: code, Message: tc.message}))
 			}
-			require.NoError(t, finishJob(w.ctx, c, w.ns, job.Name, tc.outcome))
+			require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, tc.outcome))
 
 			st, err := w.d.Status(w.ctx, task.ID)
 			require.NoError(t, err)
@@ -187,7 +188,7 @@ func TestStatusPastTheDeadlineIsDeadlineExceeded(t *testing.T) {
 	task := backupTask(w.ns, w.id("main"))
 	task.Deadline = t0.Add(time.Minute)
 	require.NoError(t, w.d.Start(w.ctx, task))
-	require.NoError(t, markRunning(w.ctx, w.env.Client, w.ns, task.ID))
+	require.NoError(t, testkubelet.MarkRunning(w.ctx, w.env.Client, waitForJob(t, w.env.Client, w.ns, task.ID)))
 	st, err := w.d.Status(w.ctx, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Running, st.Phase)
@@ -206,9 +207,9 @@ func TestCancelStopsTheJobAndIsIdempotent(t *testing.T) {
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
 	job := waitForJob(t, c, w.ns, task.ID)
-	_, err := createPod(w.ctx, c, job)
+	_, err := testkubelet.CreatePod(w.ctx, c, job)
 	require.NoError(t, err)
-	require.NoError(t, markRunning(w.ctx, c, w.ns, job.Name))
+	require.NoError(t, testkubelet.MarkRunning(w.ctx, c, job))
 
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID))
 	job = waitForJob(t, c, w.ns, task.ID)
@@ -233,10 +234,10 @@ func TestCancelOfAFinishedJobChangesNothing(t *testing.T) {
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
 	job := waitForJob(t, c, w.ns, task.ID)
-	pod, err := createPod(w.ctx, c, job)
+	pod, err := testkubelet.CreatePod(w.ctx, c, job)
 	require.NoError(t, err)
-	require.NoError(t, terminatePod(w.ctx, c, pod, 0, `{"v":1,"exitCode":0}`, ""))
-	require.NoError(t, finishJob(w.ctx, c, w.ns, job.Name, jobOutcome{succeeded: true}))
+	require.NoError(t, testkubelet.TerminatePod(w.ctx, c, pod, testkubelet.Termination{Message: `{"v":1,"exitCode":0}`}))
+	require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, testkubelet.Outcome{Succeeded: true}))
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID))
 	st, err := w.d.Status(w.ctx, task.ID)
 	require.NoError(t, err)
@@ -253,7 +254,7 @@ func TestCleanupDeletesTheJobAndItsPodsAndIsIdempotent(t *testing.T) {
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
 	job := waitForJob(t, c, w.ns, task.ID)
-	_, err := createPod(w.ctx, c, job)
+	_, err := testkubelet.CreatePod(w.ctx, c, job)
 	require.NoError(t, err)
 	for i := range 2 {
 		require.NoError(t, w.d.Cleanup(w.ctx, task.ID), "Cleanup %d", i+1)

@@ -19,9 +19,10 @@ import (
 //	 "output":"<last line of standard output, when it looks like a JSON object>"}
 //
 // fileCount, totalSize and sha256 describe the files under BACKUP_DIR after
-// a backup succeeded; sha256 is over the lines "sha256:<hex>  <path>\n" of
-// the files sorted by path. artifacts lists them when the list fits; else
-// only the summary is there. A failed run has failed (which step and
+// a backup succeeded; sha256 is the hex of drivers.AggregateChecksum of the
+// files sorted by path (for one file, its own; none when there is none),
+// which scripts/report.awk computes. artifacts lists them when the list
+// fits; else only the summary is there. A failed run has failed (which step and
 // command) and logTail (the end of standard error, or of standard output);
 // outputOmitted is the length of an output line too long to keep.
 type scriptResult struct {
@@ -59,8 +60,8 @@ func parseResult(message string) (r scriptResult, ok bool) {
 
 // applyTo fills a succeeded task's artifacts, total size and output. When
 // the message could only summarize the files, the summary is one artifact
-// "." of the whole directory whose checksum is the one the engine would
-// compute from the full list.
+// "." of the whole directory whose checksum is the aggregate checksum of
+// the full list, so drivers.AggregateChecksum gives the same either way.
 func (r *scriptResult) applyTo(st *drivers.TaskStatus) {
 	st.TotalSize = r.TotalSize
 	for _, a := range r.Artifacts {

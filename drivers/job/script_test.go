@@ -18,44 +18,43 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/internal/podexec/podexectest"
+	"github.com/dpsdk/dataprotection/internal/shell"
+	"github.com/dpsdk/dataprotection/internal/testkubelet"
 )
 
-// scriptRun is the outcome of running a generated script with the local sh.
+// scriptRun is the outcome of a script run as a container.
 type scriptRun struct {
-	code           int
-	stdout, stderr string
-	message        []byte // the termination message file
-	result         scriptResult
+	code    int
+	log     string
+	message []byte // the termination message
+	result  scriptResult
 }
 
-// runJobScript runs the Job script of s, with the step variables carried
-// as stepEnv does (expanded as the kubelet would), and parses its
-// termination message.
-func runJobScript(t *testing.T, s *scriptSpec, env ...string) scriptRun {
+// runJobScript runs the script of s as a Job's container would run on a
+// node (internal/testkubelet: env resolved, $(VAR) in the args expanded by
+// the kubelet's rules, the termination message read back), with env as
+// the container's env before the steps' carriers, and parses its result.
+func runJobScript(t *testing.T, s *scriptSpec, env ...corev1.EnvVar) scriptRun {
 	t.Helper()
-	s.messagePath = filepath.Join(t.TempDir(), "termination-log")
-	vars := append([]string{"PATH=" + os.Getenv("PATH")}, env...)
-	values := map[string]string{}
-	for _, v := range stepEnv(s.steps) {
-		value := envvar.Expand(v.Value, func(n string) (string, bool) { x, ok := values[n]; return x, ok })
-		values[v.Name] = value
-		vars = append(vars, v.Name+"="+value)
-	}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", jobScript(s)}, vars, nil, &stdout, &stderr)
+	s.messagePath = TerminationMessagePath
+	c := corev1.Container{Name: ContainerName, Command: []string{"sh", "-c"}, Args: containerArgs(s),
+		Env: append(env, stepEnv(s.steps)...), TerminationMessagePath: TerminationMessagePath,
+		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "job-0", Namespace: "ns"}, Spec: corev1.PodSpec{Containers: []corev1.Container{c}}}
+	term, err := testkubelet.Local{Client: kubefake.NewClientset(), Root: t.TempDir()}.Run(context.Background(), pod)
 	require.NoError(t, err)
-	r := scriptRun{code: code, stdout: stdout.String(), stderr: stderr.String()}
-	r.message, err = os.ReadFile(s.messagePath)
-	require.NoError(t, err, "the script always writes its result; stderr: %s", stderr.String())
+	r := scriptRun{code: int(term.ExitCode), log: term.Log, message: []byte(term.Message)}
 	require.LessOrEqual(t, len(r.message), 4096, "a termination message holds at most 4096 bytes")
-	require.True(t, json.Valid(r.message), "the termination message is JSON: %s", r.message)
+	require.True(t, json.Valid(r.message), "the termination message is JSON: %s; log: %s", r.message, r.log)
 	var ok bool
 	r.result, ok = parseResult(string(r.message))
 	require.True(t, ok, "the termination message parses: %s", r.message)
-	require.Equal(t, code, r.result.ExitCode, "the message records the exit status")
+	require.Equal(t, r.code, r.result.ExitCode, "the message records the exit status")
 	return r
 }
 
@@ -64,28 +63,30 @@ func backupSpec(t *testing.T, steps ...drivers.Step) (*scriptSpec, string) {
 	return &scriptSpec{steps: steps, workDir: dir, createWorkDir: true, listDir: dir}, dir
 }
 
+func env(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
+
 func TestScriptRunsStepsAndCommandsInOrderWithStepEnv(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "order")
-	rec := func(s string) string { return fmt.Sprintf(`echo "%s" >> %s`, s, quote(out)) }
-	first := drivers.Step{Name: "first", Commands: []string{rec("1:$A:$B"), rec("2:$A")},
+	rec := func(s string) string { return fmt.Sprintf(`echo "%s" >> %s`, s, shell.Quote(out)) }
+	first := drivers.Step{Name: "first", Commands: []string{rec("1:$A:$B"), rec("2:$A:$(A)")},
 		Env: []corev1.EnvVar{{Name: "A", Value: "step-a"}}}
-	second := drivers.Step{Name: "second", Commands: []string{rec("3:$A:$B")}}
-	third := drivers.Step{Name: "third", Commands: []string{rec("4:$A:$B:$C")},
+	second := drivers.Step{Name: "second", Commands: []string{rec("3:$A:$B:$(A)")}}
+	third := drivers.Step{Name: "third", Commands: []string{rec("4:$A:$B:$C:$(B)")},
 		Env: []corev1.EnvVar{{Name: "B", Value: "step-b"}, {Name: "A", Value: "$(B)+"}, {Name: "C", Value: "$$(B) it's \"q\" $HOME"}}}
 	s, _ := backupSpec(t, first, second, third)
-	r := runJobScript(t, s, "A=task-a", "B=task-b")
-	require.Equal(t, 0, r.code, r.stderr)
+	r := runJobScript(t, s, env("A", "task-a"), env("B", "task-b"))
+	require.Equal(t, 0, r.code, r.log)
 	got, err := os.ReadFile(out)
 	require.NoError(t, err)
-	assert.Equal(t, "1:step-a:task-b\n2:step-a\n3:task-a:task-b\n4:step-b+:step-b:$(B) it's \"q\" $HOME\n", string(got),
-		"steps in order; a step's variables only in that step; $(VAR) of the step's earlier variables; values never re-evaluated by the shell")
+	assert.Equal(t, "1:step-a:task-b\n2:step-a:step-a\n3:task-a:task-b:task-a\n4:step-b+:step-b:$(B) it's \"q\" $HOME:step-b\n", string(got),
+		"steps in order; a step's variables only in that step, in $(VAR) of its commands too; values never re-evaluated by the shell")
 }
 
 func TestScriptStopsAtTheFirstFailingCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "ran")
 	s, _ := backupSpec(t,
-		drivers.Step{Name: "one", Commands: []string{"echo one >> " + quote(out), `echo "tool: disk full" >&2; exit 3`, "echo never >> " + quote(out)}},
-		drivers.Step{Name: "two", Commands: []string{"echo two >> " + quote(out)}})
+		drivers.Step{Name: "one", Commands: []string{"echo one >> " + shell.Quote(out), `echo "tool: disk full" >&2; exit 3`, "echo never >> " + shell.Quote(out)}},
+		drivers.Step{Name: "two", Commands: []string{"echo two >> " + shell.Quote(out)}})
 	r := runJobScript(t, s)
 	assert.Equal(t, 3, r.code, "the task's exit status is the failing command's")
 	got, _ := os.ReadFile(out)
@@ -94,20 +95,42 @@ func TestScriptStopsAtTheFirstFailingCommand(t *testing.T) {
 	assert.Contains(t, r.result.LogTail, "tool: disk full", "the log tail has the command's standard error")
 	assert.Empty(t, r.result.Artifacts, "a failed backup lists no artifacts")
 	assert.Nil(t, r.result.FileCount)
-	assert.Contains(t, r.stderr, "tool: disk full", "standard error still reaches the container log")
+	assert.Contains(t, r.log, "tool: disk full", "standard error still reaches the container log")
 }
 
 func TestScriptCommandsRunWithShC(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	s, _ := backupSpec(t, drivers.Step{Name: "s", Commands: []string{
-		"exit 0; echo unreachable",                       // exit ends only this command's shell
-		"X=1\necho \"multi $X\" > " + quote(out),         // a multi-line command
-		`[ -z "$X" ] && echo 'no leak' >> ` + quote(out), // variables do not leak between commands
+		"exit 0; echo unreachable",                                          // exit ends only this command's shell
+		"X=1\necho \"multi $X\" > " + shell.Quote(out),                      // a multi-line command
+		`[ -z "$X" ] && echo 'no leak' >> ` + shell.Quote(out),              // variables do not leak between commands
+		`[ -z "$__dp_tmp" ] && echo 'no script var' >> ` + shell.Quote(out), // nor the script's
 	}})
 	r := runJobScript(t, s)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 0, r.code, r.log)
 	got, _ := os.ReadFile(out)
-	assert.Equal(t, "multi 1\nno leak\n", string(got))
+	assert.Equal(t, "multi 1\nno leak\nno script var\n", string(got))
+}
+
+// artifactsOf lists the files under dir as the Go side of the engine (the
+// local driver) does: regular files, sizes, sha256, sorted by path.
+func artifactsOf(t *testing.T, dir string) ([]drivers.Artifact, int64) {
+	var arts []drivers.Artifact
+	var total int64
+	require.NoError(t, filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		rel, _ := filepath.Rel(dir, p)
+		sum := sha256.Sum256(data)
+		arts = append(arts, drivers.Artifact{Path: filepath.ToSlash(rel), Size: int64(len(data)), Checksum: "sha256:" + hex.EncodeToString(sum[:])})
+		total += int64(len(data))
+		return nil
+	}))
+	sort.Slice(arts, func(i, j int) bool { return arts[i].Path < arts[j].Path })
+	return arts, total
 }
 
 func TestScriptReportsArtifactsSortedWithSizeAndSHA256(t *testing.T) {
@@ -119,67 +142,42 @@ func TestScriptReportsArtifactsSortedWithSizeAndSHA256(t *testing.T) {
 		`echo progress; echo '{"backupTool":{"CheckPoint":"0/3000028"}}'; echo`,
 	}})
 	r := runJobScript(t, s)
-	require.Equal(t, 0, r.code, r.stderr)
-	files := map[string]string{"data.bin": "hello", "sub/b c.txt": "x y", `q"uo\te`: "z", "tab\tname": "w"}
-	var want []drivers.Artifact
-	var total int64
-	for name, content := range files {
-		sum := sha256.Sum256([]byte(content))
-		want = append(want, drivers.Artifact{Path: name, Size: int64(len(content)), Checksum: "sha256:" + hex.EncodeToString(sum[:])})
-		total += int64(len(content))
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		require.NoError(t, err)
-		require.Equal(t, content, string(got))
-	}
-	sort.Slice(want, func(i, j int) bool { return want[i].Path < want[j].Path })
+	require.Equal(t, 0, r.code, r.log)
+	want, total := artifactsOf(t, dir)
+	require.Len(t, want, 4)
 	var st drivers.TaskStatus
 	r.result.applyTo(&st)
 	assert.Equal(t, want, st.Artifacts)
 	assert.Equal(t, total, st.TotalSize)
-	assert.Equal(t, aggregate(want), "sha256:"+r.result.SHA256, "the combined sha256 is the engine's checksum of the list")
 	assert.JSONEq(t, `{"backupTool":{"CheckPoint":"0/3000028"}}`, string(st.Output), "the last non-empty line of standard output")
-	assert.Contains(t, r.stdout, "progress", "standard output still reaches the container log")
+	assert.Contains(t, r.log, "progress", "standard output still reaches the container log")
 }
 
-// aggregate is the engine's checksum of several artifacts (executor's
-// checksumOf).
-func aggregate(arts []drivers.Artifact) string {
-	h := sha256.New()
-	for _, a := range arts {
-		fmt.Fprintf(h, "%s  %s\n", a.Checksum, a.Path)
+// The aggregate checksum is one contract (drivers.AggregateChecksum) with
+// two producers: the engine's Go and the script's awk, run here under sh on
+// the same fixture files. Both give the same checksum, for one file, for
+// several, and when the list does not fit the termination message.
+func TestTheScriptsAggregateChecksumIsTheEngines(t *testing.T) {
+	for name, files := range map[string]int{"one file": 1, "several files": 7, "a list that does not fit": 400} {
+		t.Run(name, func(t *testing.T) {
+			s, dir := backupSpec(t, drivers.Step{Name: "none", Commands: []string{"true"}})
+			for i := range files {
+				sub := filepath.Join(dir, fmt.Sprintf("d%d", i%3))
+				require.NoError(t, os.MkdirAll(sub, 0o755))
+				name := fmt.Sprintf("file with a long name é\t%04d.dat", i)
+				require.NoError(t, os.WriteFile(filepath.Join(sub, name), []byte(strings.Repeat("x", i)), 0o644))
+			}
+			r := runJobScript(t, s)
+			require.Equal(t, 0, r.code, r.log)
+			arts, total := artifactsOf(t, dir)
+			assert.Equal(t, drivers.AggregateChecksum(arts), "sha256:"+r.result.SHA256, "the awk aggregate is the Go one")
+			var st drivers.TaskStatus
+			r.result.applyTo(&st)
+			assert.Equal(t, total, st.TotalSize)
+			assert.Equal(t, drivers.AggregateChecksum(arts), drivers.AggregateChecksum(st.Artifacts),
+				"what the engine records is the same, listed or summarized")
+		})
 	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-func TestScriptSummarizesWhenTheListDoesNotFit(t *testing.T) {
-	cmds := []string{`i=0; while [ $i -lt 400 ]; do printf "%d" $i > "file-with-a-long-name-$(printf %04d $i).dat"; i=$((i+1)); done`}
-	s, dir := backupSpec(t, drivers.Step{Name: "many", Commands: cmds})
-	r := runJobScript(t, s)
-	require.Equal(t, 0, r.code, r.stderr)
-	require.NotNil(t, r.result.FileCount)
-	assert.Equal(t, 400, *r.result.FileCount)
-	assert.Empty(t, r.result.Artifacts, "400 files do not fit 4096 bytes")
-
-	var arts []drivers.Artifact
-	var total int64
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		sum := sha256.Sum256(data)
-		arts = append(arts, drivers.Artifact{Path: e.Name(), Size: int64(len(data)), Checksum: "sha256:" + hex.EncodeToString(sum[:])})
-		total += int64(len(data))
-	}
-	sort.Slice(arts, func(i, j int) bool { return arts[i].Path < arts[j].Path })
-	var st drivers.TaskStatus
-	r.result.applyTo(&st)
-	assert.Equal(t, total, st.TotalSize)
-	require.Len(t, st.Artifacts, 1, "one artifact stands for the whole directory")
-	assert.Equal(t, ".", st.Artifacts[0].Path)
-	assert.Equal(t, total, st.Artifacts[0].Size)
-	assert.Equal(t, aggregate(arts), st.Artifacts[0].Checksum,
-		"its checksum is what the engine would compute from the full list")
 }
 
 func TestScriptResultStaysWithinTheTerminationMessageLimit(t *testing.T) {
@@ -214,78 +212,60 @@ func TestScriptOutputMustLookLikeAnObject(t *testing.T) {
 func TestScriptOfARestoreDoesNotCreateItsDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "missing")
 	out := filepath.Join(t.TempDir(), "pwd")
-	s := &scriptSpec{steps: []drivers.Step{{Name: "r", Commands: []string{"pwd > " + quote(out)}}}, workDir: dir}
+	s := &scriptSpec{steps: []drivers.Step{{Name: "r", Commands: []string{"pwd > " + shell.Quote(out)}}}, workDir: dir}
 	r := runJobScript(t, s)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 0, r.code, r.log)
 	assert.NoDirExists(t, dir)
 	assert.Nil(t, r.result.FileCount, "a restore lists no files")
 }
 
-func TestScriptIsDeterministicAndSafeToEmbed(t *testing.T) {
-	task := backupTask("ns", "t-1")
-	p := jobPlan{namespace: "ns"}
-	a, b := jobScript(taskScript(task, p)), jobScript(taskScript(task, p))
-	assert.Equal(t, a, b, "the same task makes the same script")
-	assert.NotContains(t, reportAWK, "'", "the awk program is embedded in single quotes")
-	assert.Contains(t, a, "pg_basebackup", "the commands are in the script")
-}
-
-func TestQuoteRoundTripsThroughTheShell(t *testing.T) {
-	for _, s := range []string{"", "plain", "it's", `"$HOME" \n $(id) ` + "`id`", "line\nbreak", "'''", "é ☃"} {
-		var out bytes.Buffer
-		_, err := runShell(context.Background(), []string{"sh", "-c", "printf '%s' " + quote(s)}, nil, nil, &out, &out)
-		require.NoError(t, err)
-		assert.Equal(t, s, out.String())
+// The programs are files of their own: they parse, and so does every
+// script generated from them.
+func TestScriptsParse(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("scripts", "*.sh"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		out, err := podexectest.RunOutput("sh", "-n", f)
+		assert.NoError(t, err, "sh -n %s: %s", f, out)
+	}
+	for name, task := range goldenTasks() {
+		out, err := podexectest.RunOutput("sh", "-n", "-c", jobScript(taskScript(task, jobPlan{namespace: "ns"})))
+		assert.NoError(t, err, "sh -n of the %s script: %s", name, out)
 	}
 }
 
-func TestRewriteRefs(t *testing.T) {
-	names := map[string]string{"B": "__DP_S1_B"}
-	for in, want := range map[string]string{
-		"$(B)":       "$(__DP_S1_B)",
-		"x$(B)y$(C)": "x$(__DP_S1_B)y$(C)",
-		"$$(B)":      "$$(B)",
-		"$(B":        "$(B",
-		"$x $":       "$x $",
-		"no refs":    "no refs",
-		"$$$(B)":     "$$$(__DP_S1_B)",
-		"$(B)$(B)":   "$(__DP_S1_B)$(__DP_S1_B)",
-	} {
-		assert.Equal(t, want, rewriteRefs(in, names), in)
-		// Expanding the rewritten value with the carrier gives what
-		// expanding the original with the step's value gives.
-		orig := envvar.Expand(in, func(n string) (string, bool) { return map[string]string{"B": "v"}[n], n == "B" })
-		re := envvar.Expand(rewriteRefs(in, names), func(n string) (string, bool) {
-			return map[string]string{"__DP_S1_B": "v"}[n], n == "__DP_S1_B"
-		})
-		assert.Equal(t, orig, re, in)
+// goldenTasks are representative tasks whose generated scripts are pinned
+// in testdata/scripts.
+func goldenTasks() map[string]*drivers.Task {
+	backup := backupTask("ns", "b1-main")
+	backup.Steps[0].Env = []corev1.EnvVar{{Name: "LEVEL", Value: "full"}}
+	restore := backupTask("ns", "r1-main")
+	restore.Kind, restore.Steps = drivers.KindRestore, []drivers.Step{
+		{Name: "full", Commands: []string{`pg_restore -d "$DB" "$BACKUP_DIR/full.dump"`}, Env: []corev1.EnvVar{{Name: "BACKUP_DIR", Value: "/backupdata/ns/full"}}},
+		{Name: "incr", Commands: []string{`replay "$(BACKUP_DIR)"`}, Env: []corev1.EnvVar{{Name: "BACKUP_DIR", Value: "/backupdata/ns/incr"}}}}
+	del := backupTask("ns", "b1-delete")
+	del.Kind, del.Steps = drivers.KindDeleteArtifacts, nil
+	return map[string]*drivers.Task{"backup": backup, "restore": restore, "delete": del}
+}
+
+// TestGeneratedScriptsGolden pins what is generated in the scripts of
+// representative tasks, the embedded programs named in their place (go
+// test -run Golden -update rewrites testdata/scripts).
+func TestGeneratedScriptsGolden(t *testing.T) {
+	programs := strings.NewReplacer(shell.Quote(tailAWK), "<scripts/tail.awk>", shell.Quote(aggregateAWK), "<scripts/aggregate.awk>",
+		shell.Quote(reportAWK), "<scripts/report.awk>", jobBody, "# <scripts/job.sh>\n")
+	for name, task := range goldenTasks() {
+		got := programs.Replace(jobScript(taskScript(task, jobPlan{namespace: "ns"}))) // what is generated, not the files
+		golden := filepath.Join("testdata", "scripts", name+".sh")
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+			require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "run go test -run Golden -update to create it")
+		assert.Equal(t, string(want), got, name)
 	}
-}
-
-func TestExecScriptReadsTheEnvironmentFromStdin(t *testing.T) {
-	steps := []drivers.Step{{Name: "s", Commands: []string{
-		`printf '%s|%s|%s' "$PASSWORD" "$PLAIN" "$STEPVAR"`,
-		`cat; echo "stdin is empty" >&2`,
-	}, Env: []corev1.EnvVar{{Name: "STEPVAR", Value: "ignored: carried"}}}}
-	env := []envVar{{"PASSWORD", "s3cr'et\nline2\n__DP_END_fake"}, {"PLAIN", "$HOME `id`"}, {stepRefName(1, "STEPVAR"), "step"}}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", execScript(&scriptSpec{steps: steps}), "sh", "__DP_END_real"},
-		[]string{"PATH=" + os.Getenv("PATH")}, envBlock(env, "__DP_END_real"), &stdout, &stderr)
-	require.NoError(t, err)
-	require.Equal(t, 0, code, stderr.String())
-	assert.Equal(t, "s3cr'et\nline2\n__DP_END_fake|$HOME `id`|step", stdout.String(),
-		"values arrive exactly, even lines that look like an end; commands do not consume stdin")
-}
-
-func TestExecScriptFailsAtTheFirstFailingCommand(t *testing.T) {
-	steps := []drivers.Step{{Name: "s", Commands: []string{`echo one`, `exit 4`, `echo never`}}}
-	var stdout, stderr bytes.Buffer
-	code, err := runShell(context.Background(), []string{"sh", "-c", execScript(&scriptSpec{steps: steps}), "sh", "END"},
-		[]string{"PATH=" + os.Getenv("PATH")}, envBlock(nil, "END"), &stdout, &stderr)
-	require.NoError(t, err)
-	assert.Equal(t, 4, code)
-	assert.Equal(t, "one\n", stdout.String())
-	assert.Contains(t, stderr.String(), `step 1 ("s") command 2 failed with exit status 4`)
 }
 
 func TestDeleteCommandRemovesExactlyTheDirectory(t *testing.T) {
@@ -296,7 +276,7 @@ func TestDeleteCommandRemovesExactlyTheDirectory(t *testing.T) {
 	}
 	run := func(rel string) {
 		var out bytes.Buffer
-		code, err := runShell(context.Background(), []string{"sh", "-c", deleteCommand(&drivers.Storage{MountPath: mount, Path: rel}, false)},
+		code, err := podexectest.Run(context.Background(), []string{"sh", "-c", deleteCommand(&drivers.Storage{MountPath: mount, Path: rel}, false)},
 			nil, nil, &out, &out)
 		require.NoError(t, err)
 		require.Equal(t, 0, code, out.String())

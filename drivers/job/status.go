@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/internal/kubeenv"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -21,6 +23,9 @@ func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus,
 	job, err := d.getJob(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if len(job.Spec.Template.Spec.Containers) == 0 {
+		return nil, drivers.Errorf(drivers.FailedPrecondition, "job driver: Job %s/%s has no container", job.Namespace, job.Name)
 	}
 	st := &drivers.TaskStatus{ID: id, Phase: drivers.Pending}
 	if s := job.Status.StartTime; s != nil {
@@ -33,9 +38,9 @@ func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus,
 		st.Phase, st.ErrorCode, st.Message = drivers.Failed, drivers.Canceled, "the task was cancelled"
 		st.CompletionTime = parseTime(job.Annotations[v1alpha1.AnnotationTaskCanceled])
 	case failed != nil:
-		return st, d.failedJob(ctx, job, failed, st)
+		err = d.failedJob(ctx, job, failed, st)
 	case complete != nil:
-		return st, d.succeededJob(ctx, job, complete, st)
+		err = d.succeededJob(ctx, job, complete, st)
 	case d.pastDeadline(job):
 		st.Phase, st.ErrorCode = drivers.Failed, drivers.DeadlineExceeded
 		st.Message = fmt.Sprintf("Job %s/%s was still running at its deadline %s", job.Namespace, job.Name,
@@ -43,7 +48,36 @@ func (d *Driver) jobStatus(ctx context.Context, id string) (*drivers.TaskStatus,
 	case job.Status.StartTime != nil && job.Status.Active > 0:
 		st.Phase = drivers.Running
 	}
+	if err == nil && (failed != nil || complete != nil) {
+		err = d.redact(ctx, job, st)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// redact hides, in what a finished Job reports (its output, in the decoded
+// document; its log tail, line by line; its message), the values of the
+// secrets its container references: the kubelet gave them to the
+// container, which may have printed them. The secrets are read again from
+// the Job's namespace; one deleted since is skipped.
+func (d *Driver) redact(ctx context.Context, job *batchv1.Job, st *drivers.TaskStatus) error {
+	if len(st.Output) == 0 && st.LogTail == "" && st.Message == "" {
+		return nil
+	}
+	c := job.Spec.Template.Spec.Containers[0]
+	red, err := envvar.RedactorOf(ctx, kubeenv.Sources(d.client, job.Namespace), c.Env, c.EnvFrom)
+	if err != nil {
+		return apiError(err, "read the secrets of Job %s/%s to redact what it printed", job.Namespace, job.Name)
+	}
+	if len(st.Output) > 0 {
+		if st.Output, err = red.JSON(st.Output); err != nil {
+			st.Output = nil // jsonObject let only one JSON object through
+		}
+	}
+	st.LogTail, st.Message = red.Log(st.LogTail), red.String(st.Message)
+	return nil
 }
 
 // condition returns the first condition of the Job that is of one of the

@@ -15,14 +15,22 @@
 // "$$$$" for the shell's own "$$"). The task's image, container, resources,
 // volumes and volume mounts are ignored.
 //
-// A command's environment is the host's (Options.Environ), then, as the
-// kubelet builds it, the task's envFrom sources, its env in order (a
-// value's $(VAR) references expand against the variables before it), then
-// its step's env, which wins over the task's. secretKeyRef and
-// configMapKeyRef values, and envFrom sources, come from Options.Secrets
-// and Options.ConfigMaps; a missing one fails Start with FailedPrecondition
-// unless the reference is optional. Other sources (fieldRef,
-// resourceFieldRef) are InvalidArgument.
+// A command's environment is the host's (Options.Environ), then the task's
+// resolved by the one resolution every runner shares (internal/envvar,
+// exactly as the kubelet builds a container's): the task's envFrom sources,
+// its env in order (a value's $(VAR) references expand against the
+// variables before it), then its step's env, which wins over the task's.
+// secretKeyRef and configMapKeyRef values, and envFrom sources, come from
+// Options.Secrets and Options.ConfigMaps in the owner's namespace; a
+// missing one fails Start with FailedPrecondition unless the reference is
+// optional. A fieldRef resolves from the target: metadata.name (the
+// target's name), metadata.namespace (the owner's), spec.nodeName (the
+// target's node, usually empty) and metadata.labels['k']; other fields and
+// resourceFieldRef are InvalidArgument.
+// Variables reach the commands through a shell (see Supervision), so a
+// task's variable must have a name the shell can export (InvalidArgument
+// otherwise); envFrom keys and host variables that a shell cannot name are
+// left out.
 //
 // # Storage
 //
@@ -53,7 +61,8 @@
 // Each task has a state directory, <StateDir>/<task ID>, created
 // atomically (built under a temporary name, then renamed), which holds the
 // task as started (its env carries secret references, never values), the
-// directories and deadline, the supervisor script, the supervisor's process
+// directories and deadline, the supervisor script, the steps' environments
+// while the task runs, the supervisor's process
 // ID (written by the supervisor; the file's time is the start time), the
 // exit record, a cancellation record, the combined output
 // (output.log), the standard output (stdout.log) and, once the task is over,
@@ -72,15 +81,24 @@
 // exit record (killed from outside, or the machine rebooted) as Failed with
 // code Unavailable and a message that says so.
 //
-// The commands and their environments reach the supervisor in environment
-// variables (__DP_*), which the commands themselves never see, so secret
-// values are never written to disk by the driver. They do reach the
-// combined output file if a command prints them; everything the driver
-// reports (LogTail, Message, Output, Driver.Log) has every secret value the
-// task's environment holds replaced by "[REDACTED]", also after a restart,
-// when the values are resolved again from the SecretSource. The driver's
-// own log lines (Options.Logger) name tasks, processes and directories,
-// never environment values.
+// The supervisor script is the same for every task (supervisor.sh). The
+// commands reach it in environment variables (__DP_*), which the commands
+// themselves never see; each step's environment is a file of the state
+// directory, env.<step>, readable by the driver's user only (0600, in a
+// 0700 directory), which a clean shell (`env -i`) reads before it becomes
+// the command's shell. No variable's value is ever in an argv, which
+// /proc/*/cmdline shows to every user (a command that itself writes
+// $(DB_PASSWORD) puts the value in its own argv, as it would in a
+// container: write "$DB_PASSWORD"). The files are removed when the task
+// ends. Secret values reach the combined output file if a command prints
+// them; everything the driver reports (LogTail, Message, Output,
+// Driver.Log) has every secret value the task's environment holds
+// replaced by "[REDACTED]" — in Output within the decoded JSON document,
+// so a value escaped in JSON text is found and the document stays valid
+// (a secret that is a JSON number becomes the string "[REDACTED]") —
+// also after a restart, when the values are resolved again from the
+// SecretSource. The driver's own log lines (Options.Logger) name tasks,
+// processes and directories, never environment values.
 //
 // # Cancel, deadlines, cleanup
 //

@@ -14,6 +14,7 @@ import (
 	"github.com/go-logr/logr"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -81,9 +82,9 @@ type Driver struct {
 
 	mu      sync.Mutex
 	closed  bool
-	timers  map[string][]*time.Timer // deadline and kill timers by task ID
-	secrets map[string][]string      // values to redact by task ID
-	pids    map[string]int           // processes started by this Driver
+	timers  map[string][]*time.Timer    // deadline and kill timers by task ID
+	secrets map[string]*envvar.Redactor // what to redact, by task ID
+	pids    map[string]int              // processes started by this Driver
 	// measuring are the measurements of finished backups, by task ID.
 	measuring map[string]*measurement
 }
@@ -116,7 +117,7 @@ func New(opts Options) (*Driver, error) {
 		opts.Logger = logr.Discard()
 	}
 	d := &Driver{opts: opts, log: opts.Logger.WithName("local"), locks: keyedLocks{m: map[string]*keyedLock{}},
-		timers: map[string][]*time.Timer{}, secrets: map[string][]string{}, pids: map[string]int{},
+		timers: map[string][]*time.Timer{}, secrets: map[string]*envvar.Redactor{}, pids: map[string]int{},
 		measuring: map[string]*measurement{}}
 	var err error
 	if d.root, err = realDir(opts.Root, 0o755); err != nil {

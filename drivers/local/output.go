@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
 // Limits of what the driver reads of a task's output.
@@ -25,9 +26,6 @@ const (
 	// searched for a JSON line.
 	outputWindow = 64 << 10
 )
-
-// redacted replaces secret values in what a task printed.
-const redacted = "[REDACTED]"
 
 // measureWait bounds how long a Status call waits for a backup's
 // measurement; a larger backup reports Running until a later call finds it
@@ -115,30 +113,33 @@ func checksum(path string) (string, int64, error) {
 }
 
 // jsonOutput returns the task's standard output when it is a JSON object,
-// else the last line of it that is one, else nil; secret values redacted.
-func jsonOutput(dir string, secrets []string) []byte {
+// else the last line of it that is one, else nil; secret values redacted
+// in the decoded document, so that the result is always valid JSON and a
+// value escaped in JSON text (a quote, a backslash, non-ASCII) is found.
+func jsonOutput(dir string, red *envvar.Redactor) []byte {
 	data, whole := readTail(filepath.Join(dir, fileStdout), maxOutput, outputWindow)
 	if whole {
-		if out := jsonObject(bytes.TrimSpace(data), secrets); out != nil {
+		if out := jsonObject(bytes.TrimSpace(data), red); out != nil {
 			return out
 		}
 	}
 	lines := bytes.Split(data, []byte("\n"))
 	for i := len(lines) - 1; i >= 0; i-- {
-		if out := jsonObject(bytes.TrimSpace(lines[i]), secrets); out != nil {
+		if out := jsonObject(bytes.TrimSpace(lines[i]), red); out != nil {
 			return out
 		}
 	}
 	return nil
 }
 
-func jsonObject(b []byte, secrets []string) []byte {
+// jsonObject returns b, redacted, when it is one JSON object; else nil.
+func jsonObject(b []byte, red *envvar.Redactor) []byte {
 	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
 		return nil
 	}
-	out := []byte(redact(string(b), secrets))
-	if !json.Valid(out) {
-		return nil
+	out, err := red.JSON(b)
+	if err != nil {
+		return nil // not one value: json.Valid said it is
 	}
 	return out
 }
@@ -167,14 +168,11 @@ func readTail(path string, limit, window int64) (data []byte, whole bool) {
 
 // logTail returns the end of the task's combined output, at most
 // LogTailBytes, starting at a line when it was cut, secrets redacted.
-func (d *Driver) logTail(dir string, secrets []string) string {
+func (d *Driver) logTail(dir string, red *envvar.Redactor) string {
 	n := int64(d.opts.LogTailBytes)
-	margin := int64(0)
-	if len(secrets) > 0 {
-		margin = int64(len(secrets[0])) // the longest: a value cut in two is still redacted
-	}
+	margin := int64(red.Longest()) // a value cut in two is still redacted
 	data, whole := readTail(filepath.Join(dir, fileLog), n+margin, n+margin)
-	s := redact(string(data), secrets)
+	s := red.Log(string(data))
 	if int64(len(s)) > n {
 		s, whole = s[int64(len(s))-n:], false
 	}
@@ -186,38 +184,24 @@ func (d *Driver) logTail(dir string, secrets []string) string {
 	return strings.ToValidUTF8(s, "")
 }
 
-// redact replaces every secret value in s; secrets are sorted longest
-// first, so a value that contains another is replaced whole.
-func redact(s string, secrets []string) string {
-	for _, v := range secrets {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
-	}
-	return s
-}
-
-// redactions returns the secret values of a task: those resolved when this
-// Driver started it, or resolved again from the recorded task.
-func (d *Driver) redactions(ctx context.Context, id, dir string) []string {
+// redactor returns what hides the secret values of a task: those resolved
+// when this Driver started it, or resolved again from the recorded task.
+func (d *Driver) redactor(ctx context.Context, id, dir string) *envvar.Redactor {
 	d.mu.Lock()
-	v, ok := d.secrets[id]
+	red, ok := d.secrets[id]
 	d.mu.Unlock()
 	if ok {
-		return v
+		return red
 	}
 	var st taskState
 	if found, err := readJSON(dir, fileState, &st); !found || err != nil || st.Task == nil {
 		return nil
 	}
-	v = d.secretValues(ctx, st.Task)
-	if v == nil {
-		v = []string{}
-	}
+	red = d.redactorOf(ctx, st.Task)
 	d.mu.Lock()
-	d.secrets[id] = v
+	d.secrets[id] = red
 	d.mu.Unlock()
-	return v
+	return red
 }
 
 // Log returns the whole combined output of a task, secret values redacted.
@@ -234,5 +218,5 @@ func (d *Driver) Log(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, notFound(id)
 	}
-	return []byte(redact(string(data), d.redactions(ctx, id, dir))), nil
+	return []byte(d.redactor(ctx, id, dir).Log(string(data))), nil
 }

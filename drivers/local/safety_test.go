@@ -131,7 +131,7 @@ func TestMissingClaimsAndBackupDirectories(t *testing.T) {
 	assert.Equal(t, drivers.FailedPrecondition, drivers.ErrorCode(err), "restore of a missing backup: %v", err)
 
 	snap := f.task("snap", `echo x`)
-	snap.BackupType = "snapshot"
+	snap.BackupType, snap.Snapshot = "snapshot", &drivers.SnapshotSpec{Name: "snap"}
 	err = f.d.Start(f.ctx, snap)
 	assert.Equal(t, drivers.Unimplemented, drivers.ErrorCode(err), "%v", err)
 }

@@ -7,11 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
-
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/dpsdk/dataprotection/drivers"
 )
@@ -47,11 +43,9 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 }
 
 func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
-	pl, err := d.place(t.Storage)
-	if err != nil {
-		return err
-	}
+	pl := d.place(t.Storage)
 	rt := &resolvedTask{}
+	var err error
 	if t.Kind != drivers.KindDeleteArtifacts {
 		if rt, err = d.resolve(ctx, t, pl); err != nil {
 			return err
@@ -72,7 +66,7 @@ func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 		return err
 	}
 	d.mu.Lock()
-	d.secrets[t.ID] = rt.secrets
+	d.secrets[t.ID] = rt.redactor
 	d.mu.Unlock()
 	switch {
 	case !t.Deadline.IsZero() && !time.Now().Before(t.Deadline):
@@ -87,38 +81,19 @@ func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 	return nil
 }
 
-// validateTask checks what Start needs of any task.
+// validateTask checks the task's shape (drivers.ValidateTask), that the
+// local driver runs its kind and backup type, and that it has commands.
 func validateTask(t *drivers.Task) error {
-	if t == nil {
-		return drivers.Errorf(drivers.InvalidArgument, "local driver: nil task")
-	}
-	if msgs := validation.IsDNS1123Label(t.ID); len(msgs) > 0 {
-		return drivers.Errorf(drivers.InvalidArgument, "local driver: task ID %q: %s", t.ID, strings.Join(msgs, "; "))
-	}
-	if !slices.Contains(drivers.TaskKinds, t.Kind) {
-		return drivers.Errorf(drivers.InvalidArgument, "local driver: task %s: unknown kind %q", t.ID, t.Kind)
+	if err := drivers.ValidateTask(t); err != nil {
+		return fmt.Errorf("local driver: %w", err)
 	}
 	if !capabilities.Supports(t.Kind, t.BackupType) {
 		return drivers.Errorf(drivers.Unimplemented, "local driver: task %s: %s tasks of %q backups are not supported", t.ID, t.Kind, t.BackupType)
 	}
-	switch t.Kind {
-	case drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts:
-		if t.Storage == nil {
-			return drivers.Errorf(drivers.InvalidArgument, "local driver: %s task %s has no storage", t.Kind, t.ID)
-		}
+	if err := drivers.ValidateCommands(t); err != nil {
+		return fmt.Errorf("local driver: %w", err)
 	}
-	if t.Kind == drivers.KindDeleteArtifacts {
-		if p, err := cleanRel(t.Storage.Path); err != nil || p == "" {
-			return drivers.Errorf(drivers.InvalidArgument, "local driver: delete-artifacts task %s: storage path %q does not name a backup directory", t.ID, t.Storage.Path)
-		}
-		return nil
-	}
-	for _, s := range t.Steps {
-		if len(s.Commands) > 0 {
-			return nil
-		}
-	}
-	return drivers.Errorf(drivers.InvalidArgument, "local driver: %s task %s has no commands", t.Kind, t.ID)
+	return nil
 }
 
 // prepare checks (and for backups creates) the task's directories and
@@ -219,7 +194,10 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, fileScript), []byte(script(rt)), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileScript), supervisorScript, 0o600); err != nil {
+		return nil, err
+	}
+	if err := writeEnvFiles(dir, rt); err != nil {
 		return nil, err
 	}
 	lock, err := os.OpenFile(filepath.Join(dir, fileLock), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)

@@ -19,7 +19,7 @@ import (
 const (
 	fileState  = "state.json"  // the task as started (its env holds references, never secret values), its directories and deadline
 	fileLock   = "lock"        // flock-ed by the task's process tree while it lives
-	fileScript = "run.sh"      // the supervisor script (holds no values)
+	fileScript = "run.sh"      // the supervisor script (holds no values); env.<step> hold the steps' environments while the task runs
 	filePID    = "pid"         // the supervisor's process ID, written by itself when it starts
 	fileRC     = "rc"          // the exit status of the last command (transient)
 	fileExit   = "exit.json"   // the supervisor's final record

@@ -113,7 +113,7 @@ func (d *Driver) running(ctx context.Context, id, dir string, st *taskState) (*d
 	if pid != 0 || st.Kind == drivers.KindDeleteArtifacts {
 		out.Phase, out.StartTime = drivers.Running, startTime(st, started)
 	}
-	out.LogTail = d.logTail(dir, d.redactions(ctx, id, dir))
+	out.LogTail = d.logTail(dir, d.redactor(ctx, id, dir))
 	return out, nil
 }
 
@@ -151,25 +151,26 @@ func exitMessage(st *taskState, e *exitRecord) string {
 // gone, records it so that later calls serve it as it is.
 func (d *Driver) finish(ctx context.Context, id, dir string, st *taskState, o outcome) (*drivers.TaskStatus, error) {
 	_, started := readPID(dir)
-	secrets := d.redactions(ctx, id, dir)
+	red := d.redactor(ctx, id, dir)
 	out := &drivers.TaskStatus{ID: id, Phase: o.phase, StartTime: startTime(st, started), CompletionTime: o.at.UTC(),
-		ErrorCode: o.code, Message: redact(o.message, secrets)}
+		ErrorCode: o.code, Message: red.String(o.message)}
 	if o.phase == drivers.Succeeded && st.Kind == drivers.KindBackup {
 		m := d.artifacts(ctx, id, st.BackupDir)
 		if m == nil { // still measuring: the task is not over yet
 			out.Phase, out.CompletionTime = drivers.Running, time.Time{}
-			out.LogTail = d.logTail(dir, secrets)
+			out.LogTail = d.logTail(dir, red)
 			return out, nil
 		}
 		if m.err != nil {
 			out.Phase, out.ErrorCode = drivers.Failed, drivers.ErrorCode(m.err)
-			out.Message = redact("measure the backup: "+m.err.Error(), secrets)
+			out.Message = red.String("measure the backup: " + m.err.Error())
 		}
 		out.Artifacts, out.TotalSize = m.artifacts, m.total
 	}
-	out.Output = jsonOutput(dir, secrets)
-	out.LogTail = d.logTail(dir, secrets)
+	out.Output = jsonOutput(dir, red)
+	out.LogTail = d.logTail(dir, red)
 	if held, err := lockHeld(filepath.Join(dir, fileLock)); err == nil && !held {
+		removeEnvFiles(dir)
 		if err := writeJSON(dir, fileResult, out); err != nil {
 			d.log.Error(err, "cannot record a finished task's status", "task", id)
 		} else {

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation"
-
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
@@ -26,45 +24,22 @@ type placement struct {
 	dir string
 }
 
-// place checks a task's storage and returns its local placement; nil
-// storage gives a zero placement. Claim names are DNS subdomains and paths
-// are relative and never contain "..", so the result is always inside Root
-// as written; symlinks are checked when directories are opened (safeDir).
-func (d *Driver) place(s *drivers.Storage) (placement, error) {
+// place returns the local placement of a task's storage, which
+// drivers.ValidateTask checked (a claim that is a DNS subdomain, a relative
+// path without ".."), so the result is always inside Root as written;
+// symlinks are checked when directories are opened (safeDir). Nil storage
+// gives a zero placement.
+func (d *Driver) place(s *drivers.Storage) placement {
 	if s == nil {
-		return placement{}, nil
+		return placement{}
 	}
-	if msgs := validation.IsDNS1123Subdomain(s.ClaimName); len(msgs) > 0 {
-		return placement{}, drivers.Errorf(drivers.InvalidArgument, "storage claim %q: %s", s.ClaimName, strings.Join(msgs, "; "))
-	}
-	rel, err := cleanRel(s.Path)
-	if err != nil {
-		return placement{}, err
-	}
+	rel := path.Clean("/" + s.Path)[1:]
 	mount := s.MountPath
 	if mount != "" {
 		mount = path.Clean(mount)
 	}
 	claim := filepath.Join(d.root, s.ClaimName)
-	return placement{mount: mount, claim: claim, rel: rel, dir: filepath.Join(claim, filepath.FromSlash(rel))}, nil
-}
-
-// cleanRel checks that p is a relative, slash-separated path without ".."
-// and returns it cleaned ("" for the claim's root).
-func cleanRel(p string) (string, error) {
-	if strings.HasPrefix(p, "/") || strings.Contains(p, `\`) || strings.ContainsRune(p, 0) {
-		return "", drivers.Errorf(drivers.InvalidArgument, "storage path %q must be relative", p)
-	}
-	for _, el := range strings.Split(p, "/") {
-		if el == ".." {
-			return "", drivers.Errorf(drivers.InvalidArgument, "storage path %q must not contain \"..\"", p)
-		}
-	}
-	c := path.Clean(p)
-	if c == "." {
-		c = ""
-	}
-	return c, nil
+	return placement{mount: mount, claim: claim, rel: rel, dir: filepath.Join(claim, filepath.FromSlash(rel))}
 }
 
 // localize maps a value that names a path under the task's mount path (the

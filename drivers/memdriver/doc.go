@@ -10,8 +10,8 @@
 // task ran twice (Executions) and that every task was cleaned up (Live).
 //
 // It keeps the drivers.Driver contract: Start is idempotent on the task ID
-// and checks its shape (InvalidArgument for an ID that is not a DNS-1123
-// label, Unimplemented for a kind or type outside Caps), a call with a
+// and checks its shape (InvalidArgument for a task drivers.ValidateTask
+// refuses, Unimplemented for a kind or type outside Caps), a call with a
 // cancelled context starts nothing, Status of an unknown or cleaned-up task
 // is NotFound, Cancel fails a running task with Canceled, and a task still
 // running past its Deadline fails with DeadlineExceeded (by Driver.Clock,

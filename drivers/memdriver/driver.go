@@ -2,10 +2,10 @@ package memdriver
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -56,7 +56,7 @@ func (d *Driver) Capabilities(context.Context) (drivers.Capabilities, error) {
 
 // Start records t and its outcome; a task ID that was started before is
 // adopted (nothing is recorded). Errors: Canceled when ctx has ended,
-// InvalidArgument when t.ID is not a DNS-1123 label, Unimplemented when
+// InvalidArgument when drivers.ValidateTask refuses t, Unimplemented when
 // Caps does not have t's kind and backup type.
 func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 	if err := d.check(ctx, t); err != nil {
@@ -85,8 +85,8 @@ func (d *Driver) check(ctx context.Context, t *drivers.Task) error {
 	if err := ctx.Err(); err != nil {
 		return drivers.WithCode(drivers.Canceled, err)
 	}
-	if t == nil || len(validation.IsDNS1123Label(t.ID)) > 0 {
-		return drivers.Errorf(drivers.InvalidArgument, "memdriver: a task ID must be a DNS-1123 label")
+	if err := drivers.ValidateTask(t); err != nil {
+		return fmt.Errorf("memdriver: %w", err)
 	}
 	caps, _ := d.Capabilities(ctx)
 	if !caps.Supports(t.Kind, t.BackupType) {

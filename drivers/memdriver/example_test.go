@@ -20,8 +20,9 @@ func Example() {
 		return memdriver.Outcome{Polls: 1, TotalSize: 2048}
 	})
 	ctx := context.Background()
-	backup := &drivers.Task{ID: "b1-0-main", Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeDataFile}
-	restore := &drivers.Task{ID: "r1-0-main", Kind: drivers.KindRestore, BackupType: v1alpha1.BackupTypeDataFile}
+	storage := &drivers.Storage{ClaimName: "backups", Path: "demo/b1"}
+	backup := &drivers.Task{ID: "b1-0-main", Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeDataFile, Storage: storage}
+	restore := &drivers.Task{ID: "r1-0-main", Kind: drivers.KindRestore, BackupType: v1alpha1.BackupTypeDataFile, Storage: storage}
 	for _, t := range []*drivers.Task{backup, backup, restore} { // the second Start adopts the first
 		if err := d.Start(ctx, t); err != nil {
 			fmt.Println(err)

@@ -16,7 +16,8 @@ import (
 )
 
 func backupTask(id string) *drivers.Task {
-	return &drivers.Task{ID: id, Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeDataFile}
+	return &drivers.Task{ID: id, Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeDataFile,
+		Storage: &drivers.Storage{ClaimName: "backups", Path: "demo/" + id}}
 }
 
 func TestConcurrentStartsOfOneIDExecuteItOnce(t *testing.T) {
@@ -41,10 +42,14 @@ func TestStartRefusesMalformedAndUnsupportedTasks(t *testing.T) {
 	d.Caps = &drivers.Capabilities{Kinds: []drivers.TaskKind{drivers.KindBackup}, BackupTypes: []v1alpha1.BackupType{v1alpha1.BackupTypeSnapshot}}
 	assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(d.Start(ctx, backupTask("Not_A_Label"))))
 	assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(d.Start(ctx, nil)))
+	noStorage := backupTask("b1-0-main")
+	noStorage.Storage = nil
+	assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(d.Start(ctx, noStorage)), "drivers.ValidateTask's checks")
 	assert.Equal(t, drivers.Unimplemented, drivers.ErrorCode(d.Start(ctx, backupTask("b1-0-main"))))
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	snap := &drivers.Task{ID: "s1-0-main", Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeSnapshot}
+	snap := &drivers.Task{ID: "s1-0-main", Kind: drivers.KindBackup, BackupType: v1alpha1.BackupTypeSnapshot,
+		Snapshot: &drivers.SnapshotSpec{Name: "s1"}}
 	assert.Equal(t, drivers.Canceled, drivers.ErrorCode(d.Start(cancelled, snap)))
 	assert.Empty(t, d.Executions(), "no refused Start executed a task")
 }

@@ -16,7 +16,10 @@
 // started by hand explains itself and exits; the protocol version; automatic
 // mutual TLS), serves until the host closes it, and turns a panic in a driver
 // method into an error with code Internal instead of a dead process. Logs go
-// to standard error (the host logs them); standard output is the handshake's.
+// to standard error (the host logs them); standard output is the
+// handshake's, and once it is out Serve points file descriptor 1 at
+// standard error, so that a stray write to it (a library, a child process)
+// is logged instead of filling a pipe the host no longer reads.
 //
 // TestDrivers and TestDriver serve drivers in the test's process through the
 // same wire protocol (go-plugin's test serving mode), so an author runs the
@@ -40,8 +43,10 @@
 // the engine sees at most one Unavailable error per crash, and the driver's
 // own state (on disk, say) decides whether the task is adopted or failed. At
 // most MaxRestarts restarts happen per RestartWindow; past that, calls fail
-// with code Unavailable, saying why and until when. Manager.Close kills the
-// processes.
+// with code Unavailable, saying why and until when. A process whose calls
+// keep timing out (StuckCalls in a row) while it may still answer health
+// checks is stuck, and is killed and restarted the same way. Manager.Close
+// kills the processes.
 //
 // # Errors and contexts
 //

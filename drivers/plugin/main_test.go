@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -80,6 +81,8 @@ func runHelper(mode string) {
 	switch mode {
 	case "serve":
 		Serve(opts)
+	case "serve-unguarded":
+		serve(opts, ProtocolVersion) // standard output as go-plugin leaves it
 	case "two-drivers":
 		Serve(ServeOptions{Drivers: map[string]drivers.Driver{"helper-a": d, "helper-b": d}, Version: "test"})
 	case "wrong-version":
@@ -110,6 +113,8 @@ func runHelper(mode string) {
 //   - "panic-": Start and Status panic;
 //   - "hang-": Start blocks forever, ignoring its context;
 //   - "hang-ctx-": Start blocks until its context is done;
+//   - "bigline-": Start writes a 128 KiB line to file descriptor 1 (as a
+//     library or a child process may), then records the task;
 //   - anything else: Start records the task, which succeeds at once.
 //
 // Every execution appends "run" to dir/<id>/runs: the execution counter.
@@ -129,6 +134,11 @@ func (d *helperDriver) Start(ctx context.Context, t *drivers.Task) error {
 		return drivers.WithCode(drivers.ErrorCode(ctx.Err()), ctx.Err())
 	case strings.HasPrefix(t.ID, "hang-"):
 		select {}
+	case strings.HasPrefix(t.ID, "bigline-"):
+		line := append(bytes.Repeat([]byte("x"), 128<<10), '\n')
+		if _, err := syscall.Write(1, line); err != nil {
+			return err
+		}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -31,6 +31,9 @@ const (
 	DefaultMaxRestarts = 5
 	// DefaultRestartWindow is the window of MaxRestarts.
 	DefaultRestartWindow = time.Minute
+	// DefaultStuckCalls is how many calls in a row may time out before a
+	// process is taken as stuck and killed.
+	DefaultStuckCalls = 3
 )
 
 // ManagerOptions configure a Manager. Only Binaries is required.
@@ -60,6 +63,12 @@ type ManagerOptions struct {
 	// RestartWindow is the sliding window of MaxRestarts. Default
 	// DefaultRestartWindow.
 	RestartWindow time.Duration
+	// StuckCalls is how many calls of a process in a row may end past
+	// their context's deadline before the process is taken as stuck and
+	// killed (the next call restarts it): a process blocked for ever (in a
+	// write to a full pipe, say) may answer health checks and nothing else.
+	// Default DefaultStuckCalls; negative never.
+	StuckCalls int
 	// Logger receives the Manager's log lines (starts, exits, restarts,
 	// health) and the plugins' own log lines. Default logr.Discard().
 	Logger logr.Logger
@@ -83,6 +92,9 @@ func (o *ManagerOptions) setDefaults() {
 	}
 	if o.RestartWindow <= 0 {
 		o.RestartWindow = DefaultRestartWindow
+	}
+	if o.StuckCalls == 0 {
+		o.StuckCalls = DefaultStuckCalls
 	}
 	if o.Logger.GetSink() == nil {
 		o.Logger = logr.Discard()

@@ -33,7 +33,8 @@ func newHelperManager(t *testing.T, mode string, tune func(*ManagerOptions)) (*M
 }
 
 func task(id string) *drivers.Task {
-	return &drivers.Task{ID: id, Kind: drivers.KindBackup, BackupType: "datafile"}
+	return &drivers.Task{ID: id, Kind: drivers.KindBackup, BackupType: "datafile",
+		Storage: &drivers.Storage{ClaimName: "c", MountPath: "/backupdata", Path: "ns/" + id}}
 }
 
 func lines(t *testing.T, path string) int {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -55,7 +56,8 @@ type instance struct {
 	stderr *tailWriter
 	pid    int
 
-	healthFailures int // consecutive; only the health loop touches it
+	healthFailures int          // consecutive; only the health loop touches it
+	timeouts       atomic.Int32 // calls in a row that ended past their deadline
 	broken         chan struct{}
 	breakOnce      sync.Once
 }
@@ -358,6 +360,7 @@ func (p *process) call(ctx context.Context, method string, fn func(context.Conte
 			return err
 		}
 		err = fn(ctx, in.rpc)
+		p.noteTimeout(ctx, in, method, err)
 		if err == nil || !p.crashed(ctx, in, err) {
 			return fromStatus(ctx, err)
 		}
@@ -373,6 +376,43 @@ func (p *process) call(ctx context.Context, method string, fn func(context.Conte
 		}
 		p.log.Info("plugin process died during a call; restarting it and retrying the call once", "method", method, "status", exit)
 	}
+}
+
+// noteTimeout counts the calls of in that end past their context's
+// deadline, in a row; at StuckCalls it takes the process as stuck (its
+// health checks may pass: a goroutine blocked for ever does not stop the
+// others) and kills it, so that the next call restarts it.
+func (p *process) noteTimeout(ctx context.Context, in *instance, method string, err error) {
+	if !timedOut(ctx, err) {
+		in.timeouts.Store(0)
+		return
+	}
+	n := in.timeouts.Add(1)
+	if p.opts.StuckCalls < 0 || int(n) < p.opts.StuckCalls {
+		return
+	}
+	p.log.Info("killing a stuck plugin process; the next call restarts it", "pid", in.pid, "method", method, "timeouts", n)
+	in.breakOnce.Do(func() { close(in.broken) })
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cur == in {
+		p.retireLocked(in)
+		p.lastExit = fmt.Sprintf("process %d was stuck (%d calls in a row timed out, the last %s) and was killed", in.pid, n, method)
+	}
+}
+
+// timedOut reports whether a call failed because its deadline passed
+// before the plugin answered (gRPC may say so a moment before ctx does).
+func timedOut(ctx context.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	st, _ := status.FromError(err)
+	_, answered := fromDriver(st)
+	return !answered && st.Code() == codes.DeadlineExceeded
 }
 
 // crashed reports whether a failed call failed because the process died:

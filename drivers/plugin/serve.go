@@ -56,11 +56,15 @@ func (o ServeOptions) validate() error {
 //		plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": d}, Version: "1.0.0"})
 //	}
 //
-// Serve returns when the host closes the plugin. A panic in a driver method
+// Serve returns when the host closes the plugin. A task that
+// drivers.ValidateTask rejects never reaches the drivers: Start answers
+// InvalidArgument itself. A panic in a driver method
 // becomes an error with code Internal that names the driver, the method and
 // the panic value; the process goes on serving. Logs go to standard error,
-// which the host reads: plugins must not write to standard output, which
-// carries the handshake. Started by hand (without the host's magic cookie),
+// which the host reads. Standard output carries the handshake, so Serve
+// points file descriptor 1 at standard error before it starts: whatever the
+// plugin (or a child process) writes to descriptor 1 shows in its log and
+// can never block it. Started by hand (without the host's magic cookie),
 // or with invalid options, Serve prints why on standard error and exits the
 // process with status 1.
 func Serve(opts ServeOptions) {
@@ -68,6 +72,7 @@ func Serve(opts ServeOptions) {
 		fmt.Fprintf(os.Stderr, "plugin.Serve: %v\n", err)
 		os.Exit(1)
 	}
+	guardStdout()
 	serve(opts, ProtocolVersion)
 }
 

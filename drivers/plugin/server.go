@@ -105,6 +105,9 @@ func (s *server) Start(ctx context.Context, req *pb.StartRequest) (_ *pb.StartRe
 		return nil, err
 	}
 	task, err := taskFromProto(req.GetTask())
+	if err == nil {
+		err = drivers.ValidateTask(task) // the author's driver gets well-formed tasks only
+	}
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -13,6 +13,10 @@ import (
 	"github.com/dpsdk/dataprotection/drivers"
 )
 
+// quietRetries is how many times in a row a Request may fail before its
+// error is logged: a transient failure (a stale cache) passes in one or two.
+const quietRetries = 3
+
 // controller is a plain client-go controller around the engine: informers
 // hand every change to the engine's Router, which says which objects it
 // concerns; their Requests go on a rate-limited work queue, and workers
@@ -97,8 +101,10 @@ func (c *controller) next(ctx context.Context) bool {
 	res, err := c.engine.Reconcile(ctx, req)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		// Conflicts are routine (another write came first): retry quietly.
-		if drivers.ErrorCode(err) != drivers.Conflict {
+		// Conflicts are routine (another write came first), and so is a read
+		// of the cache that has not seen another client's write yet: retry
+		// quietly; an error that persists is logged.
+		if drivers.ErrorCode(err) != drivers.Conflict && c.queue.NumRequeues(req) >= quietRetries {
 			c.log.Error(err, "reconcile failed, retrying", "request", req.String())
 		}
 		c.queue.AddRateLimited(req)

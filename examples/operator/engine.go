@@ -53,11 +53,11 @@ func newEngine(cfg *rest.Config, kubeClient kubernetes.Interface, st *kube.Store
 // snapshot") rather than the engine failing to start; install the
 // external-snapshotter's CRDs and restart the operator to enable them.
 func newDrivers(cfg *rest.Config, kubeClient kubernetes.Interface, o Options) (drivers.Registry, error) {
-	jobOpts := &job.Options{Logger: o.Logger.WithName("job")}
+	var podExec job.PodExecutor // pod exec for hooks and backupStatusUpdates, shared by both drivers
 	if o.Hooks {
-		jobOpts.RESTConfig = cfg // pod exec for hooks and backupStatusUpdates
+		podExec = job.NewPodExecutor(cfg)
 	}
-	jobDriver := job.New(kubeClient, jobOpts)
+	jobDriver := job.New(kubeClient, &job.Options{Logger: o.Logger.WithName("job"), PodExec: podExec})
 	registry := drivers.Registry{drivers.NameJob: jobDriver, drivers.NameDaemon: jobDriver}
 
 	served, err := servesVolumeSnapshots(kubeClient.Discovery())
@@ -72,9 +72,8 @@ func newDrivers(cfg *rest.Config, kubeClient kubernetes.Interface, o Options) (d
 	if err != nil {
 		return nil, err
 	}
-	// Snapshot hooks would need a csi.HookRunner (a pod exec of the host's
-	// choosing); without one, snapshot policies with hooks are Failed.
-	registry[drivers.NameSnapshot] = csi.New(kubeClient, snapClient, &csi.Options{Logger: o.Logger.WithName("csi")})
+	// Without --hooks, snapshot policies with hooks are Failed.
+	registry[drivers.NameSnapshot] = csi.New(kubeClient, snapClient, &csi.Options{Logger: o.Logger.WithName("csi"), PodExec: podExec})
 	return registry, nil
 }
 

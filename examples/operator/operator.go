@@ -36,10 +36,11 @@ type Options struct {
 	// ResyncPeriod is how often the informers hand every object to the
 	// queue again. Default 5m.
 	ResyncPeriod time.Duration
-	// Hooks lets the Job driver run hooks and backupStatusUpdates by pod
-	// exec in the targets' containers. It needs the ClusterRole
-	// dataprotection-hooks (pods/exec) besides dataprotection. Off, a
-	// policy that has them is Failed with a reason that says so.
+	// Hooks lets the Job and CSI drivers run hooks and backupStatusUpdates
+	// by pod exec in the targets' containers. It needs the ClusterRole
+	// dataprotection-hooks (pods/exec, and configmaps for the runs'
+	// records) besides dataprotection. Off, a policy that has them is
+	// Failed with a reason that says so.
 	Hooks bool
 	// Engine tunes the engine's timing (poll interval, timeouts).
 	Engine dataprotection.Options

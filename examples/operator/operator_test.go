@@ -36,6 +36,7 @@ import (
 	"github.com/dpsdk/dataprotection/client/clientset/versioned"
 	"github.com/dpsdk/dataprotection/drivers/job"
 	"github.com/dpsdk/dataprotection/internal/testenv"
+	"github.com/dpsdk/dataprotection/internal/testkubelet"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
 )
@@ -79,7 +80,10 @@ func TestOperatorBacksUpUnderItsLeastPrivilegeRole(t *testing.T) {
 
 	w.createTarget()
 	w.createPolicy()
-	startKubelet(t, w.env.Client, w.ns, w.root)
+	kubelet, err := testkubelet.Start(w.ctx, w.env.Client, w.ns, testkubelet.Local{Client: w.env.Client, Root: w.root},
+		testkubelet.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, kubelet.Stop(), "the played kubelet ran every Job") })
 	log, errs := recordErrors(testr.New(t))
 	stop := w.startOperator(cfg, identity, log)
 	eventually(t, "the operator leads", func() bool { return w.leaseHolder() == identity })

@@ -31,11 +31,29 @@ func Substitute(s string, lookup func(name string) (string, bool)) string {
 	})
 }
 
+// Rename renames the references $(NAME) of s whose NAME is a key of names
+// to $(names[NAME]), and keeps everything else as it is, "$$" escapes
+// included: expanding the result with the renamed variables gives what
+// expanding s with the original ones gives.
+func Rename(s string, names map[string]string) string {
+	if len(names) == 0 {
+		return s
+	}
+	return scanRefs(s, "$$", func(name, raw string) string {
+		if to, ok := names[name]; ok {
+			return "$(" + to + ")"
+		}
+		return raw
+	})
+}
+
 // Escape returns s with every "$" doubled, so that Expand returns s itself.
 func Escape(s string) string { return strings.ReplaceAll(s, "$", "$$") }
 
 // scanRefs copies s, writing escaped for each "$$" and ref(name, raw) for
-// each reference "$(name)" (raw is the reference as written).
+// each reference "$(name)" (raw is the reference as written), as the
+// kubelet scans: a "$(" that no ")" closes is copied as it is and the scan
+// goes on after it, so a later "$$" is still an escape.
 func scanRefs(s, escaped string, ref func(name, raw string) string) string {
 	if !strings.Contains(s, "$") {
 		return s
@@ -53,8 +71,9 @@ func scanRefs(s, escaped string, ref func(name, raw string) string) string {
 		case '(':
 			end := strings.IndexByte(s[i+2:], ')')
 			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
+				b.WriteString("$(")
+				i++
+				continue
 			}
 			b.WriteString(ref(s[i+2:i+2+end], s[i:i+3+end]))
 			i += 2 + end

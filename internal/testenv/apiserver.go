@@ -6,12 +6,14 @@ import (
 	"strconv"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/dpsdk/dataprotection/internal/testenv/internal/harness"
 )
 
 // apiserverArgs returns kube-apiserver's flags: loopback only, TLS with the
 // generated certificates, RBAC, and no feature that needs other components.
 func apiserverArgs(dir string, f pkiFiles, etcdURL string, port int) []string {
-	host := loopbackURL("https", port)
+	host := harness.LoopbackURL("https", port)
 	return []string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
@@ -37,18 +39,18 @@ func apiserverArgs(dir string, f pkiFiles, etcdURL string, port int) []string {
 
 // startAPIServer starts kube-apiserver on port and waits until its /readyz
 // answers 200 to a client using admin.
-func startAPIServer(ctx context.Context, binDir, dir string, args []string, admin *rest.Config) (*process, error) {
+func startAPIServer(ctx context.Context, binDir, dir string, args []string, admin *rest.Config) (*harness.Process, error) {
 	client, err := rest.HTTPClientFor(admin)
 	if err != nil {
 		return nil, err
 	}
-	p, err := startProcess("kube-apiserver", filepath.Join(binDir, "kube-apiserver"),
-		filepath.Join(dir, "kube-apiserver.log"), args...)
+	p, err := harness.StartProcess("kube-apiserver", filepath.Join(binDir, "kube-apiserver"),
+		filepath.Join(dir, "kube-apiserver.log"), nil, args...)
 	if err != nil {
 		return nil, err
 	}
-	if err := waitReady(ctx, p, client, admin.Host+"/readyz"); err != nil {
-		p.stop(0)
+	if err := harness.WaitReady(ctx, p, client, admin.Host+"/readyz"); err != nil {
+		p.Stop(0)
 		return nil, err
 	}
 	return p, nil

@@ -2,17 +2,18 @@ package testenv
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"path/filepath"
+
+	"github.com/dpsdk/dataprotection/internal/testenv/internal/harness"
 )
 
 // startEtcd starts a single-member etcd that keeps its data in dir and
 // listens for clients on clientURL and for peers on peerURL, and waits until
 // it is healthy. fsync is off: the data is thrown away anyway, and it makes
 // every write much faster.
-func startEtcd(ctx context.Context, binDir, dir, clientURL, peerURL string) (*process, error) {
-	p, err := startProcess("etcd", filepath.Join(binDir, "etcd"), filepath.Join(dir, "etcd.log"),
+func startEtcd(ctx context.Context, binDir, dir, clientURL, peerURL string) (*harness.Process, error) {
+	p, err := harness.StartProcess("etcd", filepath.Join(binDir, "etcd"), filepath.Join(dir, "etcd.log"), nil,
 		"--name=default",
 		"--data-dir="+filepath.Join(dir, "etcd-data"),
 		"--listen-client-urls="+clientURL,
@@ -25,14 +26,9 @@ func startEtcd(ctx context.Context, binDir, dir, clientURL, peerURL string) (*pr
 	if err != nil {
 		return nil, err
 	}
-	if err := waitReady(ctx, p, http.DefaultClient, clientURL+"/health"); err != nil {
-		p.stop(0)
+	if err := harness.WaitReady(ctx, p, http.DefaultClient, clientURL+"/health"); err != nil {
+		p.Stop(0)
 		return nil, err
 	}
 	return p, nil
-}
-
-// loopbackURL returns the URL with scheme of port on 127.0.0.1.
-func loopbackURL(scheme string, port int) string {
-	return fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)
 }

@@ -2,45 +2,27 @@ package testenv
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"strconv"
-	"sync"
 	"testing"
+
+	"github.com/dpsdk/dataprotection/internal/testenv/internal/harness"
 )
 
 // RequireEnv is the environment variable that, set to 1 (by make test and
 // CI), turns a missing or broken control plane from a skip into a failure.
-const RequireEnv = "DP_REQUIRE_TESTENV"
+const RequireEnv = harness.RequireEnv
 
 // shared is the one Env of a test package, started by the first Require and
 // stopped by RunMain.
-var shared struct {
-	mu      sync.Mutex
-	inMain  bool // RunMain is running the tests
-	started bool // Start was attempted; env and err hold its result
-	env     *Env
-	err     error
-}
+var shared harness.Once[*Env]
 
-// RunMain runs the package's tests with m and then stops the control plane if
-// a test started one through Require. It returns the exit code for os.Exit,
-// which is 1 when the tests passed but the control plane did not stop
-// cleanly. Call it from TestMain:
+// RunMain runs the package's tests with m and then stops what they started
+// through Require, RequireControllers, and package s3env: the control plane
+// and the S3 server. It returns the exit code for os.Exit, which is 1 when
+// the tests passed but a server did not stop cleanly. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 func RunMain(m *testing.M) int {
-	shared.mu.Lock()
-	shared.inMain = true
-	shared.mu.Unlock()
-	code := m.Run()
-	if err := stopShared(); err != nil {
-		fmt.Fprintf(os.Stderr, "testenv: stop: %v\n", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	return code
+	return harness.RunMain(m)
 }
 
 // Require returns the package's control plane, starting it on first use. It
@@ -51,51 +33,25 @@ func RunMain(m *testing.M) int {
 // RunMain.
 func Require(t testing.TB) *Env {
 	t.Helper()
-	if os.Getenv(BinDirEnv) == "" && !required() {
-		t.Skipf("testenv: skipped: %s is not set; run make test for the integration tests", BinDirEnv)
-	}
-	env, err := sharedEnv()
+	harness.SkipUnlessConfigured(t)
+	env, err := shared.Do(func() (*Env, error) { return Start(context.Background()) }, (*Env).Stop)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return env
 }
 
-// required reports whether DP_REQUIRE_TESTENV asks for the control plane. A
-// value that is not a boolean counts as true, so a typo cannot turn the
-// integration tests into skips.
-func required() bool {
-	v := os.Getenv(RequireEnv)
-	if v == "" {
-		return false
+// RequireControllers is Require, and also starts kube-controller-manager
+// with the controllers of Controllers, the first time a test of the package
+// calls it (see StartControllers). From then on the controllers run for
+// every test of the package, including those that only called Require. It
+// skips and fails like Require, and also fails the test when the controller
+// manager does not start.
+func RequireControllers(t testing.TB) *Env {
+	t.Helper()
+	env := Require(t)
+	if err := env.StartControllers(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	b, err := strconv.ParseBool(v)
-	return b || err != nil
-}
-
-// sharedEnv starts the package's Env once and returns it, or the error of
-// that one start.
-func sharedEnv() (*Env, error) {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if !shared.inMain {
-		return nil, fmt.Errorf("testenv: the package's TestMain must call testenv.RunMain, which stops the control plane")
-	}
-	if !shared.started {
-		shared.started = true
-		shared.env, shared.err = Start(context.Background())
-	}
-	return shared.env, shared.err
-}
-
-// stopShared stops the package's Env if one was started.
-func stopShared() error {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if shared.env == nil {
-		return nil
-	}
-	err := shared.env.Stop()
-	shared.env = nil
-	return err
+	return env
 }

@@ -47,27 +47,35 @@ func initialize(db *bbolt.DB) error {
 	})
 }
 
-// backend runs objstore transactions as bbolt transactions.
+// backend runs objstore transactions as bbolt transactions. A panic of
+// bbolt on a damaged page becomes an error wrapping ErrCorrupt (bbolt rolls
+// the transaction back).
 type backend struct {
-	db *bbolt.DB
+	db        *bbolt.DB
+	onCorrupt func(error)
 }
 
 // View runs fn in a bbolt read transaction.
 func (b *backend) View(fn func(objstore.Tx) error) error {
-	return b.db.View(func(btx *bbolt.Tx) error { return fn(tx{btx}) })
+	return guard(func() error {
+		return b.db.View(func(btx *bbolt.Tx) error { return fn(tx{btx, b.onCorrupt}) })
+	})
 }
 
 // Update runs fn in a bbolt read-write transaction.
 func (b *backend) Update(fn func(objstore.Tx) error) error {
-	return b.db.Update(func(btx *bbolt.Tx) error { return fn(tx{btx}) })
+	return guard(func() error {
+		return b.db.Update(func(btx *bbolt.Tx) error { return fn(tx{btx, b.onCorrupt}) })
+	})
 }
 
 // Close closes the file.
-func (b *backend) Close() error { return b.db.Close() }
+func (b *backend) Close() error { return guard(b.db.Close) }
 
 // tx is an objstore.Tx over a bbolt transaction; objects are stored as JSON.
 type tx struct {
-	btx *bbolt.Tx
+	btx       *bbolt.Tx
+	onCorrupt func(error)
 }
 
 func bucket(btx *bbolt.Tx, k *objstore.Kind) *bbolt.Bucket { return btx.Bucket([]byte(k.Resource)) }
@@ -81,7 +89,8 @@ func (t tx) Get(k *objstore.Kind, key string) (store.Object, error) {
 	return decode(k, key, data)
 }
 
-// List decodes the objects whose keys start with prefix, in key order.
+// List decodes the objects whose keys start with prefix, in key order,
+// skipping (and reporting to onCorrupt) those that do not decode.
 func (t tx) List(k *objstore.Kind, prefix string) ([]store.Object, error) {
 	var out []store.Object
 	p := []byte(prefix)
@@ -89,7 +98,10 @@ func (t tx) List(k *objstore.Kind, prefix string) ([]store.Object, error) {
 	for key, data := c.Seek(p); key != nil && bytes.HasPrefix(key, p); key, data = c.Next() {
 		obj, err := decode(k, string(key), data)
 		if err != nil {
-			return nil, err
+			if t.onCorrupt != nil {
+				t.onCorrupt(err)
+			}
+			continue // one damaged record does not hide the kind's others
 		}
 		out = append(out, obj)
 	}
@@ -130,10 +142,12 @@ func (t tx) NextResourceVersion() (uint64, error) {
 	return rv, nil
 }
 
+// decode decodes a stored object; a record that does not decode is an
+// error wrapping ErrCorrupt.
 func decode(k *objstore.Kind, key string, data []byte) (store.Object, error) {
 	obj := k.New()
 	if err := json.Unmarshal(data, obj); err != nil {
-		return nil, fmt.Errorf("bolt: decode %s %s: %w", k.Resource, key, err)
+		return nil, fmt.Errorf("bolt: decode %s %s: %w: %v", k.Resource, key, ErrCorrupt, err)
 	}
 	return obj, nil
 }

@@ -24,6 +24,12 @@ const fileMode = 0o600
 // file's lock.
 var ErrLocked = errors.New("database file is locked by another store")
 
+// ErrCorrupt is wrapped by the errors a damaged file causes: Open of a file
+// that is not a sound bbolt database (truncated, overwritten pages) or that
+// exists but is empty, a call that finds a damaged page, and a record that
+// does not decode.
+var ErrCorrupt = errors.New("database file is corrupt")
+
 // Options tune a Store. A nil *Options is the zero value, which is ready to
 // use.
 type Options struct {
@@ -39,6 +45,19 @@ type Options struct {
 	// WatchBuffer is how many events a watcher may fall behind before its
 	// channel is closed; default 1024.
 	WatchBuffer int
+	// InitEmptyFile makes Open initialize a file that exists but is empty,
+	// as it does a missing one. By default such a file is refused with an
+	// error wrapping ErrCorrupt: a database truncated to nothing must not
+	// silently open as an empty one.
+	InitEmptyFile bool
+	// OnCorrupt is called, from the call that meets it, with an error
+	// wrapping ErrCorrupt for each record that does not decode: List skips
+	// such a record (the kind's other objects are listed), Get of it
+	// returns that error. Default: nothing more is done.
+	OnCorrupt func(err error)
+	// NoCheck skips the consistency check of every page that Open does
+	// (bbolt's Tx.Check), for very large files whose check takes long.
+	NoCheck bool
 }
 
 // Store is a store.Store in a bbolt file. It is safe for concurrent use.
@@ -51,6 +70,12 @@ var _ store.Store = (*Store)(nil)
 // Open opens the database file at path, creating it when it does not exist
 // (its directory must). opts may be nil. The caller must Close the Store to
 // release the file.
+//
+// Open reads every page of the file (unless Options.NoCheck), so that a
+// damaged file is refused with an error wrapping ErrCorrupt instead of
+// failing later; a file that exists but is empty is refused too (see
+// Options.InitEmptyFile). Errors: ErrLocked when another Store holds the
+// file, ErrCorrupt when it is damaged.
 func Open(path string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
@@ -59,18 +84,20 @@ func Open(path string, opts *Options) (*Store, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	db, err := bbolt.Open(path, fileMode, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync})
+	if err := checkEmpty(path, o.InitEmptyFile); err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	db, err := openDB(path, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync}, o.NoCheck)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: open %s: %w (waited %s)", path, ErrLocked, o.Timeout)
+	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		err = fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	if err := initialize(db); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
-	}
-	return &Store{s: objstore.New(&backend{db: db}, objstore.Options{
+	return &Store{s: objstore.New(&backend{db: db, onCorrupt: o.OnCorrupt}, objstore.Options{
 		Clock:       o.Clock,
 		WatchBuffer: o.WatchBuffer,
 	})}, nil

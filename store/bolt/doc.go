@@ -23,6 +23,18 @@
 // error wrapping ErrLocked when another Store (of this or another process)
 // holds it.
 //
+// # Damaged files
+//
+// A damaged file gives errors, never a panic: Open reads every page
+// (unless Options.NoCheck) and refuses a file bbolt cannot read (truncated,
+// overwritten pages, bad page flags, bad meta pages), and a file that
+// exists but is empty, with an error wrapping ErrCorrupt; a call that meets
+// a damaged page later returns such an error too. One record that does not
+// decode does not fail its kind: List skips it and reports it to
+// Options.OnCorrupt (a host logs or alerts there), and Get of it returns an
+// error wrapping ErrCorrupt, which the engine reports as the failure of
+// that object's reconcile.
+//
 // Watches live in memory: a watch does not survive Close, and a watcher
 // that falls more than Options.WatchBuffer events behind has its channel
 // closed, and must list and watch again.

@@ -61,7 +61,7 @@ type testCase struct {
 func cases() []testCase {
 	var all []testCase
 	for _, group := range [][]testCase{createCases(), readCases(), updateCases(),
-		deleteCases(), watchCases(), indexCases(), consistencyCases(), lifecycleCases()} {
+		deleteCases(), watchCases(), indexCases(), consistencyCases(), lifecycleCases(), limitCases()} {
 		all = append(all, group...)
 	}
 	return all

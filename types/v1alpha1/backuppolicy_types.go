@@ -159,14 +159,16 @@ type BackupPolicyHook struct {
 
 // PersistentVolumeClaim is the claim that stores backup data.
 type PersistentVolumeClaim struct {
-	// name of the PersistentVolumeClaim.
+	// name of the PersistentVolumeClaim. Empty (what the KubeBlocks v0.5
+	// cluster controller writes) means the engine's default backup claim.
 	// +kubebuilder:validation:Required
 	// +kubebuilder:validation:MaxLength=253
-	// +kubebuilder:validation:Pattern:=`^[a-z0-9]([a-z0-9\.\-]*[a-z0-9])?$`
+	// +kubebuilder:validation:Pattern:=`^([a-z0-9]([a-z0-9\.\-]*[a-z0-9])?)?$`
 	Name string `json:"name"`
 
 	// storageClassName is the StorageClass of a claim the engine creates.
-	// Mutually exclusive with persistentVolumeConfigMap.
+	// Mutually exclusive with persistentVolumeConfigMap: when both are set
+	// the class is used, as upstream.
 	// +optional
 	StorageClassName *string `json:"storageClassName,omitempty"`
 

@@ -8,9 +8,10 @@ import (
 // BackupToolSpec defines a backup tool: the image and commands that back up
 // and restore a database.
 type BackupToolSpec struct {
-	// image is the tool's container image.
+	// image is the tool's container image; empty means the image of the
+	// target's first container, as upstream (the shipped postgres-pitr tool
+	// has image: "").
 	// +kubebuilder:validation:Required
-	// +kubebuilder:validation:MinLength=1
 	Image string `json:"image"`
 
 	// deployKind is job (one-shot task) or daemon (long-running task).
@@ -36,9 +37,11 @@ type BackupToolSpec struct {
 	// +optional
 	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
 
-	// backupCommands make a full backup; all run, in array order.
+	// backupCommands make a full backup; all run, in array order. The field
+	// is required but may be empty (a tool used only to restore, or only for
+	// incremental backups): a full backup with such a tool fails when it
+	// runs.
 	// +kubebuilder:validation:Required
-	// +kubebuilder:validation:MinItems=1
 	BackupCommands []string `json:"backupCommands"`
 
 	// incrementalBackupCommands make an incremental backup from a parent.

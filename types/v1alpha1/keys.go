@@ -28,7 +28,8 @@ const (
 	// AnnotationTargetPodName on a Backup records the target chosen as source.
 	AnnotationTargetPodName = GroupName + "/target-pod-name"
 	// AnnotationPathPrefix on a BackupPolicy puts its backups' directories
-	// under this prefix in the claim, instead of under the namespace's name.
+	// under this prefix within the namespace's directory of the claim
+	// ("<namespace>/<prefix>/<backup>", upstream's layout).
 	AnnotationPathPrefix = GroupName + "/path-prefix"
 	// AnnotationCreatedByPolicy = "true" marks a backup claim (and its
 	// PersistentVolume) that a driver created because the policy's
@@ -52,6 +53,9 @@ const (
 	// failed run with retries left (onFailAttempted) bumps it, and the new
 	// run's tasks get new IDs.
 	AnnotationAttempt = GroupName + "/attempt"
+	// AnnotationTargetWaitSince on a RestoreJob records when (RFC 3339) its
+	// logical restore began to wait for its target to be ready.
+	AnnotationTargetWaitSince = GroupName + "/target-wait-since"
 	// AnnotationDeleteAttempt on a Backup numbers the runs of its data
 	// deletion.
 	AnnotationDeleteAttempt = GroupName + "/delete-attempt"

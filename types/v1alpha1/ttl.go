@@ -10,7 +10,7 @@ import (
 
 var ttlPattern = regexp.MustCompile(`^([0-9]+)([dDhH])$`)
 
-// maxTTLUnits bounds a ttl so that it fits in a time.Duration.
+// maxTTLHours bounds a ttl so that it fits in a time.Duration.
 const maxTTLHours = math.MaxInt64 / int64(time.Hour)
 
 // ParseTTL parses a retention ttl: a positive decimal number followed by d or
@@ -23,7 +23,10 @@ func ParseTTL(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("invalid ttl %q: want a number followed by d, D, h or H, such as \"7d\"", s)
 	}
 	n, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil || n <= 0 {
+	switch {
+	case err != nil: // only digits matched: the number overflows int64
+		return 0, fmt.Errorf("invalid ttl %q: too long", s)
+	case n == 0:
 		return 0, fmt.Errorf("invalid ttl %q: the number must be positive (remove the ttl to keep backups forever)", s)
 	}
 	hours := n

@@ -1,6 +1,7 @@
 package v1alpha1_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,8 @@ func TestParseTTL(t *testing.T) {
 		{"1.5d", 0, "invalid ttl"},
 		{" 7d", 0, "invalid ttl"},
 		{"7m", 0, "invalid ttl"},
-		{"99999999999999999999d", 0, "positive"},
+		{"99999999999999999999d", 0, "too long"},
+		{"000d", 0, "positive"},
 		{"9999999d", 0, "too long"},
 	}
 	for _, tc := range cases {
@@ -47,13 +49,16 @@ func TestParseTTL(t *testing.T) {
 }
 
 func FuzzParseTTL(f *testing.F) {
-	for _, s := range []string{"7d", "1H", "0d", "7|", "", "12345678901234567890h"} {
+	for _, s := range []string{"7d", "1H", "0d", "7|", "", "12345678901234567890h", "99999999999999999999d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := v1alpha1.ParseTTL(s)
 		if err != nil {
 			require.Zero(t, d, "an invalid ttl is never read as a duration")
+			if strings.Contains(err.Error(), "positive") {
+				require.Empty(t, strings.Trim(s[:len(s)-1], "0"), "only a zero is reported as not positive: %v", err)
+			}
 			return
 		}
 		require.Positive(t, d)

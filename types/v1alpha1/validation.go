@@ -17,7 +17,10 @@ import (
 // express (ttl and cron grammar, label selectors, references between fields).
 // Each error carries the field path, such as spec.retention.ttl. They do not
 // apply defaults: validate a defaulted object (SetDefaults) to judge it as
-// the API server would.
+// the API server would. They check the limits on list sizes (MaxEnv,
+// MaxCommands, ...) first and then return only the errors of those limits,
+// so their cost is bounded, and they report at most MaxReportedErrors errors
+// (LimitErrors).
 
 // statusPathPattern is the grammar of backupStatusUpdates[].path.
 var statusPathPattern = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)(\.[a-zA-Z][a-zA-Z0-9]*)*$`)
@@ -38,20 +41,20 @@ func ValidateBackup(b *Backup) field.ErrorList {
 			errs = append(errs, field.Invalid(fp, p, "only datafile backups can be incremental"))
 		}
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // ValidateBackupTool validates a BackupTool's metadata and spec.
 func ValidateBackupTool(t *BackupTool) field.ErrorList {
 	errs := validateMeta(t.Name, t.Namespace, false)
-	spec := field.NewPath("spec")
-	if t.Spec.Image == "" {
-		errs = append(errs, field.Required(spec.Child("image"), ""))
+	if over := toolLimits(&t.Spec); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
 	}
+	spec := field.NewPath("spec")
 	errs = append(errs, validateEnum(t.Spec.DeployKind, []DeployKind{DeployKindJob, DeployKindDaemon}, spec.Child("deployKind"))...)
 	errs = append(errs, validateEnum(t.Spec.Type, []ToolType{ToolTypeFile, ToolTypePITR}, spec.Child("type"))...)
-	errs = append(errs, validateCommands(t.Spec.BackupCommands, spec.Child("backupCommands"), true)...)
-	errs = append(errs, validateCommands(t.Spec.IncrementalBackupCommands, spec.Child("incrementalBackupCommands"), false)...)
+	errs = append(errs, validateCommands(t.Spec.BackupCommands, spec.Child("backupCommands"))...)
+	errs = append(errs, validateCommands(t.Spec.IncrementalBackupCommands, spec.Child("incrementalBackupCommands"))...)
 	errs = append(errs, validateRestoreCommand(&t.Spec.Physical, spec.Child("physical"))...)
 	if t.Spec.Logical != nil {
 		errs = append(errs, validateRestoreCommand(t.Spec.Logical, spec.Child("logical"))...)
@@ -60,12 +63,15 @@ func ValidateBackupTool(t *BackupTool) field.ErrorList {
 	for i, src := range t.Spec.EnvFrom {
 		errs = append(errs, validateEnvFrom(&src, spec.Child("envFrom").Index(i))...)
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // ValidateRestoreJob validates a RestoreJob's metadata and spec.
 func ValidateRestoreJob(r *RestoreJob) field.ErrorList {
 	errs := validateMeta(r.Name, r.Namespace, true)
+	if over := restoreJobLimits(&r.Spec); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
+	}
 	spec := field.NewPath("spec")
 	errs = append(errs, validateRefName(r.Spec.BackupJobName, spec.Child("backupJobName"), true)...)
 	errs = append(errs, validateTarget(&r.Spec.Target, spec.Child("target"))...)
@@ -73,7 +79,7 @@ func ValidateRestoreJob(r *RestoreJob) field.ErrorList {
 	if r.Spec.OnFailAttempted < 0 {
 		errs = append(errs, field.Invalid(spec.Child("onFailAttempted"), r.Spec.OnFailAttempted, "must be non-negative"))
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 func validateMeta(name, namespace string, namespaced bool) field.ErrorList {
@@ -133,10 +139,7 @@ func validateEnum[T ~string](v T, allowed []T, fp *field.Path) field.ErrorList {
 	return field.ErrorList{field.NotSupported(fp, v, allowed)}
 }
 
-func validateCommands(cmds []string, fp *field.Path, required bool) field.ErrorList {
-	if len(cmds) == 0 && required {
-		return field.ErrorList{field.Required(fp, "at least one command")}
-	}
+func validateCommands(cmds []string, fp *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, c := range cmds {
 		if c == "" {
@@ -147,8 +150,8 @@ func validateCommands(cmds []string, fp *field.Path, required bool) field.ErrorL
 }
 
 func validateRestoreCommand(c *BackupToolRestoreCommand, fp *field.Path) field.ErrorList {
-	errs := validateCommands(c.RestoreCommands, fp.Child("restoreCommands"), false)
-	errs = append(errs, validateCommands(c.IncrementalRestoreCommands, fp.Child("incrementalRestoreCommands"), false)...)
+	errs := validateCommands(c.RestoreCommands, fp.Child("restoreCommands"))
+	errs = append(errs, validateCommands(c.IncrementalRestoreCommands, fp.Child("incrementalRestoreCommands"))...)
 	if len(c.IncrementalRestoreCommands) > 0 && len(c.RestoreCommands) == 0 {
 		errs = append(errs, field.Required(fp.Child("restoreCommands"), "incremental restores replay on top of a full restore"))
 	}

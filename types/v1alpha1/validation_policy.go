@@ -10,6 +10,9 @@ import (
 // names; the policy package does that.
 func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
 	errs := validateMeta(p.Name, p.Namespace, true)
+	if over := policyLimits(p); len(over) > 0 {
+		return LimitErrors(append(errs, over...))
+	}
 	spec := field.NewPath("spec")
 	if r := p.Spec.Retention; r != nil && r.TTL != nil {
 		if _, err := ParseTTL(*r.TTL); err != nil {
@@ -26,7 +29,7 @@ func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
 	if c := p.Spec.Logfile; c != nil {
 		errs = append(errs, validateCommonPolicy(c, spec.Child("logfile"))...)
 	}
-	return errs
+	return LimitErrors(errs)
 }
 
 // HasPolicyFor reports whether the policy has a section for backup type t.
@@ -136,16 +139,17 @@ func validateCommonPolicy(c *CommonBackupPolicy, fp *field.Path) field.ErrorList
 	return errs
 }
 
+// validatePVC validates a claim. An empty name is valid, as upstream: the
+// engine's default claim is used (see policy.BackupClaimDefaults). So is a
+// storageClassName together with a persistentVolumeConfigMap: the class
+// wins, as upstream.
 func validatePVC(c *PersistentVolumeClaim, fp *field.Path) field.ErrorList {
-	errs := validateRefName(c.Name, fp.Child("name"), true)
+	errs := validateRefName(c.Name, fp.Child("name"), false)
 	if c.CreatePolicy != "" {
 		errs = append(errs, validateEnum(c.CreatePolicy, []CreatePVCPolicy{CreatePVCPolicyIfNotPresent, CreatePVCPolicyNever}, fp.Child("createPolicy"))...)
 	}
 	if q := c.InitCapacity; q != nil && q.Sign() <= 0 {
 		errs = append(errs, field.Invalid(fp.Child("initCapacity"), q.String(), "must be positive"))
-	}
-	if c.StorageClassName != nil && c.PersistentVolumeConfigMap != nil {
-		errs = append(errs, field.Forbidden(fp.Child("persistentVolumeConfigMap"), "may not be set together with storageClassName"))
 	}
 	if cm := c.PersistentVolumeConfigMap; cm != nil {
 		cp := fp.Child("persistentVolumeConfigMap")

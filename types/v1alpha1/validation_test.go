@@ -158,10 +158,6 @@ func TestValidateRejectsBadFieldsWithTheirPath(t *testing.T) {
 			p.Spec.Datafile.PersistentVolumeClaim.CreatePolicy = "Always"
 			return p
 		}, "spec.datafile.persistentVolumeClaim.createPolicy", "supported values"},
-		{"storage class and PV template together", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
-			p.Spec.Logfile.PersistentVolumeClaim.StorageClassName = ptr("fast")
-			return p
-		}, "spec.logfile.persistentVolumeClaim.persistentVolumeConfigMap", "storageClassName"},
 		{"status update path with a bracket", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
 			p.Spec.Datafile.BackupStatusUpdates[0].Path = "manifests[0]"
 			return p
@@ -178,10 +174,10 @@ func TestValidateRejectsBadFieldsWithTheirPath(t *testing.T) {
 			tool.Spec.Type = "stream"
 			return tool
 		}, "spec.type", "supported values"},
-		{"tool without backup commands", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
-			tool.Spec.BackupCommands = nil
+		{"tool with an empty backup command", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
+			tool.Spec.BackupCommands = []string{""}
 			return tool
-		}, "spec.backupCommands", "Required"},
+		}, "spec.backupCommands[0]", "must not be empty"},
 		{"tool in a namespace", func(_ *v1alpha1.Backup, _ *v1alpha1.BackupPolicy, tool *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
 			tool.Namespace = "demo"
 			return tool

@@ -37,6 +37,7 @@ type results struct {
 	MemLargeEngine, MemLargeInformers []bench.MemoryResult
 	MemLargeOptions                   bench.MemoryOptions
 	Plugin                            map[string][]bench.PluginResult
+	Repository                        *repositoryResult `json:",omitempty"`
 
 	// Failed says why a figure has no (or partial) results.
 	Failed map[int]string
@@ -70,6 +71,7 @@ func run(ctx context.Context, cfg *config) error {
 	figure(3, func() error { return runRetention(ctx, cfg, r) })
 	figure(6, func() error { return runPlugin(ctx, cfg, r) })
 	figure(4, func() error { return runDataPath(ctx, cfg, r) })
+	figure(7, func() error { return runRepository(ctx, cfg, r) })
 	figure(2, func() error { return runScheduler(ctx, cfg, r) })
 	if cfg.figures[1] || cfg.figures[5] {
 		if err := withControlPlane(ctx, r, func(c *bench.Cluster, kubeconfig string) {

@@ -5,8 +5,9 @@
 //
 //	DP_TESTENV_BIN="$(hack/testenv-binaries.sh | tail -1)" go run ./bench/cmd/runbench
 //
-// Figures 1 (lifecycle) and 5 (memory) need the control plane; the others
-// need nothing but tar. Every figure is repeated (-runs, -fast-runs,
+// Figures 1 (lifecycle) and 5 (memory) need the control plane, figure 7
+// (repository push) the S3 server and the go command; the others need
+// nothing but tar. Every figure is repeated (-runs, -fast-runs,
 // -sched-runs) and reported as the median with the range and relative
 // spread of the runs. -quick runs every figure at smoke sizes (about a
 // minute); the size flags lower (or raise) one figure. The defaults are the
@@ -48,6 +49,7 @@ type config struct {
 	retentionN       []int
 	retentionPolices int
 	dataMiB          int64
+	repoMiB          int64
 	memBackups       int
 	memLarge         int
 	memPolicies      int
@@ -78,7 +80,7 @@ func main() {
 
 func parseFlags() *config {
 	cfg := &config{}
-	figures := flag.String("figures", "1,2,3,4,5,6", "the figures to run, comma-separated")
+	figures := flag.String("figures", "1,2,3,4,5,6,7", "the figures to run, comma-separated")
 	lifecycleN := flag.String("lifecycle-n", "100,1000", "figure 1: numbers of Backups, comma-separated")
 	retentionN := flag.String("retention-n", "10000,100000", "figure 3: numbers of Backups, comma-separated")
 	flag.StringVar(&cfg.out, "out", "bench/RESULTS.md", "the results file")
@@ -95,6 +97,7 @@ func parseFlags() *config {
 	flag.DurationVar(&cfg.cronWindow, "cron-window", 20*time.Second, "figure 2: real time of each robfig/cron run (1 s = 1 minute of schedule)")
 	flag.IntVar(&cfg.retentionPolices, "retention-policies", 1_000, "figure 3: BackupPolicies")
 	flag.Int64Var(&cfg.dataMiB, "data-mib", 1024, "figure 4: size of the data directory, in MiB")
+	flag.Int64Var(&cfg.repoMiB, "repo-mib", 1024, "figure 7: size of the pushed file, in MiB")
 	flag.IntVar(&cfg.memBackups, "mem-backups", 10_000, "figure 5: Backups")
 	flag.IntVar(&cfg.memLarge, "mem-large-backups", 100_000, "figure 5: Backups of the larger run (0: none)")
 	flag.IntVar(&cfg.steadyMinutes, "steady-minutes", 20, "figure 2: minutes of the steady-state run, with 7 kept Backups per type and policy (0: none)")
@@ -121,7 +124,7 @@ func (c *config) applyQuick() {
 	c.schedPolicies, c.schedMinutes, c.schedRuns, c.cronWindow = 1_000, 5, 1, 5*time.Second
 	c.steadyMinutes = 3
 	c.retentionN = []int{1_000, 10_000}
-	c.dataMiB = 64
+	c.dataMiB, c.repoMiB = 64, 64
 	c.memBackups, c.memLarge, c.memPolicies = 1_000, 5_000, 100
 }
 
@@ -138,7 +141,7 @@ func ints(s string) []int {
 // describe is the command line as the results file reports it.
 func (c *config) describe() string {
 	var figs []string
-	for i := 1; i <= 6; i++ {
+	for i := 1; i <= 7; i++ {
 		if c.figures[i] {
 			figs = append(figs, strconv.Itoa(i))
 		}
@@ -152,7 +155,7 @@ func (c *config) describe() string {
 	}
 	return fmt.Sprintf("-figures=%s -runs=%d -fast-runs=%d -quick=%v -lifecycle-n=%s -lifecycle-runs=%d -sched-policies=%d "+
 		"-sched-minutes=%d -sched-runs=%d -steady-minutes=%d -cron-window=%s -retention-n=%s -retention-policies=%d -data-mib=%d "+
-		"-mem-backups=%d -mem-large-backups=%d -mem-policies=%d", strings.Join(figs, ","), c.runs, c.fastRuns, c.quick,
+		"-mem-backups=%d -mem-large-backups=%d -mem-policies=%d -repo-mib=%d", strings.Join(figs, ","), c.runs, c.fastRuns, c.quick,
 		join(c.lifecycleN), c.lifecycleRuns, c.schedPolicies, c.schedMinutes, c.schedRuns, c.steadyMinutes, c.cronWindow,
-		join(c.retentionN), c.retentionPolices, c.dataMiB, c.memBackups, c.memLarge, c.memPolicies)
+		join(c.retentionN), c.retentionPolices, c.dataMiB, c.memBackups, c.memLarge, c.memPolicies, c.repoMiB)
 }

@@ -25,6 +25,7 @@ func render(r *results) string {
 	p.dataPath()
 	p.memory()
 	p.plugin()
+	p.repository()
 	p.notes()
 	body := p.b.String()
 	p.b.Reset()

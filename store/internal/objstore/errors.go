@@ -6,6 +6,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // optimisticLockMsg is the API server's message for a stale resourceVersion.
@@ -37,12 +39,14 @@ func errUIDPrecondition(k *Kind, name, want, got string) error {
 }
 
 // errInvalid returns nil for no errors, else the Invalid error the API
-// server returns.
+// server returns, listing at most v1alpha1.MaxReportedErrors errors: the
+// message of an Invalid error joins its errors in time quadratic in their
+// number.
 func errInvalid(k *Kind, name string, errs field.ErrorList) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return apierrors.NewInvalid(k.GroupKind(), name, errs)
+	return apierrors.NewInvalid(k.GroupKind(), name, v1alpha1.LimitErrors(errs))
 }
 
 // errResourceVersion checks an update's resourceVersion against the stored
