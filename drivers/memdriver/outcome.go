@@ -21,6 +21,10 @@ type Outcome struct {
 	Artifacts []drivers.Artifact
 	// Snapshots are reported on success.
 	Snapshots []drivers.Snapshot
+	// Held keeps the task Running, whatever Polls says, until Release is
+	// called with its ID: a task that finishes on its own, as a Job does,
+	// for testing notifications (Driver.Notifies).
+	Held bool
 	// IgnoreDeadline keeps the task running past its Deadline, as a driver
 	// that does not enforce deadlines would: for testing that the engine
 	// enforces them.

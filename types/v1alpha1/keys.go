@@ -97,3 +97,21 @@ const (
 	// Start finished.
 	AnnotationTaskObjects = GroupName + "/task-objects"
 )
+
+// Keys this project adds for concurrency limits (the engine's
+// Config.BackupLimits and RestoreLimits) and backup repositories.
+const (
+	// AnnotationRepository on a BackupPolicy names the repository its
+	// backups are stored in, one the host registered by name; the
+	// per-repository concurrency limit counts the running backups of the
+	// policies that name the same repository.
+	AnnotationRepository = GroupName + "/repository"
+	// AnnotationTargetNode on a Backup records the node of the target
+	// chosen as source (drivers.Target.Node), with AnnotationTargetPodName;
+	// the per-node concurrency limit counts by it.
+	AnnotationTargetNode = GroupName + "/target-node"
+	// AnnotationWaiting on a Backup or RestoreJob says which concurrency
+	// limit it waits for; its phase stays New meanwhile. The engine removes
+	// it once the object runs.
+	AnnotationWaiting = GroupName + "/waiting"
+)
