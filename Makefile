@@ -7,7 +7,12 @@ GO       ?= go
 TOOL     := $(GO) tool -modfile=tools/go.mod
 PKGS     := ./...
 
-.PHONY: all build generate verify lint test test-unit deps testenv bench clean
+.PHONY: all build generate verify lint test test-unit fuzz deps testenv bench clean
+
+# FUZZTIME is how long `make fuzz` fuzzes each target; SMOKE_FUZZTIME how
+# long `make test` does (a smoke run: new inputs are not minimized).
+FUZZTIME       ?= 60s
+SMOKE_FUZZTIME ?= 1s
 
 all: build
 
@@ -41,11 +46,18 @@ deps:
 testenv:
 	hack/testenv-binaries.sh
 
-## test: install what the tests need, then run every test with -race.
+## test: install what the tests need, then run every test with -race
+## (the adversarial suite, internal/adversarial, included), then fuzz every
+## fuzz target for SMOKE_FUZZTIME.
 test: deps
 	@bin=$$(hack/testenv-binaries.sh | tail -n 1) && \
 	  echo "testenv binaries: $$bin" && \
 	  DP_TESTENV_BIN="$$bin" DP_REQUIRE_TESTENV=1 $(GO) test -race -count=1 -timeout 30m $(PKGS)
+	GO=$(GO) FUZZTIME=$(SMOKE_FUZZTIME) FUZZMINIMIZETIME=0s hack/fuzz.sh
+
+## fuzz: fuzz every target for FUZZTIME each (hack/fuzz.sh -l lists them).
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
 ## test-unit: the tests that need nothing installed (integration tests skip).
 test-unit:

@@ -22,6 +22,9 @@ type Engine interface {
 	// host's own loop hands it the Requests a Router found. An unknown
 	// kind is an error with code InvalidArgument.
 	Reconcile(ctx context.Context, req Request) (Result, error)
+	// Router returns the Router that Run routes changes with: a host
+	// with its own loop routes its informers' events with it.
+	Router() Router
 	// Run watches the store and reconciles every object with Workers
 	// workers until ctx ends (or, with leader election, until leadership
 	// is lost). It returns nil when ctx ends.

@@ -67,9 +67,12 @@ func ExampleRouter_Route() {
 	tool := &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: "pg-basebackup"}}
 	r1 := &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "r1"}}
 
+	done := b1.DeepCopy()
+	done.Status.Phase = v1alpha1.BackupCompleted
 	for _, change := range []struct{ old, obj any }{
 		{nil, b1},           // added
-		{b1, b1.DeepCopy()}, // updated
+		{b1, b1.DeepCopy()}, // updated, phase unchanged: the policy is not concerned
+		{b1, done},          // finished: the policy's history and times change
 		{r1, nil},           // deleted
 		{nil, tool},         // added: revalidates the policies
 	} {
@@ -81,6 +84,7 @@ func ExampleRouter_Route() {
 	}
 	// Output:
 	// [Backup demo/b1 BackupPolicy demo/pg]
+	// [Backup demo/b1]
 	// [Backup demo/b1 BackupPolicy demo/pg]
 	// [RestoreJob demo/r1]
 	// [BackupPolicy demo/pg BackupPolicy demo/mysql]

@@ -43,11 +43,12 @@ type LifecycleResult struct {
 	// Engine is the time from the first Backup's creation to the last
 	// one's Completed; Raw the raw loop's time for as many writes.
 	Engine, Raw time.Duration
-	// EngineRequests are the requests of the engine (store and Job driver)
-	// during Engine; Kubelet those of the simulated kubelet.
-	EngineRequests, Kubelet RequestCounts
+	// EngineRequests are the requests of the engine's store during Engine
+	// (its informers' initial lists came before); DriverRequests those of
+	// the Job driver; Kubelet those of the simulated kubelet.
+	EngineRequests, DriverRequests, Kubelet RequestCounts
 	// RawWrites is the number of writes of the raw loop: the N creations
-	// plus the engine's writes.
+	// plus the engine's and the driver's writes.
 	RawWrites int64
 }
 
@@ -81,7 +82,7 @@ func Lifecycle(ctx context.Context, c *Cluster, opts LifecycleOptions) (Lifecycl
 	if err := purgeNamespace(ctx, c, admin, opts.Namespace); err != nil {
 		return res, fmt.Errorf("clean up: %w", err)
 	}
-	res.RawWrites = int64(opts.N) + res.EngineRequests.Writes
+	res.RawWrites = int64(opts.N) + res.EngineRequests.Writes + res.DriverRequests.Writes
 	res.Raw, err = RawWrites(ctx, c, opts.Namespace+"-raw", opts.N, res.RawWrites, opts.Workers)
 	return res, err
 }
@@ -98,7 +99,7 @@ func setupLifecycle(ctx context.Context, st store.Store, ns string) error {
 // runLifecycle starts the kubelet and the engine, waits for the policy to be
 // Available, then creates the Backups and waits for them to complete.
 func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts LifecycleOptions, res *LifecycleResult) error {
-	var engineReqs, kubeletReqs Requests
+	var engineReqs, driverReqs, kubeletReqs Requests
 	kc, err := kubernetes.NewForConfig(kubeletReqs.Wrap(c.Config))
 	if err != nil {
 		return err
@@ -107,7 +108,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	if err != nil {
 		return err
 	}
-	engine, st, err := lifecycleEngine(c, &engineReqs, opts)
+	engine, st, err := lifecycleEngine(c, &engineReqs, &driverReqs, opts)
 	if err != nil {
 		return errors.Join(err, kl.Stop())
 	}
@@ -116,24 +117,24 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	wg.Go(func() { _ = engine.Run(ectx) })
 	err = waitPolicyAvailable(ctx, admin, opts.Namespace, "bench")
 	if err == nil {
-		before, kBefore := engineReqs.Counts(), kubeletReqs.Counts()
+		before, dBefore, kBefore := engineReqs.Counts(), driverReqs.Counts(), kubeletReqs.Counts()
 		res.Engine, err = createAndWait(ctx, admin, opts)
-		res.EngineRequests, res.Kubelet = engineReqs.Counts().Sub(before), kubeletReqs.Counts().Sub(kBefore)
+		res.EngineRequests, res.DriverRequests = engineReqs.Counts().Sub(before), driverReqs.Counts().Sub(dBefore)
+		res.Kubelet = kubeletReqs.Counts().Sub(kBefore)
 	}
 	stopEngine()
 	wg.Wait()
 	return errors.Join(err, st.Close(), kl.Stop())
 }
 
-// lifecycleEngine is an engine whose store and Job driver count their
-// requests in reqs.
-func lifecycleEngine(c *Cluster, reqs *Requests, opts LifecycleOptions) (dataprotection.Engine, store.Store, error) {
-	counted := reqs.Wrap(c.Config)
-	st, err := kube.New(counted, nil)
+// lifecycleEngine is an engine whose store counts its requests in reqs and
+// whose Job driver counts its own in driverReqs.
+func lifecycleEngine(c *Cluster, reqs, driverReqs *Requests, opts LifecycleOptions) (dataprotection.Engine, store.Store, error) {
+	st, err := kube.New(reqs.Wrap(c.Config), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := kubernetes.NewForConfig(counted)
+	client, err := kubernetes.NewForConfig(driverReqs.Wrap(c.Config))
 	if err != nil {
 		return nil, nil, err
 	}

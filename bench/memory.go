@@ -51,14 +51,30 @@ func memoryNamespace(i int, o MemoryOptions) string {
 // (Available, as the engine leaves them) over Namespaces namespaces and
 // Backups Completed manual Backups spread evenly over the policies, each
 // with the finalizer, a target, a checksum and a file path, as the engine
-// leaves a finished backup.
-func FillMemory(ctx context.Context, c *Cluster, opts MemoryOptions) error {
+// leaves a finished backup. have is the number of Backups a previous call
+// created (the policies with them): only the rest are created.
+func FillMemory(ctx context.Context, c *Cluster, opts MemoryOptions, have int) error {
 	opts.defaults()
 	st, err := c.Store()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	done := metav1.NewTime(time.Now().UTC().Truncate(time.Second))
+	if have == 0 {
+		if err := fillPolicies(ctx, c, st, opts, done); err != nil {
+			return err
+		}
+	}
+	return forEach(ctx, opts.Backups-have, 8, func(j int) error {
+		j += have
+		i := j % opts.Policies
+		return fillBackup(ctx, st, memoryNamespace(i, opts), fmt.Sprintf("policy-%05d", i), j, done)
+	})
+}
+
+// fillPolicies creates the namespaces, the tool and the policies.
+func fillPolicies(ctx context.Context, c *Cluster, st store.Store, opts MemoryOptions, done metav1.Time) error {
 	for i := range opts.Namespaces {
 		if err := c.CreateNamespace(ctx, fmt.Sprintf("mem-%03d", i)); err != nil {
 			return err
@@ -67,15 +83,7 @@ func FillMemory(ctx context.Context, c *Cluster, opts MemoryOptions) error {
 	if _, err := st.BackupTools().Create(ctx, newTool(memoryTool, "true")); ignoreExists(err) != nil {
 		return err
 	}
-	done := metav1.NewTime(time.Now().UTC().Truncate(time.Second))
-	err = forEach(ctx, opts.Policies, 8, func(i int) error { return fillPolicy(ctx, st, memoryNamespace(i, opts), i, done) })
-	if err != nil {
-		return err
-	}
-	return forEach(ctx, opts.Backups, 8, func(j int) error {
-		i := j % opts.Policies
-		return fillBackup(ctx, st, memoryNamespace(i, opts), fmt.Sprintf("policy-%05d", i), j, done)
-	})
+	return forEach(ctx, opts.Policies, 8, func(i int) error { return fillPolicy(ctx, st, memoryNamespace(i, opts), i, done) })
 }
 
 func fillPolicy(ctx context.Context, st store.Store, ns string, i int, done metav1.Time) error {
@@ -120,8 +128,8 @@ type MemoryResult struct {
 // MemoryEngine runs an engine on the kube store (with the instant driver;
 // nothing runs) until it has reconciled every Backup and BackupPolicy at
 // least once and then been idle for two seconds, and returns the process's
-// memory. The kube store reads through to the API server: the engine keeps
-// no cache of objects, only its work queue.
+// memory. The kube store serves its reads from its informers: the engine
+// holds every object of its four kinds, once.
 func MemoryEngine(ctx context.Context, c *Cluster, opts MemoryOptions) (MemoryResult, error) {
 	opts.defaults()
 	st, err := c.Store()

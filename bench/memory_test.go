@@ -12,7 +12,7 @@ func TestMemoryFigureReconcilesAndCachesEveryObject(t *testing.T) {
 	c := cluster(t)
 	ctx := context.Background()
 	opts := MemoryOptions{Backups: 40, Policies: 4, Namespaces: 2}
-	require.NoError(t, FillMemory(ctx, c, opts))
+	require.NoError(t, FillMemory(ctx, c, opts, 0))
 
 	engine, err := MemoryEngine(ctx, c, opts)
 	require.NoError(t, err)

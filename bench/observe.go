@@ -119,6 +119,11 @@ func (r observed[T]) List(ctx context.Context, namespace string, selector labels
 	return r.Resource.List(ctx, namespace, selector)
 }
 
+func (r observed[T]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	defer r.obs.begin()(nil)
+	return r.Resource.ListBy(ctx, namespace, idx, value)
+}
+
 func (r observed[T]) Create(ctx context.Context, obj T) (T, error) {
 	defer r.obs.begin()(nil)
 	return r.Resource.Create(ctx, obj)

@@ -93,6 +93,9 @@ type Machine struct {
 	MemTotal int64
 	// Kernel is the kernel's release.
 	Kernel string
+	// Load is the load average over the last minute when the run started
+	// (/proc/loadavg): other processes' share of the cores during it.
+	Load string
 }
 
 // ReadMachine describes this machine.
@@ -116,5 +119,16 @@ func ReadMachine() Machine {
 	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(data))
 	}
+	m.Load = LoadAverage()
 	return m
+}
+
+// LoadAverage returns the load averages over 1, 5 and 15 minutes
+// (/proc/loadavg), or "unknown".
+func LoadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // schedStart is the compressed clock's start, between two slots.
@@ -34,6 +35,15 @@ type SchedulerOptions struct {
 	Workers int
 	// MinuteTimeout bounds the real time of one minute. Default 2 minutes.
 	MinuteTimeout time.Duration
+	// History is the number of Completed scheduled Backups of each type
+	// of each policy created before the clock starts, at the schedule's
+	// slots of the previous hours: 7, the default history limit, is the
+	// steady state, where each new Completed Backup has retention delete
+	// the oldest. Default 0: the hour starts with none.
+	History int
+	// Started, when set, is called when the setup is done and the clock
+	// starts: a profiler of the simulated minutes starts there.
+	Started func() `json:"-"`
 }
 
 func (o *SchedulerOptions) defaults() {
@@ -103,17 +113,26 @@ func Scheduler(ctx context.Context, opts SchedulerOptions) (SchedulerResult, err
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = engine.Run(ctx) })
 	defer func() { cancel(); wg.Wait() }()
-	err = poll(ctx, "every BackupPolicy Available", 50*time.Millisecond, 10*time.Minute, func() (bool, error) {
-		return obs.availablePolicies() == opts.Policies, nil
+	err = poll(ctx, "every BackupPolicy Available and the engine idle", 50*time.Millisecond, 10*time.Minute, func() (bool, error) {
+		_, _, idle := obs.totals()
+		return obs.availablePolicies() == opts.Policies && idle >= settle, nil
 	})
 	if err != nil {
 		return res, err
 	}
 	res.Setup = time.Since(start)
+	if opts.Started != nil {
+		opts.Started()
+	}
 	return res, runMinutes(ctx, fc, obs, opts, &res)
 }
 
-// createPolicies creates the tool and opts.Policies policies.
+// settle is how long the engine must have been idle after the setup (its
+// first pass over every object) before the clock starts.
+const settle = 500 * time.Millisecond
+
+// createPolicies creates the tool, opts.Policies policies and their
+// history.
 func createPolicies(ctx context.Context, st store.Store, opts SchedulerOptions) error {
 	_, err := st.BackupTools().Create(ctx, newTool(schedulerTool, "true"))
 	if err != nil {
@@ -121,8 +140,14 @@ func createPolicies(ctx context.Context, st store.Store, opts SchedulerOptions) 
 	}
 	for i := range opts.Policies {
 		ns := fmt.Sprintf("ns-%03d", i/opts.PerNamespace)
-		if _, err := st.BackupPolicies().Create(ctx, scheduledPolicy(ns, i, schedulerTool)); err != nil {
+		p, err := st.BackupPolicies().Create(ctx, scheduledPolicy(ns, i, schedulerTool))
+		if err != nil {
 			return err
+		}
+		for k, typ := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile, v1alpha1.BackupTypeSnapshot} {
+			if err := createHistory(ctx, st, p, typ, hourlySlots(schedStart, scheduleMinute(i, k), opts.History)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
 
@@ -66,22 +65,13 @@ func NewTick(ctx context.Context, policies int) (*Tick, error) {
 // history creates seven Completed scheduled Backups of each type of p,
 // one a minute before the clock's start.
 func (t *Tick) history(ctx context.Context, p *v1alpha1.BackupPolicy) error {
+	slots := make([]time.Time, v1alpha1.DefaultBackupsHistoryLimit)
+	for j := range slots {
+		slots[j] = schedStart.Truncate(time.Minute).Add(-time.Duration(j+1) * time.Minute)
+	}
 	for _, typ := range v1alpha1.BackupTypes {
-		for j := 1; j <= int(v1alpha1.DefaultBackupsHistoryLimit); j++ {
-			slot := schedStart.Truncate(time.Minute).Add(-time.Duration(j) * time.Minute)
-			b := newBackup(p.Namespace, schedule.BackupName(p.Name, typ, slot), p.Name)
-			b.Spec.BackupType = typ
-			b.Labels = map[string]string{v1alpha1.LabelBackupPolicy: p.Name, v1alpha1.LabelAutoBackup: "true"}
-			b.Annotations = map[string]string{v1alpha1.AnnotationScheduledTime: slot.Format(time.RFC3339)}
-			b, err := t.Store.Backups().Create(ctx, b)
-			if err != nil {
-				return err
-			}
-			start := metav1.NewTime(slot)
-			b.Status = v1alpha1.BackupStatus{Phase: v1alpha1.BackupCompleted, StartTimestamp: &start, CompletionTimestamp: &start}
-			if _, err := t.Store.Backups().UpdateStatus(ctx, b); err != nil {
-				return err
-			}
+		if err := createHistory(ctx, t.Store, p, typ, slots); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -62,22 +62,28 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 }
 
 // startBackup records the target and driver on a New Backup, then marks it
-// InProgress; each is one write.
+// InProgress; each is one write. A Backup that a concurrency limit holds
+// back waits between the two (admitBackup).
 func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
 	in, plan, res, err := e.planBackup(ctx, b)
 	if in == nil {
 		return res, err
 	}
-	changed := recordRepository(b, in)
-	if changed || b.Annotations[v1alpha1.AnnotationTargetPodName] != in.Target.Name || b.Annotations[v1alpha1.AnnotationDriver] != plan.Driver {
-		setAnnotation(b, v1alpha1.AnnotationTargetPodName, in.Target.Name)
-		setAnnotation(b, v1alpha1.AnnotationDriver, plan.Driver)
+	repoChanged := recordRepository(b, in)
+	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged {
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
 	}
+	// The probe comes before the admission, whose lock it must not hold
+	// through a network call; a waiting Backup probes at each recheck.
 	if ok, res, err := e.probeRepository(ctx, b, in, plan); !ok {
 		return res, err
 	}
+	adm, err := e.admitBackup(ctx, b, in.Policy, in.Target.Node)
+	if adm.wait || err != nil {
+		return adm.res, err
+	}
+	defer adm.release()
 	now := metav1.NewTime(e.now())
 	out, err := e.updateBackupStatus(ctx, b, func(s *v1alpha1.BackupStatus) {
 		s.Phase = v1alpha1.BackupInProgress

@@ -55,6 +55,12 @@ type Config struct {
 	// LeaderElection, when set, makes Run act only while it holds the
 	// lease, so several replicas can run against one cluster.
 	LeaderElection *LeaderElection
+	// BackupLimits bound the backups that run at once (see Limits).
+	// Default: no limit.
+	BackupLimits Limits
+	// RestoreLimits bound the restores that run at once, apart from the
+	// backups. Default: no limit.
+	RestoreLimits Limits
 	// BackupPVC is the default backup claim of the datafile and logfile
 	// policies that name none (persistentVolumeClaim.name ""), upstream's
 	// BACKUP_PVC_* settings. Default: none; such a policy stays Available,
@@ -70,6 +76,10 @@ type Options struct {
 	// PollInterval is how soon a step comes back while a task runs.
 	// Default 2s.
 	PollInterval time.Duration
+	// NotifiedPollInterval replaces PollInterval while Run runs for the
+	// tasks of drivers that notify (drivers.Notifier): a fallback, in case
+	// a notification is lost. Default 1m.
+	NotifiedPollInterval time.Duration
 	// BackupTimeout bounds a backup run, from its start; its tasks fail
 	// with DeadlineExceeded past it. Default 24h. Daemon tools (continuous
 	// log archiving) have no deadline.
@@ -83,6 +93,11 @@ type Options struct {
 	// RetryDelay is the wait before a failed run is retried
 	// (onFailAttempted). Default 10s.
 	RetryDelay time.Duration
+	// LimitRecheckInterval is how soon a Backup or RestoreJob waiting for
+	// a concurrency limit (Config.BackupLimits, RestoreLimits) is checked
+	// again; Run and the engine's Router also wake it when one that ran
+	// stops. Default 30s.
+	LimitRecheckInterval time.Duration
 	// RestoreJobTTL is how long a finished RestoreJob is kept before it is
 	// deleted (its status.expiration). Default 168h (7 days).
 	RestoreJobTTL time.Duration
@@ -104,6 +119,11 @@ func (c Config) check() error {
 	}
 	if err := c.Drivers.Check(); err != nil {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.Drivers: %w", err)
+	}
+	for name, l := range map[string]Limits{"BackupLimits": c.BackupLimits, "RestoreLimits": c.RestoreLimits} {
+		if min(l.Total, l.PerNode, l.PerPolicy, l.PerRepository) < 0 {
+			return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.%s: a limit is negative", name)
+		}
 	}
 	if err := c.BackupPVC.Validate(); err != nil {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.BackupPVC: %w", err)
@@ -142,12 +162,14 @@ func (o Options) withDefaults() Options {
 		}
 	}
 	def(&o.PollInterval, 2*time.Second)
+	def(&o.NotifiedPollInterval, time.Minute)
 	def(&o.BackupTimeout, 24*time.Hour)
 	def(&o.RestoreTimeout, 24*time.Hour)
 	def(&o.DeleteTimeout, time.Hour)
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.RetryDelay, 10*time.Second)
 	def(&o.RestoreJobTTL, 7*24*time.Hour)
+	def(&o.LimitRecheckInterval, 30*time.Second)
 	def(&o.TargetReadyTimeout, 30*time.Minute)
 	return o
 }

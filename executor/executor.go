@@ -54,6 +54,14 @@ type Executor struct {
 	workers      int
 	resyncPeriod time.Duration
 	leader       *LeaderElection
+
+	verdicts verdicts // the policies' validations, reused until an input changes
+	notices  notices  // the owners of running tasks, for drivers that notify
+	crons    crons    // the policies' parsed schedules
+	limits   struct {
+		backups, restores Limits
+		limiter
+	}
 }
 
 // New checks cfg, fills in its defaults (Config documents each) and returns
@@ -63,9 +71,11 @@ func New(cfg Config) (*Executor, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets, repos: maps.Clone(cfg.Repositories),
+	e := &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets, repos: maps.Clone(cfg.Repositories),
 		clock: cfg.Clock, events: truncatingRecorder{cfg.Events}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
-		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC}, nil
+		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC}
+	e.limits.backups, e.limits.restores = cfg.BackupLimits, cfg.RestoreLimits
+	return e, nil
 }
 
 // ReconcileBackup moves one Backup one idempotent step forward and says when
@@ -91,15 +101,20 @@ func (e *Executor) ReconcileRestoreJob(ctx context.Context, key types.Namespaced
 // Reconcile hands req to the Reconcile method of its kind: the worker of a
 // host's own loop calls it with the Requests a Router routed.
 func (e *Executor) Reconcile(ctx context.Context, req Request) (Result, error) {
+	ctx, st := withReconcileState(ctx, req)
+	var res Result
+	var err error
 	switch req.Kind {
 	case KindBackup:
-		return e.ReconcileBackup(ctx, req.Key)
+		res, err = e.ReconcileBackup(ctx, req.Key)
 	case KindBackupPolicy:
-		return e.ReconcileBackupPolicy(ctx, req.Key)
+		res, err = e.ReconcileBackupPolicy(ctx, req.Key)
 	case KindRestoreJob:
-		return e.ReconcileRestoreJob(ctx, req.Key)
+		res, err = e.ReconcileRestoreJob(ctx, req.Key)
+	default:
+		err = drivers.Errorf(drivers.InvalidArgument, "dataprotection: reconcile %s: unknown kind", req)
 	}
-	return Result{}, drivers.Errorf(drivers.InvalidArgument, "dataprotection: reconcile %s: unknown kind", req)
+	return e.fallback(res, st), err
 }
 
 // wrap wraps err once with the operation and the object, keeping its code:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/policy"
+	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -21,13 +22,14 @@ import (
 func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name string) (Result, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, namespace, name)
 	if drivers.IsNotFound(err) {
+		e.verdicts.forget(namespace, name)
 		return Result{}, nil
 	}
 	if err != nil || p.DeletionTimestamp != nil {
 		return Result{}, err
 	}
 	v1alpha1.SetDefaultsBackupPolicy(p)
-	verdict, err := e.validatePolicy(ctx, p)
+	verdict, err := e.validation(ctx, p)
 	if err != nil {
 		return Result{}, err
 	}
@@ -133,19 +135,10 @@ func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolic
 	return out, nil
 }
 
-// policyBackups lists the Backups of the policy's namespace made with it.
+// policyBackups lists the Backups made with the policy, from the store's
+// index: a reconcile costs the policy's Backups, not the namespace's.
 func (e *Executor) policyBackups(ctx context.Context, p *v1alpha1.BackupPolicy) ([]*v1alpha1.Backup, error) {
-	all, err := e.store.Backups().List(ctx, p.Namespace, nil)
-	if err != nil {
-		return nil, err
-	}
-	var out []*v1alpha1.Backup
-	for _, b := range all {
-		if b.Spec.BackupPolicyName == p.Name {
-			out = append(out, b)
-		}
-	}
-	return out, nil
+	return e.store.Backups().ListBy(ctx, p.Namespace, store.IndexBackupPolicy, p.Name)
 }
 
 // writePolicyTimes records the latest scheduled slot and the latest

@@ -51,6 +51,11 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	if plan.Physical == nil {
 		first = v1alpha1.RestoreJobInProgressLogic
 	}
+	adm, err := e.admitRestore(ctx, r)
+	if adm.wait || err != nil {
+		return adm.res, err
+	}
+	defer adm.release()
 	return Result{}, e.setRestorePhase(ctx, r, first, "")
 }
 

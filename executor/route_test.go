@@ -30,7 +30,15 @@ func TestRouteRequestsWhatAChangeConcerns(t *testing.T) {
 		want     []executor.Request
 	}{
 		{"a new Backup concerns itself and its policy", nil, b1, backupAndPolicy},
-		{"a changed Backup concerns itself and its policy", b1, b1.DeepCopy(), backupAndPolicy},
+		{"a Backup whose phase did not change concerns only itself", b1, withStatus(b1, v1alpha1.BackupStatus{TotalSize: "1Ki"}),
+			[]executor.Request{req(executor.KindBackup, "b1")}},
+		{"a Backup whose phase changed concerns itself and its policy", b1,
+			withStatus(b1, v1alpha1.BackupStatus{Phase: v1alpha1.BackupInProgress}), backupAndPolicy},
+		{"a change of a Backup's protection concerns its policy", b1, withLabel(b1, v1alpha1.LabelBackupProtection), backupAndPolicy},
+		{"a Backup marked for deletion concerns its policy", b1, deleting(b1), backupAndPolicy},
+		{"a Backup moved to another policy concerns both", b1, withPolicy(b1, "mysql"),
+			[]executor.Request{req(executor.KindBackup, "b1"), req(executor.KindBackupPolicy, "mysql"), req(executor.KindBackupPolicy, "pg")}},
+		{"a changed Backup of unknown previous state concerns its policy", nil, withStatus(b1, v1alpha1.BackupStatus{TotalSize: "1Ki"}), backupAndPolicy},
 		{"a deleted Backup concerns itself and its policy", b1, nil, backupAndPolicy},
 		{"a deleted Backup seen late (a tombstone)", cache.DeletedFinalStateUnknown{Key: "demo/b1", Obj: b1}, nil, backupAndPolicy},
 		{"a tombstone passed by pointer", &cache.DeletedFinalStateUnknown{Key: "demo/b1", Obj: b1}, nil, backupAndPolicy},
@@ -38,6 +46,12 @@ func TestRouteRequestsWhatAChangeConcerns(t *testing.T) {
 		{"a Backup that names no policy concerns only itself", nil,
 			&v1alpha1.Backup{ObjectMeta: meta("b2")}, []executor.Request{req(executor.KindBackup, "b2")}},
 		{"a BackupPolicy concerns itself", nil, &v1alpha1.BackupPolicy{ObjectMeta: meta("pg")},
+			[]executor.Request{req(executor.KindBackupPolicy, "pg")}},
+		{"a BackupPolicy whose status only changed concerns nothing (the engine wrote it)",
+			&v1alpha1.BackupPolicy{ObjectMeta: meta("pg")},
+			&v1alpha1.BackupPolicy{ObjectMeta: meta("pg"), Status: v1alpha1.BackupPolicyStatus{Phase: v1alpha1.PolicyAvailable}}, nil},
+		{"a BackupPolicy whose spec changed concerns itself", &v1alpha1.BackupPolicy{ObjectMeta: meta("pg")},
+			&v1alpha1.BackupPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "demo", Name: "pg", Generation: 2}},
 			[]executor.Request{req(executor.KindBackupPolicy, "pg")}},
 		{"a RestoreJob concerns itself", nil, &v1alpha1.RestoreJob{ObjectMeta: meta("r1")},
 			[]executor.Request{req(executor.KindRestoreJob, "r1")}},
@@ -52,6 +66,31 @@ func TestRouteRequestsWhatAChangeConcerns(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+func withStatus(b *v1alpha1.Backup, s v1alpha1.BackupStatus) *v1alpha1.Backup {
+	out := b.DeepCopy()
+	out.Status = s
+	return out
+}
+
+func withLabel(b *v1alpha1.Backup, label string) *v1alpha1.Backup {
+	out := b.DeepCopy()
+	out.Labels = map[string]string{label: "Retain"}
+	return out
+}
+
+func deleting(b *v1alpha1.Backup) *v1alpha1.Backup {
+	out := b.DeepCopy()
+	now := metav1.Now()
+	out.DeletionTimestamp = &now
+	return out
+}
+
+func withPolicy(b *v1alpha1.Backup, policy string) *v1alpha1.Backup {
+	out := b.DeepCopy()
+	out.Spec.BackupPolicyName = policy
+	return out
 }
 
 func TestRouteAToolChangeToThePoliciesPoliciesReturns(t *testing.T) {

@@ -25,6 +25,7 @@ func (e *Executor) loop(ctx context.Context) error {
 	defer cancel()
 	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[Request](),
 		workqueue.TypedRateLimitingQueueConfig[Request]{Name: "dataprotection", Clock: e.clock})
+	e.subscribe(ctx, q)
 	var wg sync.WaitGroup
 	feeders := e.feeders(q)
 	for _, f := range feeders {
@@ -51,9 +52,7 @@ func (e *Executor) work(ctx context.Context, q queue) {
 		res, err := e.Reconcile(ctx, req)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			if drivers.ErrorCode(err) != drivers.Conflict {
-				e.log.Error(err, "reconcile failed, retrying", "key", req.Key.String())
-			}
+			e.logRetry(q, req, err)
 			q.AddRateLimited(req)
 		case res.RequeueAfter > 0:
 			q.Forget(req)
@@ -63,4 +62,20 @@ func (e *Executor) work(ctx context.Context, q queue) {
 		}
 		q.Done(req)
 	}
+}
+
+// quietRetries is how many times in a row a Request may fail before its
+// error is logged as one: a transient failure, such as a cached read that
+// has not seen another client's write yet, passes in one or two.
+const quietRetries = 3
+
+// logRetry logs a failed reconcile that will be retried: at V(1) while it
+// may be transient or is a Conflict (another write came first), as an
+// error once it persists.
+func (e *Executor) logRetry(q queue, req Request, err error) {
+	if drivers.ErrorCode(err) == drivers.Conflict || q.NumRequeues(req) < quietRetries {
+		e.log.V(1).Info("reconcile failed, retrying", "key", req.Key.String(), "error", err.Error())
+		return
+	}
+	e.log.Error(err, "reconcile failed, retrying", "key", req.Key.String())
 }

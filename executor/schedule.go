@@ -22,7 +22,7 @@ func (e *Executor) schedule(ctx context.Context, p *v1alpha1.BackupPolicy, backu
 		if sp == nil || !sp.Enable || !p.HasPolicyFor(t) {
 			continue
 		}
-		s, err := schedule.Parse(sp.CronExpression)
+		s, err := e.crons.parse(sp.CronExpression)
 		if err != nil {
 			continue // validation already failed the policy for this
 		}

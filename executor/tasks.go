@@ -44,8 +44,10 @@ func (e *Executor) drive(ctx context.Context, pt *policy.PlannedTask) (taskOutco
 	}
 	switch st.Phase {
 	case drivers.Succeeded:
+		e.settled(pt.Task.ID)
 		return taskOutcome{state: taskSucceeded, status: st}, nil
 	case drivers.Failed:
+		e.settled(pt.Task.ID)
 		return taskOutcome{state: taskFailed, status: st, reason: failureReason(pt, st)}, nil
 	}
 	if dl := pt.Task.Deadline; !dl.IsZero() && e.now().After(dl) {
@@ -55,6 +57,7 @@ func (e *Executor) drive(ctx context.Context, pt *policy.PlannedTask) (taskOutco
 		return taskOutcome{state: taskFailed, status: st, reason: fmt.Sprintf("%s task %s exceeded its deadline %s",
 			pt.Task.Kind, pt.Task.ID, dl.Format(time.RFC3339))}, nil
 	}
+	e.running(ctx, pt.Driver, pt.Task.ID)
 	return taskOutcome{state: taskRunning, status: st}, nil
 }
 
@@ -63,10 +66,12 @@ func (e *Executor) start(ctx context.Context, d drivers.Driver, pt *policy.Plann
 		return taskOutcome{state: taskFailed, reason: fmt.Sprintf("%s task %s was not started before its deadline %s",
 			pt.Task.Kind, pt.Task.ID, dl.Format(time.RFC3339))}, nil
 	}
+	e.running(ctx, pt.Driver, pt.Task.ID) // before Start: a notification may come before Start returns
 	err := e.call(ctx, func(ctx context.Context) error { return d.Start(ctx, &pt.Task) })
 	if err == nil {
 		return taskOutcome{state: taskRunning}, nil
 	}
+	e.settled(pt.Task.ID)
 	if code := drivers.ErrorCode(err); !code.Retryable() && code != drivers.Canceled {
 		return taskOutcome{state: taskFailed, reason: fmt.Sprintf("start %s task: %v", pt.Task.Kind, err)}, nil
 	}
@@ -101,6 +106,7 @@ func (e *Executor) forget(ctx context.Context, tasks []policy.PlannedTask) error
 			continue
 		}
 		id := tasks[i].Task.ID
+		e.settled(id)
 		if err := e.call(ctx, func(ctx context.Context) error { return d.Cleanup(ctx, id) }); err != nil {
 			return fmt.Errorf("clean up task %s: %w", id, err)
 		}

@@ -21,6 +21,11 @@
 //     goes at once.
 //   - Watch delivers Added, Modified and Deleted events, in order, for
 //     every change after it started.
+//   - ListBy selects on an index (Index): Backups by policy and by phase,
+//     RestoreJobs by phase, BackupPolicies by the tools they name. Every
+//     store defines the indexes' values with the same function
+//     (IndexValues) and answers from an index, reading only the objects
+//     it selects, so a query costs what it returns, not the namespace.
 //
 // Errors are Kubernetes API status errors (k8s.io/apimachinery/pkg/api/errors),
 // the same for every store: apierrors.IsNotFound and its siblings classify

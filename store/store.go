@@ -42,6 +42,12 @@ type Resource[T Object] interface {
 	// whose labels match selector (nil for all), sorted by namespace and
 	// name.
 	List(ctx context.Context, namespace string, selector labels.Selector) ([]T, error)
+	// ListBy returns the objects of a namespace ("" for all namespaces)
+	// that have value among their values of index (see IndexValues),
+	// sorted by namespace and name: what List returns, filtered by
+	// Matches, without reading the other objects. BadRequest when the
+	// kind has no such index.
+	ListBy(ctx context.Context, namespace string, index Index, value string) ([]T, error)
 	// Create stores a new object and returns it as stored. AlreadyExists
 	// when the name is taken, Invalid when validation fails.
 	Create(ctx context.Context, obj T) (T, error)

@@ -51,35 +51,34 @@ func (d *Driver) Cleanup(ctx context.Context, id string) error {
 	}
 	defer unlock()
 	dir := d.taskDir(id)
-	if !exists(dir) {
-		d.forget(id)
-		return nil
-	}
 	if err := d.stopLocked(id, drivers.Canceled, "the task was cleaned up while it ran"); err != nil {
 		return err
 	}
-	if d.waitGone(ctx, dir, d.opts.KillGrace) {
+	if d.waitGone(ctx, id, d.opts.KillGrace) {
 		d.signal(id, dir, true)
-		d.waitGone(ctx, dir, time.Second)
+		d.waitGone(ctx, id, time.Second)
 	}
-	trash := filepath.Join(d.state, trashPrefix+id+"-"+randomSuffix())
-	if err := os.Rename(dir, trash); err != nil {
-		return drivers.Errorf(drivers.Unavailable, "local driver: cleanup %s: %w", id, err)
+	if exists(dir) {
+		trash := filepath.Join(d.state, trashPrefix+id+"-"+randomSuffix())
+		if err := os.Rename(dir, trash); err != nil {
+			return drivers.Errorf(drivers.Unavailable, "local driver: cleanup %s: %w", id, err)
+		}
+		if err := os.RemoveAll(trash); err != nil {
+			d.log.Error(err, "cannot remove a cleaned-up task's state", "task", id)
+		}
 	}
+	d.removeLock(id)
 	d.forget(id)
-	if err := os.RemoveAll(trash); err != nil {
-		d.log.Error(err, "cannot remove a cleaned-up task's state", "task", id)
-	}
 	d.log.V(1).Info("cleaned up a task", "task", id)
 	return nil
 }
 
-// waitGone waits up to max (and while ctx lasts) for the processes of the
-// task in dir to end; it reports whether some still live.
-func (d *Driver) waitGone(ctx context.Context, dir string, max time.Duration) bool {
+// waitGone waits up to max (and while ctx lasts) for the processes of
+// task id to end; it reports whether some still live.
+func (d *Driver) waitGone(ctx context.Context, id string, max time.Duration) bool {
 	deadline := time.Now().Add(max)
 	for {
-		held, err := lockHeld(filepath.Join(dir, fileLock))
+		held, err := d.held(id)
 		if err != nil || !held {
 			return false
 		}
@@ -92,11 +91,18 @@ func (d *Driver) waitGone(ctx context.Context, dir string, max time.Duration) bo
 
 // stopLocked records that the task stops for the reason code (Canceled or
 // DeadlineExceeded) and signals its processes, unless it finished or was
-// stopped before. The caller holds the task's lock.
+// stopped before; a task whose state directory was deleted is only
+// signalled. The caller holds the task's lock.
 func (d *Driver) stopLocked(id string, code drivers.Code, reason string) error {
 	dir := d.taskDir(id)
-	if !exists(dir) || exists(filepath.Join(dir, fileExit)) || exists(filepath.Join(dir, fileCancel)) ||
-		exists(filepath.Join(dir, fileResult)) {
+	if !exists(dir) {
+		if held, err := d.held(id); err == nil && held {
+			d.signal(id, dir, false)
+			d.addTimer(id, d.opts.KillGrace, func() { d.escalate(id) })
+		}
+		return nil
+	}
+	if exists(filepath.Join(dir, fileExit)) || exists(filepath.Join(dir, fileCancel)) || exists(filepath.Join(dir, fileResult)) {
 		return nil
 	}
 	now := time.Now()
@@ -120,7 +126,10 @@ func (d *Driver) signal(id, dir string, force bool) {
 	if pid == 0 {
 		pid, _ = readPID(dir)
 	}
-	if held, err := lockHeld(filepath.Join(dir, fileLock)); err != nil || !held || pid == 0 {
+	if pid == 0 {
+		pid = d.lockPID(id)
+	}
+	if held, err := d.held(id); err != nil || !held || pid == 0 {
 		return
 	}
 	if err := signalGroup(pid, force); err != nil {

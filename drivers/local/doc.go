@@ -104,25 +104,34 @@
 // Each task has a state directory, <StateDir>/<task ID>, created
 // atomically (built under a temporary name, then renamed), which holds the
 // task as started (its env carries secret references, never values), the
-// directories and deadline, the supervisor script, the steps' environments
-// while the task runs, the supervisor's process
+// directories and deadline, the supervisor and capture scripts, the steps'
+// environments while the task runs, the supervisor's process
 // ID (written by the supervisor; the file's time is the start time), the
-// exit record, a cancellation record, the combined output
-// (output.log), the standard output (stdout.log) and, once the task is over,
-// its final status. Small files are written to a temporary file and
-// renamed.
+// exit record, a cancellation record, the end of the output (see Output)
+// and, once the task is over, its final status. Small files are written to
+// a temporary file and renamed.
 //
 // The driver starts a small POSIX shell supervisor as the leader of a new
 // session and process group; it runs the commands and writes the exit
 // record itself, so it needs nothing from the host process after Start and
-// survives it. The supervisor and every process it starts inherit a file
-// locked with flock: the task's processes live exactly as long as someone
-// holds that lock, with no pid reuse to fear. A new Driver on the same
-// StateDir therefore reports every task exactly (Running while the lock is
-// held, then the recorded outcome), adopts a known ID in Start without
-// running anything, and reports a task whose processes ended without an
-// exit record (killed from outside, or the machine rebooted) as Failed with
-// code Unavailable and a message that says so.
+// survives it. Beside it, in a session of its own, a capture script
+// (capture.sh) reads the commands' output from pipes and keeps its end in
+// the state directory; a task is over once its output is complete. The
+// supervisor, the capture and every process they start inherit a file
+// locked with flock, <StateDir>/.locks/<task ID> (beside the task's
+// directory, not in it; the supervisor writes its process ID there): the
+// task's processes live exactly as long as someone holds that lock, with
+// no pid reuse to fear. A new Driver on the same StateDir therefore
+// reports every task exactly (Running while the lock is held, then the
+// recorded outcome), adopts a known ID in Start without running anything,
+// and reports a task whose processes ended without an exit record (killed
+// from outside, or the machine rebooted) as Failed with code Unavailable
+// and a message that says so. An ID never runs twice at once: a task whose
+// state directory is deleted while it runs is Running (with a message that
+// says so) while its processes live, Start adopts it and Cancel still
+// stops it; once they are gone it is unknown (NotFound) and may start
+// anew. The Driver keeps each task's lock file open, so this holds for it
+// even when the lock file is deleted too.
 //
 // The supervisor script is the same for every task (supervisor.sh). The
 // commands reach it in environment variables (__DP_*), which the commands
@@ -143,6 +152,14 @@
 // SecretSource. The driver's own log lines (Options.Logger) name tasks,
 // processes and directories, never environment values.
 //
+// When a task ends, its last command succeeded or one failed, the
+// supervisor kills its process group (SIGKILL), itself included, as the
+// processes of a container die with its main process: a command's
+// background children never outlive the task, nor hold its lock or its
+// output. A process that leaves the group (setsid, a daemon) is beyond
+// reach: it lives on, and while it holds the output open the task is over
+// only 10 seconds after its last command ended (redirect its output).
+//
 // # Cancel, deadlines, cleanup
 //
 // Cancel records the cancellation (the task reports Failed with code
@@ -162,9 +179,23 @@
 // context lasts), and a larger backup reports Running until a later call
 // finds it measured, so that no call outlives the engine's call timeout.
 //
-// A task's Output is its standard output when that is a JSON object, else
-// the last line of it that is one; LogTail is the end of the combined
-// output (Options.LogTailBytes), starting at a line. A command that exits
+// The state directory keeps one bounded copy of what the commands print,
+// however much that is: the end of the combined output (standard output
+// and standard error; standard output reaches it through the capture, so
+// a line of it may follow standard error printed just after it), at least
+// OutputKeptBytes (1 MiB) of it, in output.log and output.log.1; and, to
+// find the JSON output, the end of the standard output, at least 64 KiB,
+// in stdout.log and stdout.log.1. Each of these files stays under its size
+// plus 1 MiB, so the output files of a task never exceed MaxOutputBytes
+// (6.125 MiB); a file name.cut records that output was dropped. Log
+// returns the kept end of the combined output.
+//
+// A task's Output is its standard output when that is a JSON object and
+// was kept whole (1 MiB at most), else the last line of the last 64 KiB of
+// standard output that is one (print the JSON last, on one line); what a
+// command prints on standard error is never Output. LogTail is the end of
+// the combined output (Options.LogTailBytes), starting at a line. A
+// command that exits
 // non-zero fails the task with code Unknown and a message naming the step,
 // the command and the exit status.
 //

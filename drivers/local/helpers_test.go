@@ -116,7 +116,7 @@ func timeIn(ms int) time.Time { return time.Now().Add(time.Duration(ms) * time.M
 // processesLive reports whether some process of the task still holds its
 // lock, that is, still lives.
 func (f *fixture) processesLive(id string) bool {
-	fd, err := os.OpenFile(filepath.Join(f.state, id, "lock"), os.O_RDWR, 0)
+	fd, err := os.OpenFile(filepath.Join(f.state, ".locks", id), os.O_RDWR, 0)
 	if err != nil {
 		return false
 	}

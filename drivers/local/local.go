@@ -93,6 +93,7 @@ type Driver struct {
 	timers  map[string][]*time.Timer    // deadline and kill timers by task ID
 	secrets map[string]*envvar.Redactor // what to redact, by task ID
 	pids    map[string]int              // processes started by this Driver
+	guards  map[string]*os.File         // the tasks' lock files, kept open (see guard.go)
 	// measuring are the measurements of finished backups, by task ID.
 	measuring map[string]*measurement
 	// transfers are the repository transfers, by task ID and direction.
@@ -128,7 +129,7 @@ func New(opts Options) (*Driver, error) {
 	}
 	d := &Driver{opts: opts, log: opts.Logger.WithName("local"), locks: keyedLocks{m: map[string]*keyedLock{}},
 		timers: map[string][]*time.Timer{}, secrets: map[string]*envvar.Redactor{}, pids: map[string]int{},
-		measuring: map[string]*measurement{}, transfers: map[string]*transfer{}}
+		guards: map[string]*os.File{}, measuring: map[string]*measurement{}, transfers: map[string]*transfer{}}
 	var err error
 	if d.root, err = realDir(opts.Root, 0o755); err != nil {
 		return nil, err
@@ -143,6 +144,7 @@ func New(opts Options) (*Driver, error) {
 		return nil, drivers.Errorf(drivers.FailedPrecondition, "local driver: shell %q: %w", opts.Shell, err)
 	}
 	d.sweep()
+	d.sweepLocks()
 	return d, nil
 }
 
@@ -209,6 +211,9 @@ func (d *Driver) Close() error {
 		}
 		delete(d.timers, id)
 	}
+	for id := range d.guards {
+		d.dropGuardLocked(id)
+	}
 	return nil
 }
 
@@ -254,6 +259,7 @@ func (d *Driver) forget(id string) {
 	delete(d.pids, id)
 	delete(d.measuring, id)
 	d.forgetTransfers(id)
+	d.dropGuardLocked(id)
 }
 
 func (d *Driver) String() string { return fmt.Sprintf("local driver (root %s)", d.root) }

@@ -18,12 +18,12 @@ import (
 	"github.com/dpsdk/dataprotection/internal/envvar"
 )
 
-// Limits of what the driver reads of a task's output.
+// Limits of what the driver reads of a task's standard output.
 const (
 	// maxOutput bounds the standard output that is parsed as a whole.
 	maxOutput = 1 << 20
 	// outputWindow is the end of a larger standard output that is
-	// searched for a JSON line.
+	// searched for a JSON line; the capture keeps at least that much.
 	outputWindow = 64 << 10
 )
 
@@ -112,22 +112,40 @@ func checksum(path string) (string, int64, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// jsonOutput returns the task's standard output when it is a JSON object,
-// else the last line of it that is one, else nil; secret values redacted
-// in the decoded document, so that the result is always valid JSON and a
-// value escaped in JSON text (a quote, a backslash, non-ASCII) is found.
+// jsonOutput returns the task's standard output when it is a JSON object
+// (and was kept whole, at most maxOutput bytes), else the last line of its
+// last outputWindow bytes that is one, else nil; secret values redacted in
+// the decoded document, so that the result is always valid JSON and a value
+// escaped in JSON text (a quote, a backslash, non-ASCII) is found.
 func jsonOutput(dir string, red *envvar.Redactor) []byte {
-	data, whole := readTail(filepath.Join(dir, fileStdout), maxOutput, outputWindow)
+	data, whole := readKept(dir, fileStdout, maxOutput)
+	return outputOf(data, whole, red)
+}
+
+// outputOf finds the JSON output in the end of a task's standard output,
+// data (all of it when whole), as jsonOutput describes.
+func outputOf(data []byte, whole bool, red *envvar.Redactor) []byte {
 	if whole {
 		if out := jsonObject(bytes.TrimSpace(data), red); out != nil {
 			return out
 		}
+	} else {
+		data = fromLine(data[max(len(data)-outputWindow, 0):])
 	}
 	lines := bytes.Split(data, []byte("\n"))
 	for i := len(lines) - 1; i >= 0; i-- {
 		if out := jsonObject(bytes.TrimSpace(lines[i]), red); out != nil {
 			return out
 		}
+	}
+	return nil
+}
+
+// fromLine drops the start of data up to its first line break: the rest
+// of a line that was cut.
+func fromLine(data []byte) []byte {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[i+1:]
 	}
 	return nil
 }
@@ -144,34 +162,12 @@ func jsonObject(b []byte, red *envvar.Redactor) []byte {
 	return out
 }
 
-// readTail returns the whole file when it is at most limit bytes (whole is
-// then true), and otherwise its last window bytes.
-func readTail(path string, limit, window int64) (data []byte, whole bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false
-	}
-	size := fi.Size()
-	if size <= limit {
-		data, _ = io.ReadAll(f)
-		return data, true
-	}
-	data = make([]byte, window)
-	n, _ := f.ReadAt(data, size-window)
-	return data[:n], false
-}
-
 // logTail returns the end of the task's combined output, at most
 // LogTailBytes, starting at a line when it was cut, secrets redacted.
 func (d *Driver) logTail(dir string, red *envvar.Redactor) string {
 	n := int64(d.opts.LogTailBytes)
 	margin := int64(red.Longest()) // a value cut in two is still redacted
-	data, whole := readTail(filepath.Join(dir, fileLog), n+margin, n+margin)
+	data, whole := readKept(dir, fileLog, n+margin)
 	s := red.Log(string(data))
 	if int64(len(s)) > n {
 		s, whole = s[int64(len(s))-n:], false
@@ -204,8 +200,9 @@ func (d *Driver) redactor(ctx context.Context, id, dir string) *envvar.Redactor 
 	return red
 }
 
-// Log returns the whole combined output of a task, secret values redacted.
-// Errors: NotFound for an unknown task.
+// Log returns the end of the combined output of a task that the driver
+// kept (all of it up to OutputKeptBytes, and at least that much), secret
+// values redacted. Errors: NotFound for an unknown task.
 func (d *Driver) Log(ctx context.Context, id string) ([]byte, error) {
 	if err := d.begin(ctx, "log"); err != nil {
 		return nil, err
@@ -214,9 +211,9 @@ func (d *Driver) Log(ctx context.Context, id string) ([]byte, error) {
 		return nil, notFound(id)
 	}
 	dir := d.taskDir(id)
-	data, err := os.ReadFile(filepath.Join(dir, fileLog))
-	if err != nil {
+	if !exists(filepath.Join(dir, fileState)) {
 		return nil, notFound(id)
 	}
+	data, _ := readKept(dir, fileLog, MaxOutputBytes)
 	return []byte(d.redactor(ctx, id, dir).Log(string(data))), nil
 }

@@ -13,7 +13,7 @@ const supported = false
 
 func lockExclusive(*os.File) error { return errUnsupported }
 
-func lockHeld(string) (bool, error) { return false, errUnsupported }
+func lockedByOthers(*os.File) (bool, error) { return false, errUnsupported }
 
 func newSession() *syscall.SysProcAttr { return nil }
 

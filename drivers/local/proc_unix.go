@@ -18,15 +18,11 @@ func lockExclusive(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
 
-// lockHeld reports whether some process holds the lock on the file at path:
-// the task's process tree, while any of its processes lives.
-func lockHeld(path string) (bool, error) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+// lockedByOthers reports whether some other open file description holds
+// the lock on f's file: the task's process tree, while any of its
+// processes lives. f itself must not hold it.
+func lockedByOthers(f *os.File) (bool, error) {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return true, nil
 	}

@@ -71,12 +71,8 @@ func (d *Driver) resumePull(ctx context.Context, id, dir string, st *taskState) 
 		exists(filepath.Join(dir, fileExit)) {
 		return false
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, fileLock), os.O_RDWR, 0)
-	if err != nil {
-		return false
-	}
-	if err := lockExclusive(lock); err != nil {
-		lock.Close()
+	lock, busy, err := d.takeLock(id)
+	if err != nil || busy {
 		return false
 	}
 	rt, err := d.resolve(ctx, t, d.stagingPlace(t))

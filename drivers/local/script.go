@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/dpsdk/dataprotection/internal/shell"
 )
@@ -49,13 +48,7 @@ func removeEnvFiles(dir string) {
 // variables that carry the state directory, the shell, the number of steps
 // and commands, and the commands.
 func supervisorEnv(host []string, stateDir, sh string, rt *resolvedTask) []string {
-	env := make([]string, 0, len(host)+8)
-	for _, kv := range host {
-		if !strings.HasPrefix(kv, reservedPrefix) {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, reservedPrefix+"STATE="+stateDir, reservedPrefix+"SH="+sh,
+	env := append(hostEnv(host), reservedPrefix+"STATE="+stateDir, reservedPrefix+"SH="+sh,
 		fmt.Sprintf("%sSTEPS=%d", reservedPrefix, len(rt.commands)))
 	for i, cmds := range rt.commands {
 		env = append(env, fmt.Sprintf("%sN_%d=%d", reservedPrefix, i, len(cmds)))

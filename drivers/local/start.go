@@ -36,6 +36,10 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 		d.log.V(1).Info("adopting a known task", "task", t.ID)
 		return nil
 	}
+	if held, _ := d.held(t.ID); held {
+		d.log.Info("adopting a running task whose state directory is gone", "task", t.ID)
+		return nil
+	}
 	if err := d.start(ctx, t); err != nil {
 		return fmt.Errorf("local driver: start %s task %s: %w", t.Kind, t.ID, err)
 	}
@@ -152,17 +156,26 @@ func claimError(claim string, err error) error {
 	return err
 }
 
-// accept records the task in its state directory, atomically: the
-// directory is built under a temporary name, with its lock taken, and
-// renamed into place. It returns the directory and the locked lock file; a
-// nil lock means that another Start got there first (the task is adopted).
+// accept records the task in its state directory, atomically: the task's
+// lock is taken first, then the directory is built under a temporary name
+// and renamed into place. It returns the directory and the locked lock
+// file; a nil lock means that the task runs or was accepted already (it is
+// adopted).
 func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolvedTask) (string, *os.File, error) {
+	lock, busy, err := d.takeLock(t.ID)
+	if err != nil {
+		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: lock: %w", err)
+	}
+	if busy {
+		return "", nil, nil
+	}
 	final := d.taskDir(t.ID)
 	tmp := filepath.Join(d.state, tmpPrefix+t.ID+"-"+randomSuffix())
 	if err := os.Mkdir(tmp, 0o700); err != nil {
+		lock.Close()
 		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: %w", err)
 	}
-	lock, err := d.populate(tmp, t, pl, work, rt)
+	err = d.populate(tmp, t, pl, work, rt)
 	if err == nil {
 		err = os.Rename(tmp, final)
 		if err != nil && exists(final) {
@@ -172,9 +185,7 @@ func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolved
 		}
 	}
 	if err != nil {
-		if lock != nil {
-			lock.Close()
-		}
+		lock.Close()
 		_ = os.RemoveAll(tmp)
 		return "", nil, drivers.Errorf(drivers.Unavailable, "state directory: %w", err)
 	}
@@ -182,16 +193,15 @@ func (d *Driver) accept(t *drivers.Task, pl placement, work string, rt *resolved
 	return final, lock, nil
 }
 
-// populate writes the state files of a task into dir and returns its lock
-// file, locked.
-func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string, rt *resolvedTask) (*os.File, error) {
+// populate writes the state files of a task into dir.
+func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string, rt *resolvedTask) error {
 	if work == filepath.Join(d.taskDir(t.ID), dirWork) {
 		if err := os.Mkdir(filepath.Join(dir, dirWork), 0o700); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := makeStaging(dir, t); err != nil {
-		return nil, err
+		return err
 	}
 	st := taskState{Task: t, Kind: t.Kind, AcceptedAt: time.Now(), Deadline: t.Deadline, WorkDir: work, BackupDir: pl.dir}
 	for _, s := range t.Steps {
@@ -203,42 +213,23 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 		err = os.WriteFile(filepath.Join(dir, fileState), data, 0o600)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, fileScript), supervisorScript, 0o600); err != nil {
-		return nil, err
+	for name, script := range map[string][]byte{fileScript: supervisorScript, fileCapture: captureScript} {
+		if err := os.WriteFile(filepath.Join(dir, name), script, 0o600); err != nil {
+			return err
+		}
 	}
-	if err := writeEnvFiles(dir, rt); err != nil {
-		return nil, err
-	}
-	lock, err := os.OpenFile(filepath.Join(dir, fileLock), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := lockExclusive(lock); err != nil {
-		lock.Close()
-		return nil, err
-	}
-	return lock, nil
+	return writeEnvFiles(dir, rt)
 }
 
-// launch starts the supervisor of a task in a new session. The supervisor
-// and every process it starts inherit the lock file, whose lock therefore
-// lasts as long as any of them. A supervisor that cannot start is recorded
-// as the task's failure.
+// launch starts the capture of a task's output and its supervisor, each in
+// a new session. They and every process the supervisor starts inherit the
+// lock file, whose lock therefore lasts as long as any of them. A task that
+// cannot start is recorded as failed.
 func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 	defer lock.Close()
-	cmd := exec.Command(d.shell, filepath.Join(dir, fileScript))
-	cmd.Dir = work
-	cmd.Env = supervisorEnv(d.opts.Environ, dir, d.shell, rt)
-	cmd.ExtraFiles = []*os.File{lock}
-	cmd.SysProcAttr = newSession()
-	logf, err := os.OpenFile(filepath.Join(dir, fileLog), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err == nil {
-		cmd.Stdout, cmd.Stderr = logf, logf
-		err = cmd.Start()
-		logf.Close()
-	}
+	cmd, err := d.spawn(dir, work, rt, lock)
 	if err != nil {
 		d.log.Error(err, "cannot start the supervisor", "task", id)
 		_ = writeJSON(dir, fileExit, exitRecord{ExitCode: 127, Step: -1, Command: -1,
@@ -258,6 +249,26 @@ func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 		}
 		d.mu.Unlock()
 	}()
+}
+
+// spawn starts the capture, then the supervisor with its standard output
+// and standard error on the capture's pipes.
+func (d *Driver) spawn(dir, work string, rt *resolvedTask, lock *os.File) (*exec.Cmd, error) {
+	pipes, err := newOutputPipes()
+	if err != nil {
+		return nil, err
+	}
+	defer pipes.close()
+	if err := d.startCapture(dir, pipes, lock); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(d.shell, filepath.Join(dir, fileScript))
+	cmd.Dir = work
+	cmd.Env = supervisorEnv(d.opts.Environ, dir, d.shell, rt)
+	cmd.Stdout, cmd.Stderr = pipes.stdoutW, pipes.combinedW
+	cmd.ExtraFiles = []*os.File{lock}
+	cmd.SysProcAttr = newSession()
+	return cmd, cmd.Start()
 }
 
 func deadlineReason(dl time.Time) string {

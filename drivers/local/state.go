@@ -17,17 +17,17 @@ import (
 
 // The files of a task's state directory, <StateDir>/<task ID>/.
 const (
-	fileState  = "state.json"  // the task as started (its env holds references, never secret values), its directories and deadline
-	fileLock   = "lock"        // flock-ed by the task's process tree while it lives
-	fileScript = "run.sh"      // the supervisor script (holds no values); env.<step> hold the steps' environments while the task runs
-	filePID    = "pid"         // the supervisor's process ID, written by itself when it starts
-	fileRC     = "rc"          // the exit status of the last command (transient)
-	fileExit   = "exit.json"   // the supervisor's final record
-	fileCancel = "cancel.json" // a cancellation or an exceeded deadline
-	fileResult = "result.json" // the final TaskStatus, computed once
-	fileLog    = "output.log"  // combined stdout and stderr of every command
-	fileStdout = "stdout.log"  // stdout of every command
-	dirWork    = "work"        // the working directory of tasks without one
+	fileState    = "state.json"  // the task as started (its env holds references, never secret values), its directories and deadline
+	fileScript   = "run.sh"      // the supervisor script (holds no values); env.<step> hold the steps' environments while the task runs
+	fileCapture  = "capture.sh"  // the output capture script
+	filePID      = "pid"         // the supervisor's process ID, written by itself when it starts
+	fileExit     = "exit.json"   // the supervisor's final record
+	fileCancel   = "cancel.json" // a cancellation or an exceeded deadline
+	fileResult   = "result.json" // the final TaskStatus, computed once
+	fileLog      = "output.log"  // the end of the combined output (and output.log.1, output.log.cut; see capture.sh)
+	fileStdout   = "stdout.log"  // the end of the standard output (and stdout.log.1, stdout.log.cut)
+	fileCaptured = "captured"    // written by the capture once the output is complete
+	dirWork      = "work"        // the working directory of tasks without one
 
 	tmpPrefix   = ".tmp-"
 	trashPrefix = ".trash-"

@@ -3,7 +3,6 @@ package local
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -39,11 +38,22 @@ func (d *Driver) Status(ctx context.Context, id string) (*drivers.TaskStatus, er
 	found, err := readJSON(dir, fileState, &st)
 	switch {
 	case !found:
-		return nil, notFound(id)
+		return d.orphan(id)
 	case err != nil:
 		return nil, drivers.Errorf(drivers.Internal, "local driver: status %s: state: %w", id, err)
 	}
 	return d.observe(ctx, id, dir, &st)
+}
+
+// orphan reports a task without a state directory: Running while its
+// processes live (the directory was deleted while it ran; it must not start
+// again), else unknown.
+func (d *Driver) orphan(id string) (*drivers.TaskStatus, error) {
+	if held, err := d.held(id); err != nil || !held {
+		return nil, notFound(id)
+	}
+	return &drivers.TaskStatus{ID: id, Phase: drivers.Running,
+		Message: "the task's state directory was deleted while it ran; its processes still run"}, nil
 }
 
 func notFound(id string) error {
@@ -72,12 +82,12 @@ func (d *Driver) observe(ctx context.Context, id, dir string, st *taskState) (*d
 	if err != nil {
 		return nil, drivers.Errorf(drivers.Internal, "local driver: status %s: %w", id, err)
 	}
-	if exit == nil {
-		held, err := lockHeld(filepath.Join(dir, fileLock))
+	if exit == nil || !outputComplete(dir, st, exit) {
+		held, err := d.held(id)
 		if err != nil {
 			return nil, drivers.Errorf(drivers.Unavailable, "local driver: status %s: %w", id, err)
 		}
-		if held {
+		if held { // running, or its last output is still being captured
 			return d.running(ctx, id, dir, st)
 		}
 		if exit, err = readExit(dir); err != nil { // it may have finished since
@@ -178,7 +188,7 @@ func (d *Driver) finish(ctx context.Context, id, dir string, st *taskState, o ou
 	}
 	out.Output = jsonOutput(dir, red)
 	out.LogTail = d.logTail(dir, red)
-	if held, err := lockHeld(filepath.Join(dir, fileLock)); err == nil && !held {
+	if held, err := d.held(id); err == nil && !held {
 		removeEnvFiles(dir)
 		if err := writeJSON(dir, fileResult, out); err != nil {
 			d.log.Error(err, "cannot record a finished task's status", "task", id)

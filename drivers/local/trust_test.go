@@ -64,7 +64,7 @@ func TestASecretAsAJSONNumberDoesNotDropTheOutput(t *testing.T) {
 // arguments.
 func TestSecretsNeverReachAnArgv(t *testing.T) {
 	bin, argv := t.TempDir(), filepath.Join(t.TempDir(), "argv")
-	for _, prog := range []string{"env", "cat", "tee", "mv", "rm", "sh"} {
+	for _, prog := range []string{"env", "cat", "tee", "mv", "rm", "sh", "dd", "wc"} {
 		real, err := exec.LookPath(prog)
 		require.NoError(t, err)
 		wrapper := "#!" + realShell(t) + "\nprintf '%s\\n' \"$0 $*\" >> '" + argv + "'\nexec '" + real + "' \"$@\"\n"

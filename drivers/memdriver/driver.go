@@ -23,14 +23,22 @@ type Driver struct {
 	// past its Deadline. Nil: the real clock. A test that runs the engine
 	// on a fake clock sets the same clock here.
 	Clock clock.PassiveClock
+	// Notifies makes the driver a drivers.Notifier that works: it
+	// notifies when a task starts, is cancelled or is released (Release).
+	// False: Notify fails with Unimplemented and the engine polls.
+	Notifies bool
 
 	mu         sync.Mutex
+	listeners  listeners
 	tasks      map[string]*task
 	executions map[string]int
 	started    []drivers.Task
 }
 
-var _ drivers.Driver = (*Driver)(nil)
+var (
+	_ drivers.Driver   = (*Driver)(nil)
+	_ drivers.Notifier = (*Driver)(nil)
+)
 
 // New returns a driver whose tasks end as script says (nil: they succeed,
 // see Succeed).
@@ -69,6 +77,7 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 		status: drivers.TaskStatus{ID: t.ID, Phase: drivers.Running, StartTime: d.now()}}
 	d.executions[t.ID]++
 	d.started = append(d.started, *t)
+	d.listeners.notify(t.ID)
 	return nil
 }
 
@@ -109,6 +118,7 @@ func (d *Driver) Cancel(_ context.Context, id string) error {
 	defer d.mu.Unlock()
 	if t, ok := d.tasks[id]; ok && !t.status.Phase.IsTerminal() {
 		t.end(d.now(), drivers.Canceled, "memdriver: cancelled")
+		d.listeners.notify(id)
 	}
 	return nil
 }

@@ -27,6 +27,10 @@ type Outcome struct {
 	// BytesPerPoll is added to BytesDone at each Status that reports the
 	// task Running.
 	BytesPerPoll int64
+	// Held keeps the task Running, whatever Polls says, until Release is
+	// called with its ID: a task that finishes on its own, as a Job does,
+	// for testing notifications (Driver.Notifies).
+	Held bool
 	// IgnoreDeadline keeps the task running past its Deadline, as a driver
 	// that does not enforce deadlines would: for testing that the engine
 	// enforces them.

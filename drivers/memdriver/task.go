@@ -20,7 +20,7 @@ type task struct {
 // used up it finishes as its outcome says.
 func (t *task) poll(now time.Time) {
 	switch {
-	case t.status.Phase.IsTerminal():
+	case t.status.Phase.IsTerminal(), t.outcome.Held:
 	case !t.outcome.IgnoreDeadline && !t.spec.Deadline.IsZero() && now.After(t.spec.Deadline):
 		t.end(now, drivers.DeadlineExceeded, "memdriver: the task ran past its deadline "+t.spec.Deadline.UTC().Format(time.RFC3339))
 	case t.polls < t.outcome.Polls:

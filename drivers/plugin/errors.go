@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"errors"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -102,6 +103,9 @@ func fromStatus(ctx context.Context, err error) error {
 	}
 	st, _ := status.FromError(err)
 	code, _ := fromDriver(st)
+	if code == drivers.Canceled || code == drivers.DeadlineExceeded {
+		awaitDeadline(ctx)
+	}
 	if cerr := ctx.Err(); cerr != nil && (code == drivers.Canceled || code == drivers.DeadlineExceeded) {
 		if errors.Is(cerr, context.DeadlineExceeded) {
 			code = drivers.DeadlineExceeded
@@ -112,4 +116,26 @@ func fromStatus(ctx context.Context, err error) error {
 		return drivers.Errorf(code, "%s: %w", st.Message(), cerr)
 	}
 	return &drivers.Error{Code: code, Msg: st.Message()}
+}
+
+// deadlineSlack is how far ahead of its own deadline a call may be ended by
+// the plugin's side: the deadline travels with the call, and the server
+// may reach it (and reset the stream) a moment before the caller's context
+// does.
+const deadlineSlack = 100 * time.Millisecond
+
+// awaitDeadline waits, when ctx's deadline is at most deadlineSlack away,
+// until it passes: a call the server ended for its deadline then reports
+// the deadline, not a bare cancellation.
+func awaitDeadline(ctx context.Context) {
+	dl, ok := ctx.Deadline()
+	if !ok || ctx.Err() != nil || time.Until(dl) > deadlineSlack {
+		return
+	}
+	t := time.NewTimer(time.Until(dl) + time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

@@ -5,16 +5,17 @@ import (
 	"sync"
 
 	"github.com/go-logr/logr"
-	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/client/informers/externalversions"
-	listers "github.com/dpsdk/dataprotection/client/listers/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/drivers"
 )
+
+// quietRetries is how many times in a row a Request may fail before its
+// error is logged: a transient failure (a stale cache) passes in one or two.
+const quietRetries = 3
 
 // controller is a plain client-go controller around the engine: informers
 // hand every change to the engine's Router, which says which objects it
@@ -40,7 +41,7 @@ func newController(engine dataprotection.Engine, factory externalversions.Shared
 	inf := factory.Dataprotection().V1alpha1()
 	c := &controller{
 		engine: engine,
-		router: dataprotection.Router{Policies: allPolicies(inf.BackupPolicies().Lister())},
+		router: engine.Router(),
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[dataprotection.Request](),
 			workqueue.TypedRateLimitingQueueConfig[dataprotection.Request]{Name: "dataprotection"}),
 		workers: o.Workers,
@@ -58,19 +59,6 @@ func newController(engine dataprotection.Engine, factory externalversions.Shared
 		}
 	}
 	return c, nil
-}
-
-// allPolicies is the Router's Policies over the policy informer's cache:
-// a BackupTool change revalidates every policy.
-func allPolicies(policies listers.BackupPolicyLister) func(context.Context, string) ([]types.NamespacedName, error) {
-	return func(context.Context, string) ([]types.NamespacedName, error) {
-		list, err := policies.List(labels.Everything())
-		keys := make([]types.NamespacedName, len(list))
-		for i, p := range list {
-			keys[i] = types.NamespacedName{Namespace: p.Namespace, Name: p.Name}
-		}
-		return keys, err
-	}
 }
 
 // route queues the Requests of a change (old nil: an addition; obj nil: a
@@ -113,8 +101,10 @@ func (c *controller) next(ctx context.Context) bool {
 	res, err := c.engine.Reconcile(ctx, req)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		// Conflicts are routine (another write came first): retry quietly.
-		if drivers.ErrorCode(err) != drivers.Conflict {
+		// Conflicts are routine (another write came first), and so is a read
+		// of the cache that has not seen another client's write yet: retry
+		// quietly; an error that persists is logged.
+		if drivers.ErrorCode(err) != drivers.Conflict && c.queue.NumRequeues(req) >= quietRetries {
 			c.log.Error(err, "reconcile failed, retrying", "request", req.String())
 		}
 		c.queue.AddRateLimited(req)

@@ -97,12 +97,14 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err != nil {
 		return err
 	}
-	st := kube.NewForClientset(dpClient, nil)
-	defer st.Close()
-
 	// Pods feed the TargetResolver; the engine's own objects feed the queue.
 	kubeInformers := informers.NewSharedInformerFactory(kubeClient, 0)
 	dpInformers := externalversions.NewSharedInformerFactory(dpClient, o.ResyncPeriod)
+	st, err := newStore(dpClient, dpInformers)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	events := newEventRecorder(ctx, kubeClient)
 	defer events.Shutdown()
 
@@ -147,4 +149,14 @@ func orDefault(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// newStore is the kube store over the factory's informers, the ones that
+// feed the queue: it holds no objects of its own, and the engine reads the
+// cache that woke it up.
+func newStore(cs versioned.Interface, f externalversions.SharedInformerFactory) (*kube.Store, error) {
+	inf := f.Dataprotection().V1alpha1()
+	return kube.NewForClientset(cs, &kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
+		BackupPolicies: inf.BackupPolicies().Informer(), BackupTools: inf.BackupTools().Informer(),
+		RestoreJobs: inf.RestoreJobs().Informer()}})
 }

@@ -29,23 +29,39 @@ type client[T store.Object, L runtime.Object] interface {
 type resource[T store.Object, L runtime.Object] struct {
 	s      *Store
 	k      *objstore.Kind
+	c      *kindCache // nil with DirectReads
 	client func(namespace string) client[T, L]
 	items  func(L) []T
 }
 
-// Get reads the object from the API server.
+// cached reports whether reads of namespace come from the cache.
+func (r *resource[T, L]) cached(namespace string) bool { return r.c != nil && r.c.covers(namespace) }
+
+// Get reads the object from the cache, or from the API server.
 func (r *resource[T, L]) Get(ctx context.Context, namespace, name string) (T, error) {
 	if err := r.check(namespace, false); err != nil {
 		return zero[T](), err
 	}
+	if r.cached(namespace) {
+		return typed[T](r.c.get(ctx, namespace, name))
+	}
 	return r.typed(r.client(namespace).Get(ctx, name, metav1.GetOptions{}))
 }
 
-// List lists the objects from the API server, sorted by namespace and name.
+// List lists the objects from the cache, or from the API server, sorted
+// by namespace and name.
 func (r *resource[T, L]) List(ctx context.Context, namespace string, selector labels.Selector) ([]T, error) {
 	if err := r.check(namespace, true); err != nil {
 		return nil, err
 	}
+	if r.cached(namespace) {
+		return typedList[T](r.c.list(ctx, namespace, selector))
+	}
+	return r.listDirect(ctx, namespace, selector)
+}
+
+// listDirect lists the objects from the API server.
+func (r *resource[T, L]) listDirect(ctx context.Context, namespace string, selector labels.Selector) ([]T, error) {
 	opts := metav1.ListOptions{}
 	if selector != nil {
 		if _, selectable := selector.Requirements(); !selectable {
@@ -59,9 +75,35 @@ func (r *resource[T, L]) List(ctx context.Context, namespace string, selector la
 	}
 	out := r.items(list)
 	for _, o := range out {
+		o.SetManagedFields(nil)
 		r.k.SetTypeMeta(o)
 	}
 	objstore.SortObjects(out)
+	return out, nil
+}
+
+// ListBy reads the cache's index, or lists the namespace from the API
+// server and keeps the objects that have value in idx.
+func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	if err := r.check(namespace, true); err != nil {
+		return nil, err
+	}
+	if err := objstore.CheckIndexArg(r.k, idx); err != nil {
+		return nil, err
+	}
+	if r.cached(namespace) {
+		return typedList[T](r.c.listBy(ctx, namespace, idx, value))
+	}
+	all, err := r.listDirect(ctx, namespace, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, o := range all {
+		if store.Matches(idx, value, o) {
+			out = append(out, o)
+		}
+	}
 	return out, nil
 }
 
@@ -76,8 +118,8 @@ func (r *resource[T, L]) Create(ctx context.Context, obj T) (T, error) {
 		return zero[T](), err
 	}
 	obj.SetResourceVersion("")
-	opts := metav1.CreateOptions{FieldManager: r.s.fieldManager}
-	return r.typed(r.client(obj.GetNamespace()).Create(ctx, obj, opts))
+	opts := metav1.CreateOptions{FieldManager: r.s.opts.FieldManager}
+	return r.written(r.client(obj.GetNamespace()).Create(ctx, obj, opts))
 }
 
 // Update defaults and validates a copy of obj and updates the object.
@@ -89,8 +131,8 @@ func (r *resource[T, L]) Update(ctx context.Context, obj T) (T, error) {
 	if err := objstore.ValidateUpdate(r.k, obj); err != nil {
 		return zero[T](), err
 	}
-	opts := metav1.UpdateOptions{FieldManager: r.s.fieldManager}
-	return r.typed(r.client(obj.GetNamespace()).Update(ctx, obj, opts))
+	opts := metav1.UpdateOptions{FieldManager: r.s.opts.FieldManager}
+	return r.written(r.client(obj.GetNamespace()).Update(ctx, obj, opts))
 }
 
 // UpdateStatus writes obj's status through the status subresource.
@@ -102,8 +144,8 @@ func (r *resource[T, L]) UpdateStatus(ctx context.Context, obj T) (T, error) {
 		return zero[T](), err
 	}
 	obj = obj.DeepCopyObject().(T)
-	opts := metav1.UpdateOptions{FieldManager: r.s.fieldManager}
-	return r.typed(r.client(obj.GetNamespace()).UpdateStatus(ctx, obj, opts))
+	opts := metav1.UpdateOptions{FieldManager: r.s.opts.FieldManager}
+	return r.written(r.client(obj.GetNamespace()).UpdateStatus(ctx, obj, opts))
 }
 
 // Delete deletes the object, with a UID precondition when uid is not empty.
@@ -115,13 +157,20 @@ func (r *resource[T, L]) Delete(ctx context.Context, namespace, name, uid string
 	if uid != "" {
 		opts.Preconditions = metav1.NewUIDPreconditions(uid)
 	}
-	return r.client(namespace).Delete(ctx, name, opts)
+	if !r.cached(namespace) {
+		return r.client(namespace).Delete(ctx, name, opts)
+	}
+	return r.deleteRecorded(ctx, namespace, name, opts)
 }
 
-// Watch watches the changes after the current resourceVersion.
+// Watch serves the changes from the cache's informers, or watches the API
+// server after its current resourceVersion.
 func (r *resource[T, L]) Watch(ctx context.Context, namespace string) (watch.Interface, error) {
 	if err := r.check(namespace, true); err != nil {
 		return nil, err
+	}
+	if r.cached(namespace) {
+		return r.c.watch(ctx, namespace)
 	}
 	c := r.client(namespace)
 	// A watch from no resourceVersion would first replay every object as
@@ -150,13 +199,45 @@ func (r *resource[T, L]) check(namespace string, all bool) error {
 	return objstore.CheckNamespaceArg(r.k, namespace, all)
 }
 
-// typed sets the apiVersion and kind of a returned object.
+// typed sets the apiVersion and kind of a returned object and drops its
+// managedFields, as the cached reads do.
 func (r *resource[T, L]) typed(obj T, err error) (T, error) {
 	if err != nil {
 		return zero[T](), err
 	}
+	obj.SetManagedFields(nil)
 	r.k.SetTypeMeta(obj)
 	return obj, nil
+}
+
+// written is typed for the result of a write, which the cache then
+// overlays until its informer catches up: an update that removed the last
+// finalizer of an object marked for deletion deleted it.
+func (r *resource[T, L]) written(obj T, err error) (T, error) {
+	if obj, err = r.typed(obj, err); err == nil && r.c != nil {
+		r.c.record(obj, obj.GetDeletionTimestamp() != nil && len(obj.GetFinalizers()) == 0)
+	}
+	return obj, err
+}
+
+// typed converts the result of a cached read.
+func typed[T store.Object](obj store.Object, err error) (T, error) {
+	if err != nil {
+		return zero[T](), err
+	}
+	return obj.(T), nil
+}
+
+// typedList converts the result of a cached list.
+func typedList[T store.Object](objs []store.Object, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(objs))
+	for i, o := range objs {
+		out[i] = o.(T)
+	}
+	return out, nil
 }
 
 func zero[T any]() T {

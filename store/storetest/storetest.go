@@ -29,6 +29,12 @@ type Harness struct {
 	// subtest. When nil, the suite makes up names, which suits a store
 	// that is fresh for every subtest.
 	NewNamespace func(t testing.TB) string
+	// NewPeer returns another client of the data of the stores NewStore
+	// returns, with caches of its own where they have them: the other
+	// writer of the consistency cases. The suite closes it. Nil: the
+	// store is its own peer, as for an embedded store, whose data only
+	// one Store opens.
+	NewPeer func(t *testing.T) store.Store
 }
 
 // RunConformanceTests runs the suite against the stores that newStore
@@ -55,7 +61,7 @@ type testCase struct {
 func cases() []testCase {
 	var all []testCase
 	for _, group := range [][]testCase{createCases(), readCases(), updateCases(),
-		deleteCases(), watchCases(), lifecycleCases(), limitCases()} {
+		deleteCases(), watchCases(), indexCases(), consistencyCases(), lifecycleCases(), limitCases()} {
 		all = append(all, group...)
 	}
 	return all
@@ -66,6 +72,7 @@ func cases() []testCase {
 // a context that ends with the subtest.
 type env struct {
 	t     *testing.T
+	h     Harness
 	ctx   context.Context
 	s     store.Store
 	ns    string
@@ -78,7 +85,7 @@ var namespaceSeq atomic.Int64
 func newEnv(t *testing.T, h Harness) *env {
 	ctx, cancel := context.WithTimeout(context.Background(), subtestTimeout)
 	t.Cleanup(cancel)
-	e := &env{t: t, ctx: ctx, s: h.NewStore(t), id: utilrand.String(8)}
+	e := &env{t: t, h: h, ctx: ctx, s: h.NewStore(t), id: utilrand.String(8)}
 	t.Cleanup(func() { require.NoError(t, e.s.Close()) })
 	newNS := h.NewNamespace
 	if newNS == nil {
@@ -86,4 +93,14 @@ func newEnv(t *testing.T, h Harness) *env {
 	}
 	e.ns, e.other = newNS(t), newNS(t)
 	return e
+}
+
+// peer returns the other writer of the data (see Harness.NewPeer).
+func (e *env) peer() store.Store {
+	if e.h.NewPeer == nil {
+		return e.s
+	}
+	p := e.h.NewPeer(e.t)
+	e.t.Cleanup(func() { require.NoError(e.t, p.Close()) })
+	return p
 }

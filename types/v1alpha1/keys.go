@@ -53,7 +53,9 @@ const (
 	// records the repository that holds its data, so that it is restored
 	// and deleted from there; the key within it is always derived from
 	// the Backup's namespace, policy and name. On a Job that moves a
-	// task's data, the Job driver records it too, for its messages.
+	// task's data, the Job driver records it too, for its messages. The
+	// per-repository concurrency limit counts the running backups of the
+	// policies that name the same repository.
 	AnnotationRepository = GroupName + "/repository"
 	// AnnotationScheduledTime on a scheduled Backup is its slot, RFC 3339 UTC.
 	AnnotationScheduledTime = GroupName + "/scheduled-time"
@@ -104,4 +106,18 @@ const (
 	// AnnotationTaskObjects is how many objects the task has once its
 	// Start finished.
 	AnnotationTaskObjects = GroupName + "/task-objects"
+)
+
+// Keys this project adds for concurrency limits (the engine's
+// Config.BackupLimits and RestoreLimits; the per-repository limit counts by
+// AnnotationRepository).
+const (
+	// AnnotationTargetNode on a Backup records the node of the target
+	// chosen as source (drivers.Target.Node), with AnnotationTargetPodName;
+	// the per-node concurrency limit counts by it.
+	AnnotationTargetNode = GroupName + "/target-node"
+	// AnnotationWaiting on a Backup or RestoreJob says which concurrency
+	// limit it waits for; its phase stays New meanwhile. The engine removes
+	// it once the object runs.
+	AnnotationWaiting = GroupName + "/waiting"
 )

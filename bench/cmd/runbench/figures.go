@@ -11,6 +11,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/bench"
 	"github.com/dpsdk/dataprotection/internal/testenv"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
 // results are every run of every figure.
@@ -20,9 +21,11 @@ type results struct {
 	Took      time.Duration
 	APIServer string
 	Command   string
+	LoadEnd   string // the load averages when the run ended
 
 	Lifecycle    map[int][]bench.LifecycleResult
 	Scheduler    []bench.SchedulerResult
+	Steady       []bench.SchedulerResult
 	Cron         []bench.CronResult
 	Retention    map[int][]bench.RetentionResult
 	DataPath     []bench.DataPathResult
@@ -30,8 +33,11 @@ type results struct {
 	MemInformers []bench.MemoryResult
 	MemIdle      []bench.MemoryResult
 	MemOptions   bench.MemoryOptions
-	Plugin       map[string][]bench.PluginResult
-	Repository   *repositoryResult `json:",omitempty"`
+	// MemLarge* are the larger run of figure 5 (engine and informers).
+	MemLargeEngine, MemLargeInformers []bench.MemoryResult
+	MemLargeOptions                   bench.MemoryOptions
+	Plugin                            map[string][]bench.PluginResult
+	Repository                        *repositoryResult `json:",omitempty"`
 
 	// Failed says why a figure has no (or partial) results.
 	Failed map[int]string
@@ -80,6 +86,7 @@ func run(ctx context.Context, cfg *config) error {
 		}
 	}
 	r.Took = time.Since(r.Started)
+	r.LoadEnd = bench.LoadAverage()
 	if err := os.WriteFile(cfg.out, []byte(render(r)), 0o644); err != nil {
 		return err
 	}
@@ -208,6 +215,25 @@ func runScheduler(ctx context.Context, cfg *config, r *results) error {
 			r.Cron = append(r.Cron, res)
 		}
 	}
+	return runSteady(ctx, cfg, r)
+}
+
+// runSteady runs the scheduler in its steady state: every policy starts
+// with 7 Completed Backups per type, so that each new one has retention
+// delete the oldest.
+func runSteady(ctx context.Context, cfg *config, r *results) error {
+	if cfg.steadyMinutes <= 0 {
+		return nil
+	}
+	a := childArgs{Scheduler: bench.SchedulerOptions{Policies: cfg.schedPolicies, Minutes: cfg.steadyMinutes,
+		History: int(v1alpha1.DefaultBackupsHistoryLimit)}}
+	var res bench.SchedulerResult
+	if err := child(ctx, "scheduler", a, 30*time.Minute, &res); err != nil {
+		return err
+	}
+	log.Printf("steady-state scheduler: %d fires, lag p50 %.3fs p99 %.3fs, %.1f CPU s/hour, setup %s, %s", res.Fires,
+		res.Lag.P50, res.Lag.P99, res.CPUPerHour(), res.Setup.Round(time.Second), res.Wall.Round(time.Second))
+	r.Steady = append(r.Steady, res)
 	return nil
 }
 
@@ -233,7 +259,7 @@ func runMemory(ctx context.Context, cfg *config, c *bench.Cluster, kubeconfig st
 	opts := bench.MemoryOptions{Backups: cfg.memBackups, Policies: cfg.memPolicies, Namespaces: 100}
 	r.MemOptions = opts
 	start := time.Now()
-	if err := bench.FillMemory(ctx, c, opts); err != nil {
+	if err := bench.FillMemory(ctx, c, opts, 0); err != nil {
 		return fmt.Errorf("fill: %w", err)
 	}
 	log.Printf("memory: %d Backups and %d BackupPolicies created in %s", opts.Backups, opts.Policies, time.Since(start).Round(time.Second))
@@ -249,6 +275,38 @@ func runMemory(ctx context.Context, cfg *config, c *bench.Cluster, kubeconfig st
 			}
 			log.Printf("memory run %d, %s: held %.1f MiB, peak %.1f MiB, in %s", run+1, m.name, mib(res.Held.RSS),
 				mib(res.Held.PeakRSS), res.Time.Round(time.Millisecond))
+			*m.out = append(*m.out, res)
+		}
+	}
+	return runMemoryLarge(ctx, cfg, c, kubeconfig, r)
+}
+
+// runMemoryLarge adds Backups up to -mem-large-backups and measures the
+// engine and the informers again.
+func runMemoryLarge(ctx context.Context, cfg *config, c *bench.Cluster, kubeconfig string, r *results) error {
+	if cfg.memLarge <= cfg.memBackups {
+		return nil
+	}
+	opts := r.MemOptions
+	opts.Backups = cfg.memLarge
+	r.MemLargeOptions = opts
+	start := time.Now()
+	if err := bench.FillMemory(ctx, c, opts, r.MemOptions.Backups); err != nil {
+		return fmt.Errorf("fill: %w", err)
+	}
+	log.Printf("memory: %d Backups in all after %s", opts.Backups, time.Since(start).Round(time.Second))
+	a := childArgs{Kubeconfig: kubeconfig, Memory: opts}
+	for run := range cfg.runs {
+		for _, m := range []struct {
+			name string
+			out  *[]bench.MemoryResult
+		}{{"memory-informers", &r.MemLargeInformers}, {"memory-engine", &r.MemLargeEngine}} {
+			var res bench.MemoryResult
+			if err := child(ctx, m.name, a, 20*time.Minute, &res); err != nil {
+				return err
+			}
+			log.Printf("memory run %d, %d Backups, %s: held %.1f MiB, peak %.1f MiB, in %s", run+1, opts.Backups, m.name,
+				mib(res.Held.RSS), mib(res.Held.PeakRSS), res.Time.Round(time.Millisecond))
 			*m.out = append(*m.out, res)
 		}
 	}

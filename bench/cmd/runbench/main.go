@@ -51,7 +51,9 @@ type config struct {
 	dataMiB          int64
 	repoMiB          int64
 	memBackups       int
+	memLarge         int
 	memPolicies      int
+	steadyMinutes    int
 }
 
 func main() {
@@ -97,6 +99,8 @@ func parseFlags() *config {
 	flag.Int64Var(&cfg.dataMiB, "data-mib", 1024, "figure 4: size of the data directory, in MiB")
 	flag.Int64Var(&cfg.repoMiB, "repo-mib", 1024, "figure 7: size of the pushed file, in MiB")
 	flag.IntVar(&cfg.memBackups, "mem-backups", 10_000, "figure 5: Backups")
+	flag.IntVar(&cfg.memLarge, "mem-large-backups", 100_000, "figure 5: Backups of the larger run (0: none)")
+	flag.IntVar(&cfg.steadyMinutes, "steady-minutes", 20, "figure 2: minutes of the steady-state run, with 7 kept Backups per type and policy (0: none)")
 	flag.IntVar(&cfg.memPolicies, "mem-policies", 1_000, "figure 5: BackupPolicies")
 	flag.Parse()
 	cfg.figures = map[int]bool{}
@@ -118,9 +122,10 @@ func (c *config) applyQuick() {
 	c.runs, c.fastRuns = 2, 2
 	c.lifecycleN = []int{20, 100}
 	c.schedPolicies, c.schedMinutes, c.schedRuns, c.cronWindow = 1_000, 5, 1, 5*time.Second
+	c.steadyMinutes = 3
 	c.retentionN = []int{1_000, 10_000}
 	c.dataMiB, c.repoMiB = 64, 64
-	c.memBackups, c.memPolicies = 1_000, 100
+	c.memBackups, c.memLarge, c.memPolicies = 1_000, 5_000, 100
 }
 
 func ints(s string) []int {
@@ -149,8 +154,8 @@ func (c *config) describe() string {
 		return strings.Join(s, ",")
 	}
 	return fmt.Sprintf("-figures=%s -runs=%d -fast-runs=%d -quick=%v -lifecycle-n=%s -lifecycle-runs=%d -sched-policies=%d "+
-		"-sched-minutes=%d -sched-runs=%d -cron-window=%s -retention-n=%s -retention-policies=%d -data-mib=%d -mem-backups=%d "+
-		"-mem-policies=%d -repo-mib=%d", strings.Join(figs, ","), c.runs, c.fastRuns, c.quick, join(c.lifecycleN), c.lifecycleRuns,
-		c.schedPolicies, c.schedMinutes, c.schedRuns, c.cronWindow, join(c.retentionN), c.retentionPolices, c.dataMiB,
-		c.memBackups, c.memPolicies, c.repoMiB)
+		"-sched-minutes=%d -sched-runs=%d -steady-minutes=%d -cron-window=%s -retention-n=%s -retention-policies=%d -data-mib=%d "+
+		"-mem-backups=%d -mem-large-backups=%d -mem-policies=%d -repo-mib=%d", strings.Join(figs, ","), c.runs, c.fastRuns, c.quick,
+		join(c.lifecycleN), c.lifecycleRuns, c.schedPolicies, c.schedMinutes, c.schedRuns, c.steadyMinutes, c.cronWindow,
+		join(c.retentionN), c.retentionPolices, c.dataMiB, c.memBackups, c.memLarge, c.memPolicies, c.repoMiB)
 }

@@ -50,6 +50,9 @@ func (p *report) header() {
 	p.f("| memory | %.1f GiB |\n", float64(m.MemTotal)/(1<<30))
 	p.f("| Go | %s %s/%s |\n", m.GoVersion, m.OS, m.Arch)
 	p.f("| kernel | Linux %s |\n", m.Kernel)
+	if m.Load != "" {
+		p.f("| load average (1, 5, 15 min) | %s at the start, %s at the end (the cores are shared with other work) |\n", m.Load, r.LoadEnd)
+	}
 	if r.APIServer != "" {
 		p.f("| control plane | kube-apiserver %s + etcd from internal/testenv, loopback, no controllers (no kubelet, no Job controller) |\n", r.APIServer)
 	}

@@ -21,7 +21,8 @@ func TestRenderEveryFigure(t *testing.T) {
 		Machine: bench.Machine{CPU: "Test CPU", Cores: 2, GoVersion: "go1.26.8", OS: "linux", Arch: "amd64"},
 		Started: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Took: time.Minute, Command: "-quick",
 		Lifecycle: map[int][]bench.LifecycleResult{100: {{N: 100, Engine: 8 * time.Second, Raw: time.Second, RawWrites: 600,
-			EngineRequests: bench.RequestCounts{Gets: 1600, Lists: 200, Writes: 500, Bytes: 6e6}, Kubelet: bench.RequestCounts{Writes: 300}}}},
+			EngineRequests: bench.RequestCounts{Writes: 400}, DriverRequests: bench.RequestCounts{Gets: 300, Lists: 200, Writes: 100},
+			Kubelet: bench.RequestCounts{Writes: 300}}}},
 		Scheduler: []bench.SchedulerResult{{Policies: 600, Schedules: 1800, Minutes: 20, Fires: 600, Lag: lat, CPU: time.Second,
 			PerMinute: make([]time.Duration, 20), Held: mem}},
 		Cron:         []bench.CronResult{{Entries: 1800, Window: 20 * time.Second, Fires: 600, Lag: lat, CPU: time.Second, Held: mem}},
@@ -31,6 +32,7 @@ func TestRenderEveryFigure(t *testing.T) {
 		MemInformers: []bench.MemoryResult{{Held: mem}},
 		MemIdle:      []bench.MemoryResult{{Held: mem}},
 		MemOptions:   bench.MemoryOptions{Backups: 100, Policies: 10, Namespaces: 2},
+		Steady:       []bench.SchedulerResult{{Policies: 600, Schedules: 1800, Minutes: 20, Fires: 600, Lag: lat, PerMinute: make([]time.Duration, 20), Held: mem}},
 		Plugin: map[string][]bench.PluginResult{bench.PluginDirect: {{NsPerOp: 2e3}}, bench.PluginWire: {{NsPerOp: 1e5}},
 			bench.PluginSubprocess: {{NsPerOp: 4e5}}},
 		Failed: map[int]string{}, FigureTook: map[int]time.Duration{1: time.Minute},
@@ -38,14 +40,16 @@ func TestRenderEveryFigure(t *testing.T) {
 	out := render(r)
 	for _, want := range []string{"Test CPU, 2 cores", "| 1 | Backup lifecycle, N=100", "8.00× (time)", "| 2 | Scheduler",
 		"| 3 | retention.Plan, 100 Backups", "100/10 time: 20.0×", "| 4 | Data path", "2.00× (vs tar + sha256: 1.33×)",
-		"| 5 | Memory", "| 6 | Plugin round trip", "200.00×", "## 6. Plugin round trip"} {
+		"| 5 | Memory", "| 6 | Plugin round trip", "200.00×", "## 6. Plugin round trip",
+		"| 100 | ≤ 4 engine writes per Backup (the Job driver's apart: 1.00) | 4.00 | met |", "engine time ≤ 1.67× the raw write loop | 8.00× | **not met**",
+		"**Steady state.**"} {
 		assert.Contains(t, out, want)
 	}
 	rows := 0
 	for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
 		rows += strings.Count(out, "\n| "+n+" |")
 	}
-	assert.Equal(t, 7, rows, "a summary row per figure, and per size for retention")
+	assert.Equal(t, 8, rows, "a summary row per figure, per size for retention, and the steady state")
 }
 
 func TestRenderNothingAndFailures(t *testing.T) {

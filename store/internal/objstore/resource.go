@@ -36,6 +36,20 @@ func (r resource[T]) List(ctx context.Context, namespace string, selector labels
 	return out, nil
 }
 
+// ListBy returns the objects that have value in idx, sorted by namespace
+// and name.
+func (r resource[T]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	objs, err := r.s.listBy(ctx, r.k, namespace, idx, value)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(objs))
+	for i, o := range objs {
+		out[i] = o.(T)
+	}
+	return out, nil
+}
+
 // Create stores a new object.
 func (r resource[T]) Create(ctx context.Context, obj T) (T, error) {
 	return typed[T](r.s.create(ctx, r.k, obj))

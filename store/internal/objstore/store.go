@@ -39,6 +39,10 @@ type Store struct {
 	// writeMu makes writes and their event publication one at a time, so
 	// that events go out in commit order.
 	writeMu sync.Mutex
+	// indexes are the kinds' indexes built so far (see listBy); written
+	// under writeMu, read under idxMu.
+	idxMu   sync.RWMutex
+	indexes map[*Kind]*kindIndex
 }
 
 // New returns a Store over b. The Store owns b and closes it on Close.
@@ -49,7 +53,7 @@ func New(b Backend, opts Options) *Store {
 	if opts.WatchBuffer <= 0 {
 		opts.WatchBuffer = DefaultWatchBuffer
 	}
-	s := &Store{backend: b, clock: opts.Clock, hubs: make(map[*Kind]*hub, len(Kinds))}
+	s := &Store{backend: b, clock: opts.Clock, hubs: make(map[*Kind]*hub, len(Kinds)), indexes: map[*Kind]*kindIndex{}}
 	for _, k := range Kinds {
 		s.hubs[k] = newHub(opts.WatchBuffer)
 	}
@@ -133,6 +137,7 @@ func (s *Store) write(ctx context.Context, k *Kind, fn writeFunc) (store.Object,
 	}
 	if ev != nil {
 		s.hubs[k].publish(*ev)
+		s.reindex(k, *ev)
 	}
 	return out, nil
 }

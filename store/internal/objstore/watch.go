@@ -18,6 +18,9 @@ type hub struct {
 	buffer   int
 	closed   bool
 	watchers map[*watcher]struct{}
+	// prepare, when set, is applied to each watcher's copy of an event's
+	// object.
+	prepare func(store.Object)
 }
 
 func newHub(buffer int) *hub {
@@ -29,18 +32,25 @@ func newHub(buffer int) *hub {
 type watcher struct {
 	hub       *hub
 	namespace string // "" for all
+	since     uint64 // events tagged at or below it are not delivered
 	ch        chan watch.Event
 	done      chan struct{}
 }
 
 // add registers a watcher of namespace ("" for all) that ends with ctx.
 func (h *hub) add(ctx context.Context, namespace string) (*watcher, error) {
+	return h.addSince(ctx, namespace, 0)
+}
+
+// addSince registers a watcher that skips the events published with a tag
+// in 1..since.
+func (h *hub) addSince(ctx context.Context, namespace string, since uint64) (*watcher, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, ClosedError()
 	}
-	w := &watcher{hub: h, namespace: namespace,
+	w := &watcher{hub: h, namespace: namespace, since: since,
 		ch: make(chan watch.Event, h.buffer), done: make(chan struct{})}
 	h.watchers[w] = struct{}{}
 	go func() {
@@ -54,16 +64,24 @@ func (h *hub) add(ctx context.Context, namespace string) (*watcher, error) {
 }
 
 // publish sends a deep copy of ev to every watcher of ev's namespace.
-func (h *hub) publish(ev watch.Event) {
+func (h *hub) publish(ev watch.Event) { h.publishTagged(ev, 0) }
+
+// publishTagged sends a deep copy of ev to every watcher of ev's namespace
+// whose since is below tag (every watcher for tag 0).
+func (h *hub) publishTagged(ev watch.Event, tag uint64) {
 	ns := ev.Object.(store.Object).GetNamespace()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for w := range h.watchers {
-		if w.namespace != "" && w.namespace != ns {
+		if w.namespace != "" && w.namespace != ns || tag != 0 && tag <= w.since {
 			continue
 		}
+		obj := ev.Object.DeepCopyObject().(store.Object)
+		if h.prepare != nil {
+			h.prepare(obj)
+		}
 		select {
-		case w.ch <- watch.Event{Type: ev.Type, Object: ev.Object.DeepCopyObject()}:
+		case w.ch <- watch.Event{Type: ev.Type, Object: obj}:
 		default:
 			h.removeLocked(w) // fell behind: it must list and watch again
 		}

@@ -1,0 +1,186 @@
+package kube
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/dpsdk/dataprotection/store"
+)
+
+// overlay makes a cached store read its own writes: the object each write
+// returned, or the deletion, is kept until the informer has caught up with
+// it, and a read takes the newer of the cache's object and the overlay's.
+// Resource versions are compared as the integers the API server issues
+// (etcd revisions); an object whose version does not parse is never taken
+// for newer. The server does not say at which version it deleted an
+// object, so a deletion hides the cache's object of the deleted UID until
+// the informer delivers the deletion.
+//
+// It also tags the informer's events that echo the store's own writes,
+// with the sequence number of the write (see observe), so that a watch
+// started after a write does not deliver that write's event.
+type overlay struct {
+	mu      sync.Mutex
+	seq     uint64
+	entries map[string]*pending // by key (namespace/name)
+	swept   time.Time
+}
+
+// pending is what the store wrote to one key and the informer has not
+// delivered yet.
+type pending struct {
+	obj     store.Object // nil: deleted
+	rv      uint64       // obj's version
+	uid     types.UID    // the deleted object's, when known
+	written time.Time
+	echoes  []echo
+}
+
+// echo is one write whose event the informer has not delivered yet: at a
+// version, or a deletion.
+type echo struct {
+	rv      uint64
+	deleted bool
+	seq     uint64
+}
+
+// staleAfter is how long an entry that the cache has caught up with is
+// kept for its echoes: longer than an informer takes to hand an event
+// stored in its cache to its handlers.
+const staleAfter = 30 * time.Second
+
+func newOverlay() *overlay { return &overlay{entries: map[string]*pending{}} }
+
+// record notes a write to key: obj as it is now, or its deletion (deleted
+// set; obj then only names the object and its UID, when known).
+func (o *overlay) record(key string, obj store.Object, deleted bool) {
+	rv, ok := parseRV(obj.GetResourceVersion())
+	if !ok && !deleted {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seq++
+	p := o.entries[key]
+	if p == nil {
+		p = &pending{}
+		o.entries[key] = p
+	}
+	switch {
+	case deleted:
+		p.obj, p.rv, p.uid = nil, 0, obj.GetUID()
+	case p.obj == nil || rv >= p.rv:
+		p.obj, p.rv = obj, rv
+	}
+	p.written = time.Now()
+	p.echoes = append(p.echoes, echo{rv: rv, deleted: deleted, seq: o.seq})
+}
+
+// since returns the sequence number of the latest write.
+func (o *overlay) since() uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.seq
+}
+
+// observe notes that the informer delivered obj (its deletion when deleted
+// is set) under key. It returns the event's tag: the sequence number of
+// the earliest own write the event's change came before (the write itself,
+// or a later one to the same key), or 0. The entry goes once the informer
+// has caught up with it.
+func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
+	rv, known := parseRV(obj.GetResourceVersion())
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p := o.entries[key]
+	if p == nil {
+		return 0
+	}
+	var tag uint64
+	keep := p.echoes[:0]
+	for _, e := range p.echoes {
+		// A deletion settles every write; another event, the writes up to
+		// its version. It came before the writes at its version or later.
+		before, settled := e.deleted, true
+		if !deleted {
+			before, settled = !e.deleted && known && e.rv >= rv, !e.deleted && known && e.rv <= rv
+		}
+		if before && (tag == 0 || e.seq < tag) {
+			tag = e.seq
+		}
+		if !settled {
+			keep = append(keep, e)
+		}
+	}
+	p.echoes = keep
+	if deleted || p.caughtUp(obj) {
+		delete(o.entries, key)
+	}
+	return tag
+}
+
+// resolve returns the newer of cached (the informer's object, nil when it
+// has none) and the overlay's entry for key: nil when the newer is a
+// deletion. The result is shared: the caller copies it.
+func (o *overlay) resolve(key string, cached store.Object) store.Object {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p := o.entries[key]
+	if p == nil || cached != nil && p.caughtUp(cached) {
+		return cached
+	}
+	return p.obj
+}
+
+// caughtUp reports whether the informer's obj is as new as the entry: at
+// its version or later, or, for a deletion, another object of the same
+// name (another UID).
+func (p *pending) caughtUp(obj store.Object) bool {
+	if p.obj == nil {
+		return p.uid != "" && obj.GetUID() != p.uid
+	}
+	rv, ok := parseRV(obj.GetResourceVersion())
+	return ok && rv >= p.rv
+}
+
+// pendingKeys returns the keys with entries, for lists to merge.
+func (o *overlay) pendingKeys() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]string, 0, len(o.entries))
+	for k := range o.entries {
+		out = append(out, k)
+	}
+	return out
+}
+
+// sweep drops the entries older than staleAfter that the cache has caught
+// up with (current returns the cache's object of a key, or nil): writes
+// whose events never come (a write that changed nothing) or came before the
+// write was recorded. It runs at most once per staleAfter.
+func (o *overlay) sweep(current func(key string) store.Object) {
+	now := time.Now()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if now.Sub(o.swept) < staleAfter {
+		return
+	}
+	o.swept = now
+	for key, p := range o.entries {
+		if now.Sub(p.written) < staleAfter {
+			continue
+		}
+		cached := current(key)
+		if cached == nil && p.obj == nil || cached != nil && p.caughtUp(cached) {
+			delete(o.entries, key)
+		}
+	}
+}
+
+func parseRV(s string) (uint64, bool) {
+	v, err := strconv.ParseUint(s, 10, 64)
+	return v, err == nil
+}

@@ -1,0 +1,49 @@
+package kube
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+func at(rv, uid string) *v1alpha1.Backup {
+	return &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "b", ResourceVersion: rv, UID: types.UID(uid)}}
+}
+
+func TestOverlayTakesTheNewerVersion(t *testing.T) {
+	o := newOverlay()
+	o.record("ns/b", at("12", "u1"), false)
+	assert.Equal(t, "12", o.resolve("ns/b", at("10", "u1")).GetResourceVersion(), "the cache is behind")
+	assert.Equal(t, "12", o.resolve("ns/b", nil).GetResourceVersion(), "the cache has not seen the creation")
+	assert.Equal(t, "14", o.resolve("ns/b", at("14", "u1")).GetResourceVersion(), "the cache is ahead")
+	assert.Equal(t, uint64(1), o.observe("ns/b", at("10", "u1"), false), "a change before the write is tagged with it")
+	assert.Len(t, o.pendingKeys(), 1, "the informer is not there yet")
+	assert.Equal(t, uint64(1), o.observe("ns/b", at("12", "u1"), false), "the write's echo carries its number")
+	assert.Empty(t, o.pendingKeys(), "the informer caught up")
+}
+
+func TestOverlayDeletionHidesTheDeletedUID(t *testing.T) {
+	o := newOverlay()
+	o.record("ns/b", at("", "u1"), true)
+	assert.Nil(t, o.resolve("ns/b", at("12", "u1")), "the deleted object is gone")
+	assert.Equal(t, "20", o.resolve("ns/b", at("20", "u2")).GetResourceVersion(), "another object of the name is not")
+	assert.Equal(t, uint64(0), o.observe("ns/b", at("13", "u1"), false), "a change before the deletion")
+	assert.Nil(t, o.resolve("ns/b", at("13", "u1")))
+	assert.Equal(t, uint64(1), o.observe("ns/b", at("14", "u1"), true), "the deletion's echo")
+	assert.Empty(t, o.pendingKeys())
+}
+
+func TestOverlayEchoTagsAreTheEarliestLaterWrite(t *testing.T) {
+	o := newOverlay()
+	o.record("ns/b", at("10", "u1"), false)
+	o.record("ns/b", at("12", "u1"), false)
+	assert.Equal(t, uint64(1), o.observe("ns/b", at("10", "u1"), false))
+	assert.Len(t, o.pendingKeys(), 1)
+	assert.Equal(t, uint64(2), o.observe("ns/b", at("11", "u1"), false), "another client's change between the two")
+	assert.Equal(t, uint64(2), o.observe("ns/b", at("12", "u1"), false))
+	assert.Empty(t, o.pendingKeys())
+}
