@@ -16,7 +16,7 @@
 //
 // # Quick start
 //
-//	st, _ := bolt.Open("dp.db", nil)
+//	st, _ := bolt.New("dp.db", bolt.Options{})
 //	engine, err := dataprotection.New(dataprotection.Config{
 //		Store:   st,
 //		Drivers: drivers.Registry{"job": local.New(...)},

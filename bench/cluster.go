@@ -67,7 +67,7 @@ func unlimited(cfg *rest.Config) *rest.Config {
 }
 
 // Store returns a kube store over the Cluster's config.
-func (c *Cluster) Store() (*kube.Store, error) { return kube.New(c.Config, nil) }
+func (c *Cluster) Store() (*kube.Store, error) { return kube.New(c.Config, kube.Options{}) }
 
 // CreateNamespace creates namespace name (an existing one is fine).
 func (c *Cluster) CreateNamespace(ctx context.Context, name string) error {

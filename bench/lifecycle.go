@@ -130,7 +130,7 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 // lifecycleEngine is an engine whose store counts its requests in reqs and
 // whose Job driver counts its own in driverReqs.
 func lifecycleEngine(c *Cluster, reqs, driverReqs *Requests, opts LifecycleOptions) (dataprotection.Engine, store.Store, error) {
-	st, err := kube.New(reqs.Wrap(c.Config), nil)
+	st, err := kube.New(reqs.Wrap(c.Config), kube.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -138,8 +138,12 @@ func lifecycleEngine(c *Cluster, reqs, driverReqs *Requests, opts LifecycleOptio
 	if err != nil {
 		return nil, nil, err
 	}
+	jobDriver, err := job.New(client, job.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
 	engine, err := dataprotection.New(dataprotection.Config{Store: st,
-		Drivers: drivers.Registry{drivers.NameJob: job.New(client, nil)},
+		Drivers: drivers.Registry{drivers.NameJob: jobDriver},
 		Targets: targets.Static{benchTarget(opts.Namespace)}, Workers: opts.Workers})
 	return engine, st, err
 }

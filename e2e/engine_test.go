@@ -46,7 +46,7 @@ func startEngine(t *testing.T, start time.Time, pgBin string, targets targets.Re
 	t.Helper()
 	dir := t.TempDir()
 	h := &harness{clock: clocktesting.NewFakeClock(start), root: filepath.Join(dir, "backups")}
-	st, err := bolt.Open(filepath.Join(dir, "dataprotection.db"), &bolt.Options{NoSync: true, Clock: h.clock.Now})
+	st, err := bolt.New(filepath.Join(dir, "dataprotection.db"), bolt.Options{NoSync: true, Clock: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,12 +68,12 @@ func TestCrashSafetyKubeStore(t *testing.T) {
 		require.NoError(t, err)
 	}
 	runCrashHarness(t, func(t *testing.T) (store.Store, func(store.Store) store.Store) {
-		st, err := kube.New(env.Config, nil)
+		st, err := kube.New(env.Config, kube.Options{})
 		require.NoError(t, err)
 		purge(t, st)
 		return st, func(old store.Store) store.Store { // a restarted engine opens a new client
 			require.NoError(t, old.Close())
-			st, err := kube.New(env.Config, nil)
+			st, err := kube.New(env.Config, kube.Options{})
 			require.NoError(t, err)
 			return st
 		}
@@ -116,7 +116,7 @@ func TestLimitsHoldOnTheKubeStore(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, crds.Install(context.Background(), ext.ApiextensionsV1(), nil))
 	open := func() store.Store {
-		st, err := kube.New(env.Config, nil)
+		st, err := kube.New(env.Config, kube.Options{})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = st.Close() })
 		return st

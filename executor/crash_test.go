@@ -54,7 +54,7 @@ func TestCrashSafetyBoltStore(t *testing.T) {
 	runCrashHarness(t, func(t *testing.T) (store.Store, func(store.Store) store.Store) {
 		path := filepath.Join(t.TempDir(), "dp.db")
 		open := func() store.Store {
-			st, err := bolt.Open(path, &bolt.Options{NoSync: true, Clock: crashClock.Now})
+			st, err := bolt.New(path, bolt.Options{NoSync: true, Clock: crashClock.Now})
 			require.NoError(t, err)
 			return st
 		}

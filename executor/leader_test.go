@@ -30,7 +30,7 @@ func TestLeaderElectionHandsOverOnTheKubeStore(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, crds.Install(ctx, ext.ApiextensionsV1(), nil))
 	ns := env.NewNamespace(t)
-	st, err := kube.New(env.Config, nil)
+	st, err := kube.New(env.Config, kube.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	drv := memdriver.New(nil)

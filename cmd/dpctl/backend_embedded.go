@@ -33,7 +33,7 @@ func openEmbedded(a *app, path string, o openOptions) (*embeddedBackend, error) 
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !o.create {
 		return nil, fmt.Errorf("database file %s does not exist (dpctl apply and create make it)", path)
 	}
-	st, err := bolt.Open(path, &bolt.Options{Timeout: lockWait})
+	st, err := bolt.New(path, bolt.Options{Timeout: lockWait})
 	if errors.Is(err, bolt.ErrLocked) {
 		return nil, fmt.Errorf("database file %s is in use by another process (a host running the engine, or another dpctl) "+
 			"and one process at a time can open it: stop that host, or use its own interface; dpctl waited %s", path, lockWait)

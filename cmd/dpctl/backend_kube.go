@@ -54,7 +54,7 @@ func openKube(_ context.Context, a *app) (*kubeBackend, error) {
 
 func newKubeBackend(cfg *rest.Config, namespace string) (*kubeBackend, error) {
 	cfg.UserAgent = "dpctl"
-	st, err := kube.New(cfg, &kube.Options{FieldManager: fieldManager})
+	st, err := kube.New(cfg, kube.Options{FieldManager: fieldManager})
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,7 @@ func checkJSONRoundTrip(t *testing.T, s *site) {
 	out := must(t, s.env, "get", "backup", "b1", "-o", "json").stdout
 	obj, err := v1alpha1.Decode([]byte(out))
 	require.NoError(t, err)
-	st, err := bolt.Open(s.path("dp.db"), nil)
+	st, err := bolt.New(s.path("dp.db"), bolt.Options{})
 	require.NoError(t, err)
 	stored, err := st.Backups().Get(t.Context(), "default", "b1")
 	require.NoError(t, st.Close())

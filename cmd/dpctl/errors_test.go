@@ -86,7 +86,7 @@ func TestSecretsFileMode(t *testing.T) {
 // once, naming the file, instead of hanging.
 func TestLockedDatabase(t *testing.T) {
 	s := newSite(t)
-	st, err := bolt.Open(s.path("dp.db"), nil)
+	st, err := bolt.New(s.path("dp.db"), bolt.Options{})
 	require.NoError(t, err)
 	defer st.Close()
 	r := dpctl(t, s.env, "", "get", "backups")

@@ -39,7 +39,7 @@ func newCluster(t *testing.T) *cluster {
 	ext, err := apiextensionsclient.NewForConfig(env.Config)
 	require.NoError(t, err)
 	require.NoError(t, crds.Install(ctx, ext.ApiextensionsV1(), nil))
-	st, err := kube.New(env.Config, nil)
+	st, err := kube.New(env.Config, kube.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
 	ns := env.NewNamespace(t)

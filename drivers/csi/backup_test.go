@@ -21,7 +21,7 @@ func TestStartMakesOneSnapshotPerClaimWithLabelsOwnerAndClass(t *testing.T) {
 	owner := f.owner("Backup", "b1")
 	task := f.backupTask("b1-a0-main", owner, "data-pg-0", "log-pg-0")
 	task.Deadline = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	require.NoError(t, newDriver(f, nil).Start(context.Background(), task))
+	require.NoError(t, newDriver(f, csi.Options{}).Start(context.Background(), task))
 
 	assert.ElementsMatch(t, []string{"b1", "b1-1"}, f.snapshotNames())
 	for i, claim := range task.Snapshot.Claims {
@@ -46,12 +46,12 @@ func TestSnapshotClassComesFromTheTaskThenTheOptions(t *testing.T) {
 	cases := []struct {
 		name       string
 		taskClass  string
-		driverOpts *csi.Options
+		driverOpts csi.Options
 		want       *string
 	}{
-		{"neither: the cluster default", "", nil, nil},
-		{"the driver's option", "", &csi.Options{SnapshotClassName: "csi-hostpath"}, ptrTo("csi-hostpath")},
-		{"the task's class wins", "gold", &csi.Options{SnapshotClassName: "csi-hostpath"}, ptrTo("gold")},
+		{"neither: the cluster default", "", csi.Options{}, nil},
+		{"the driver's option", "", csi.Options{SnapshotClassName: "csi-hostpath"}, ptrTo("csi-hostpath")},
+		{"the task's class wins", "gold", csi.Options{SnapshotClassName: "csi-hostpath"}, ptrTo("gold")},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,13 +68,13 @@ func TestOwnerReferenceIsLeftOffWhenAskedOrAcrossNamespaces(t *testing.T) {
 	f := setup(t)
 	f.claims("data")
 	owner := f.owner("Backup", "b-omit")
-	require.NoError(t, newDriver(f, &csi.Options{OmitOwnerReferences: true}).Start(context.Background(), f.backupTask("omit-main", owner, "data")))
+	require.NoError(t, newDriver(f, csi.Options{OmitOwnerReferences: true}).Start(context.Background(), f.backupTask("omit-main", owner, "data")))
 	assert.Empty(t, f.getSnapshot("b-omit").OwnerReferences)
 
 	other := f.owner("Backup", "b-other-ns")
 	other.Namespace = "elsewhere"
 	task := f.backupTask("other-ns-main", other, "data")
-	require.NoError(t, newDriver(f, nil).Start(context.Background(), task))
+	require.NoError(t, newDriver(f, csi.Options{}).Start(context.Background(), task))
 	assert.Empty(t, f.getSnapshot("b-other-ns").OwnerReferences, "an owner reference cannot cross namespaces")
 }
 
@@ -83,10 +83,10 @@ func TestStartIsIdempotentAcrossCallsAndDrivers(t *testing.T) {
 	f.claims("data", "log")
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	ctx := context.Background()
-	require.NoError(t, newDriver(f, nil).Start(ctx, task))
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, task))
 	uid := f.getSnapshot("b1").UID
-	require.NoError(t, newDriver(f, nil).Start(ctx, task), "a new driver adopts the snapshots")
-	d := newDriver(f, nil)
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, task), "a new driver adopts the snapshots")
+	d := newDriver(f, csi.Options{})
 	require.NoError(t, d.Start(ctx, task))
 	require.NoError(t, d.Start(ctx, task))
 	assert.ElementsMatch(t, []string{"b1", "b1-1"}, f.snapshotNames())
@@ -96,7 +96,7 @@ func TestStartIsIdempotentAcrossCallsAndDrivers(t *testing.T) {
 func TestBackupRunsUntilEverySnapshotIsReadyThenReportsThem(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	require.NoError(t, d.Start(context.Background(), task))
 	st := status(t, d, task.ID, drivers.Running)
@@ -119,7 +119,7 @@ func TestBackupRunsUntilEverySnapshotIsReadyThenReportsThem(t *testing.T) {
 func TestSnapshotErrorFailsTheTaskAtOnceWithItsMessage(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	require.NoError(t, d.Start(context.Background(), task))
 	f.ready("b1", "1Gi")
@@ -130,7 +130,7 @@ func TestSnapshotErrorFailsTheTaskAtOnceWithItsMessage(t *testing.T) {
 	assert.Equal(t, drivers.Unknown, st.ErrorCode)
 	assert.Equal(t, []string{"b1"}, f.snapshotNames(), "the failed snapshot is deleted; the ready one stays")
 
-	again := status(t, newDriver(f, nil), task.ID, drivers.Failed)
+	again := status(t, newDriver(f, csi.Options{}), task.ID, drivers.Failed)
 	assert.Equal(t, st.Message, again.Message, "the failure outlives a restart")
 	assert.Equal(t, st.Message, status(t, d, task.ID, drivers.Failed).Message, "the failure is stable")
 }
@@ -140,7 +140,7 @@ func TestBackupPastItsDeadlineFailsWithDeadlineExceeded(t *testing.T) {
 	f.claims("data")
 	start := time.Now()
 	clock := clocktesting.NewFakePassiveClock(start)
-	d := newDriver(f, &csi.Options{Clock: clock})
+	d := newDriver(f, csi.Options{Clock: clock})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data")
 	task.Deadline = start.Add(time.Hour)
 	require.NoError(t, d.Start(context.Background(), task))
@@ -157,9 +157,9 @@ func TestStatusWorksFromANewDriverAfterARestart(t *testing.T) {
 	f := setup(t)
 	f.claims("data")
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data")
-	require.NoError(t, newDriver(f, nil).Start(context.Background(), task))
+	require.NoError(t, newDriver(f, csi.Options{}).Start(context.Background(), task))
 
-	restarted := newDriver(f, nil)
+	restarted := newDriver(f, csi.Options{})
 	status(t, restarted, task.ID, drivers.Running)
 	f.ready("b1", "2Gi")
 	st := status(t, restarted, task.ID, drivers.Succeeded)
@@ -171,11 +171,11 @@ func TestATaskLeftHalfStartedIsNotFoundUntilStartCompletesIt(t *testing.T) {
 	f.claims("data", "log")
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	ctx := context.Background()
-	require.NoError(t, newDriver(f, nil).Start(ctx, task))
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, task))
 	// As if the process had died between the two creates.
 	require.NoError(t, f.snap.SnapshotV1().VolumeSnapshots(f.ns).Delete(ctx, "b1-1", metav1.DeleteOptions{}))
 
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	_, err := d.Status(ctx, task.ID)
 	requireCode(t, drivers.NotFound, err)
 	require.NoError(t, d.Start(ctx, task))
@@ -188,12 +188,12 @@ func TestASnapshotOfAnEarlierAttemptIsReplacedAndAStrangersIsNot(t *testing.T) {
 	f.claims("data")
 	ctx := context.Background()
 	owner := f.owner("Backup", "b1")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	first := f.backupTask("b1-a0-main", owner, "data")
 	require.NoError(t, d.Start(ctx, first))
 	f.fail("b1", "boom")
 	status(t, d, first.ID, drivers.Failed)
-	require.NoError(t, newDriver(f, nil).Start(ctx, first),
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, first),
 		"after a restart the failed attempt is started again")
 	old := f.getSnapshot("b1")
 
@@ -211,7 +211,7 @@ func TestASnapshotOfAnEarlierAttemptIsReplacedAndAStrangersIsNot(t *testing.T) {
 
 func TestStartRejectsTasksItCannotRun(t *testing.T) {
 	f := setup(t)
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	owner := f.owner("Backup", "b1")
 	mutate := func(m func(*drivers.Task)) *drivers.Task {
 		task := f.backupTask("b1-main", owner, "data")
@@ -250,7 +250,7 @@ func ptrTo(s string) *string { return &s }
 func TestStartMakesAgainASnapshotDeletedUnderARunningTask(t *testing.T) {
 	f := setup(t)
 	f.claims("data")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))

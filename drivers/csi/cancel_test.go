@@ -15,7 +15,7 @@ import (
 func TestCancelDeletesTheSnapshotsNotReadyAndReportsCanceled(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))
@@ -26,7 +26,7 @@ func TestCancelDeletesTheSnapshotsNotReadyAndReportsCanceled(t *testing.T) {
 	assert.Equal(t, drivers.Canceled, st.ErrorCode)
 	assert.Equal(t, []string{"b1"}, f.snapshotNames(), "the ready snapshot stays, the other is deleted")
 	require.NoError(t, d.Cancel(ctx, task.ID), "idempotent")
-	assert.Equal(t, drivers.Canceled, status(t, newDriver(f, nil), task.ID, drivers.Failed).ErrorCode,
+	assert.Equal(t, drivers.Canceled, status(t, newDriver(f, csi.Options{}), task.ID, drivers.Failed).ErrorCode,
 		"the cancellation outlives a restart")
 	require.NoError(t, d.Start(ctx, task), "starting a cancelled task again does not run it again")
 	assert.Equal(t, []string{"b1"}, f.snapshotNames())
@@ -39,15 +39,15 @@ func TestCancelFromANewDriverAndOfAFinishedTask(t *testing.T) {
 	f.claims("data")
 	ctx := context.Background()
 	running := f.backupTask("b1-main", f.owner("Backup", "b1"), "data")
-	require.NoError(t, newDriver(f, nil).Start(ctx, running))
-	d := newDriver(f, nil)
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, running))
+	d := newDriver(f, csi.Options{})
 	require.NoError(t, d.Cancel(ctx, running.ID))
 	assert.Equal(t, drivers.Canceled, status(t, d, running.ID, drivers.Failed).ErrorCode)
 	assert.Empty(t, f.snapshotNames())
 
 	done := f.completedBackup(d, "b2", []string{"data"}, "1Gi")
 	require.NoError(t, d.Cancel(ctx, done.ID))
-	require.NoError(t, newDriver(f, nil).Cancel(ctx, done.ID))
+	require.NoError(t, newDriver(f, csi.Options{}).Cancel(ctx, done.ID))
 	status(t, d, done.ID, drivers.Succeeded)
 	assert.Equal(t, []string{"b2"}, f.snapshotNames())
 }
@@ -55,10 +55,10 @@ func TestCancelFromANewDriverAndOfAFinishedTask(t *testing.T) {
 func TestCleanupNeverDeletesACompletedBackupsSnapshots(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	done := f.completedBackup(d, "b1", []string{"data", "log"}, "1Gi", "2Gi")
 	ctx := context.Background()
-	for _, drv := range []*csi.Driver{d, d, newDriver(f, nil)} {
+	for _, drv := range []*csi.Driver{d, d, newDriver(f, csi.Options{})} {
 		require.NoError(t, drv.Cleanup(ctx, done.ID), "idempotent, also after a restart")
 		_, err := drv.Status(ctx, done.ID)
 		requireCode(t, drivers.NotFound, err)
@@ -80,7 +80,7 @@ func TestCleanupNeverDeletesACompletedBackupsSnapshots(t *testing.T) {
 func TestCleanupOfARunningBackupCancelsIt(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	task := f.backupTask("b1-main", f.owner("Backup", "b1"), "data", "log")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))

@@ -67,7 +67,7 @@ func newHarness(_ context.Context, t testing.TB) (drivertest.Harness, error) {
 
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {
 	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, h.root) }
-	return csi.New(h.kube, h.snap, &csi.Options{PodExec: podexectest.Local{Rewrite: rewrite}}), nil
+	return csi.New(h.kube, h.snap, csi.Options{PodExec: podexectest.Local{Rewrite: rewrite}})
 }
 
 // PrepareTask puts the task's objects in the harness's namespace. A backup

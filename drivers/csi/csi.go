@@ -59,12 +59,12 @@ type Driver struct {
 var _ drivers.Driver = (*Driver)(nil)
 
 // New returns a driver that makes VolumeSnapshots with snap and claims with
-// kube. opts may be nil.
-func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts *Options) *Driver {
-	d := &Driver{kube: kube, snap: snap, tasks: map[string]*record{}}
-	if opts != nil {
-		d.opts = *opts
+// kube; the zero Options are the defaults. It refuses nil clients.
+func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts Options) (*Driver, error) {
+	if kube == nil || snap == nil {
+		return nil, drivers.Errorf(drivers.InvalidArgument, "csi: new driver: a nil client (Kubernetes or snapshot)")
 	}
+	d := &Driver{kube: kube, snap: snap, tasks: map[string]*record{}, opts: opts}
 	if d.opts.Clock == nil {
 		d.opts.Clock = clock.RealClock{}
 	}
@@ -73,7 +73,7 @@ func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts *Options
 		d.log = logr.Discard()
 	}
 	d.hooks = d.hookRunner()
-	return d
+	return d, nil
 }
 
 // Capabilities reports backup, restore and delete-artifacts tasks, plus hook

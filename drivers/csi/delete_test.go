@@ -42,7 +42,7 @@ func (f *fixture) foreignSnapshot(name string, labels map[string]string, refs ..
 func TestDeleteArtifactsDeletesTheBackupsSnapshotsOnly(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "log")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	backup := f.completedBackup(d, "b1", []string{"data", "log"}, "1Gi", "1Gi")
 	// Another Backup of the same name (deleted and made again) and someone else's snapshot.
 	f.foreignSnapshot("b1-old", map[string]string{v1alpha1.LabelBackupName: "b1", v1alpha1.LabelOwnerUID: "another-uid"})
@@ -60,7 +60,7 @@ func TestDeleteArtifactsDeletesTheBackupsSnapshotsOnly(t *testing.T) {
 	assert.False(t, st.CompletionTime.IsZero())
 	assert.ElementsMatch(t, []string{"b1-old", "mine", "up", "up-log"}, f.snapshotNames())
 	require.NoError(t, d.Start(ctx, del), "idempotent")
-	require.NoError(t, newDriver(f, nil).Start(ctx, del), "idempotent after a restart")
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, del), "idempotent after a restart")
 
 	upTask := &drivers.Task{Owner: upstream, Snapshot: &drivers.SnapshotSpec{Name: "up"}}
 	delUp := deleteTask(f.id("up-delete"), upTask)
@@ -74,7 +74,7 @@ func TestDeleteArtifactsRunsUntilTheSnapshotsAreGone(t *testing.T) {
 	f.claims("data")
 	start := time.Now()
 	clock := clocktesting.NewFakePassiveClock(start)
-	d := newDriver(f, &csi.Options{Clock: clock})
+	d := newDriver(f, csi.Options{Clock: clock})
 	backup := f.completedBackup(d, "b1", []string{"data"}, "1Gi")
 	ctx := context.Background()
 	// The snapshot controller's finalizer holds the snapshot until the storage system deleted it.

@@ -35,7 +35,8 @@ func TestTheEngineBacksUpRestoresAndDeletesThroughTheDriver(t *testing.T) {
 	ctx := context.Background()
 	hooks := &podexectest.Fake{Result: &csi.ExecResult{}}
 	// The Backups live in the memory store, not in the cluster: no owner references.
-	d := csi.New(f.kube, f.snap, &csi.Options{PodExec: hooks, OmitOwnerReferences: true})
+	d, err := csi.New(f.kube, f.snap, csi.Options{PodExec: hooks, OmitOwnerReferences: true})
+	require.NoError(t, err)
 	st := memory.New(memory.Options{})
 	t.Cleanup(func() { _ = st.Close() })
 	labels := map[string]string{"app": "pg"}

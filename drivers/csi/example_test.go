@@ -15,9 +15,12 @@ import (
 // clientsets come from the host's rest.Config (kubernetes.NewForConfig and
 // the external-snapshotter's versioned.NewForConfig); fakes stand in here.
 func ExampleNew() {
-	d := csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), &csi.Options{
+	d, err := csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), csi.Options{
 		SnapshotClassName: "csi-hostpath-snapclass", // when the task names none
 	})
+	if err != nil {
+		panic(err)
+	}
 	registry := drivers.Registry{drivers.NameSnapshot: d}
 
 	caps, _ := d.Capabilities(context.Background())

@@ -20,8 +20,12 @@ import (
 // hookDriver is a driver for hook tests, which need no API server: hooks run
 // through a fake executor; fake clientsets keep their records and answer
 // the lookups of tasks the driver does not know in memory.
-func hookDriver(opts *csi.Options) *csi.Driver {
-	return csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), opts)
+func hookDriver(opts csi.Options) *csi.Driver {
+	d, err := csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), opts)
+	if err != nil {
+		panic(err) // the clients are never nil
+	}
+	return d
 }
 
 func hookTask(id string, kind drivers.TaskKind, commands ...string) *drivers.Task {
@@ -37,7 +41,7 @@ func hookTask(id string, kind drivers.TaskKind, commands ...string) *drivers.Tas
 
 func TestHooksRunInTheTargetContainerByPodExec(t *testing.T) {
 	h := &podexectest.Fake{Result: &csi.ExecResult{Stdout: []byte(`{"lsn":"0/16B3748"}`)}}
-	d := hookDriver(&csi.Options{PodExec: h})
+	d := hookDriver(csi.Options{PodExec: h})
 	ctx := context.Background()
 
 	hook := hookTask("b1-a0-hook-pre", drivers.KindHook, "psql -c 'CHECKPOINT'", "sync")
@@ -78,7 +82,7 @@ func TestHooksRunInTheTargetContainerByPodExec(t *testing.T) {
 
 func TestAFailingHookReportsItsErrorAndCode(t *testing.T) {
 	h := &podexectest.Fake{Err: drivers.Errorf(drivers.PermissionDenied, "exec: forbidden")}
-	d := hookDriver(&csi.Options{PodExec: h})
+	d := hookDriver(csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "fsfreeze -f /data")
 	require.NoError(t, d.Start(context.Background(), task))
 	st := status(t, d, task.ID, drivers.Failed)
@@ -87,7 +91,7 @@ func TestAFailingHookReportsItsErrorAndCode(t *testing.T) {
 
 	exited := &podexectest.Fake{Result: &csi.ExecResult{ExitCode: 1,
 		Stderr: []byte("ERROR: could not freeze\ndataprotection: step 1 (\"pre-hook\") command 1 failed with exit status 1\n")}}
-	d = hookDriver(&csi.Options{PodExec: exited})
+	d = hookDriver(csi.Options{PodExec: exited})
 	require.NoError(t, d.Start(context.Background(), task))
 	st = status(t, d, task.ID, drivers.Failed)
 	assert.Equal(t, drivers.Unknown, st.ErrorCode)
@@ -97,7 +101,7 @@ func TestAFailingHookReportsItsErrorAndCode(t *testing.T) {
 
 func TestCancelStopsARunningHook(t *testing.T) {
 	h := &podexectest.Fake{Result: &csi.ExecResult{}, Block: make(chan struct{})}
-	d := hookDriver(&csi.Options{PodExec: h})
+	d := hookDriver(csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "sleep 3600")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))
@@ -110,7 +114,7 @@ func TestCancelStopsARunningHook(t *testing.T) {
 
 func TestAHookPastItsDeadlineFails(t *testing.T) {
 	h := &podexectest.Fake{Result: &csi.ExecResult{}, Block: make(chan struct{})}
-	d := hookDriver(&csi.Options{PodExec: h})
+	d := hookDriver(csi.Options{PodExec: h})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "sleep 3600")
 	task.Deadline = time.Now().Add(50 * time.Millisecond)
 	require.NoError(t, d.Start(context.Background(), task))
@@ -118,7 +122,7 @@ func TestAHookPastItsDeadlineFails(t *testing.T) {
 }
 
 func TestAPanickingExecutorIsAnInternalError(t *testing.T) {
-	d := hookDriver(&csi.Options{PodExec: panicky{}})
+	d := hookDriver(csi.Options{PodExec: panicky{}})
 	task := hookTask("b1-a0-hook-pre", drivers.KindHook, "x")
 	require.NoError(t, d.Start(context.Background(), task))
 	st := status(t, d, task.ID, drivers.Failed)
@@ -132,11 +136,11 @@ func (panicky) Exec(context.Context, *csi.ExecRequest) (*csi.ExecResult, error) 
 func TestCapabilitiesListHooksOnlyWithARunner(t *testing.T) {
 	ctx := context.Background()
 	snapshot := []v1alpha1.BackupType{v1alpha1.BackupTypeSnapshot}
-	caps, err := hookDriver(nil).Capabilities(ctx)
+	caps, err := hookDriver(csi.Options{}).Capabilities(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Capabilities{Kinds: []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts},
 		BackupTypes: snapshot}, caps)
-	caps, err = hookDriver(&csi.Options{PodExec: &podexectest.Fake{}}).Capabilities(ctx)
+	caps, err = hookDriver(csi.Options{PodExec: &podexectest.Fake{}}).Capabilities(ctx)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, drivers.TaskKinds, caps.Kinds)
 	assert.Equal(t, snapshot, caps.BackupTypes)
@@ -144,7 +148,21 @@ func TestCapabilitiesListHooksOnlyWithARunner(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = hookDriver(nil).Capabilities(cancelled)
+	_, err = hookDriver(csi.Options{}).Capabilities(cancelled)
 	requireCode(t, drivers.Canceled, err)
-	requireCode(t, drivers.Canceled, hookDriver(nil).Start(cancelled, hookTask("x", drivers.KindHook, "true")))
+	requireCode(t, drivers.Canceled, hookDriver(csi.Options{}).Start(cancelled, hookTask("x", drivers.KindHook, "true")))
+}
+
+func TestNewRefusesNilClients(t *testing.T) {
+	for name, d := range map[string]func() (*csi.Driver, error){
+		"kube":     func() (*csi.Driver, error) { return csi.New(nil, snapshotfake.NewSimpleClientset(), csi.Options{}) },
+		"snapshot": func() (*csi.Driver, error) { return csi.New(kubefake.NewClientset(), nil, csi.Options{}) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			drv, err := d()
+			assert.Nil(t, drv)
+			require.ErrorContains(t, err, "a nil client")
+			assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(err))
+		})
+	}
 }

@@ -272,4 +272,10 @@ func requireCode(t *testing.T, want drivers.Code, err error, msg ...any) {
 	require.Equal(t, want.String(), drivers.ErrorCode(err).String(), "error: %v %v", err, msg)
 }
 
-func newDriver(f *fixture, opts *csi.Options) *csi.Driver { return csi.New(f.kube, f.snap, opts) }
+func newDriver(f *fixture, opts csi.Options) *csi.Driver {
+	d, err := csi.New(f.kube, f.snap, opts)
+	if err != nil {
+		panic(err) // the fixture's clients are never nil
+	}
+	return d
+}

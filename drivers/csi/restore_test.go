@@ -52,7 +52,7 @@ func TestRestoreMakesClaimsFromTheSnapshotsLikeTheirSources(t *testing.T) {
 	f.claim("data", "10Gi", &fast, corev1.PersistentVolumeBlock, corev1.ReadWriteOnce, corev1.ReadWriteMany)
 	f.claim("log", "2Gi", nil, corev1.PersistentVolumeFilesystem)
 	f.claim("conf", "3Gi", &fast, corev1.PersistentVolumeFilesystem, corev1.ReadWriteMany)
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	f.completedBackup(d, "b1", []string{"data", "log", "conf"}, "8Gi", "0", "1Gi")
 	ctx := context.Background()
 	f.deleteClaim("conf")
@@ -84,15 +84,15 @@ func TestRestoreMakesClaimsFromTheSnapshotsLikeTheirSources(t *testing.T) {
 	st := status(t, d, task.ID, drivers.Succeeded)
 	assert.Equal(t, int64(11<<30), st.TotalSize)
 	require.NoError(t, d.Start(ctx, task), "idempotent")
-	require.NoError(t, newDriver(f, nil).Start(ctx, task), "idempotent after a restart")
+	require.NoError(t, newDriver(f, csi.Options{}).Start(ctx, task), "idempotent after a restart")
 	assert.Equal(t, data.UID, f.getClaim("data-restored").UID)
-	status(t, newDriver(f, nil), task.ID, drivers.Succeeded)
+	status(t, newDriver(f, csi.Options{}), task.ID, drivers.Succeeded)
 }
 
 func TestRestoreRefusesWhatItCannotRestore(t *testing.T) {
 	f := setup(t)
 	f.claims("data", "gone")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	f.completedBackup(d, "b1", []string{"data", "gone"}, "1Gi", "0")
 	ctx := context.Background()
 	f.deleteClaim("gone")
@@ -128,12 +128,12 @@ func TestRestoreRefusesWhatItCannotRestore(t *testing.T) {
 func TestCleanupOfARestoreKeepsTheClaims(t *testing.T) {
 	f := setup(t)
 	f.claims("data")
-	d := newDriver(f, nil)
+	d := newDriver(f, csi.Options{})
 	f.completedBackup(d, "b1", []string{"data"}, "1Gi")
 	task := f.restoreTask("r1-phy", "b1", "data-restored")
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))
-	for _, drv := range []*csi.Driver{d, newDriver(f, nil)} {
+	for _, drv := range []*csi.Driver{d, newDriver(f, csi.Options{})} {
 		require.NoError(t, drv.Cleanup(ctx, task.ID))
 		_, err := drv.Status(ctx, task.ID)
 		requireCode(t, drivers.NotFound, err)

@@ -15,7 +15,7 @@ import (
 )
 
 func TestStartCreatesAMissingClaimIfNotPresent(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
 	claim, err := w.env.Client.CoreV1().PersistentVolumeClaims(w.ns).Get(w.ctx, "backup-pvc", metav1.GetOptions{})
@@ -35,7 +35,7 @@ func TestStartCreatesAMissingClaimIfNotPresent(t *testing.T) {
 }
 
 func TestStartWithoutAClaimAndCreatePolicyNeverFails(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("main"))
 	task.Storage.Create = nil
 	err := w.d.Start(w.ctx, task)
@@ -48,7 +48,7 @@ func TestStartWithoutAClaimAndCreatePolicyNeverFails(t *testing.T) {
 }
 
 func TestStartOfARestoreNeedsTheClaim(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("phy"))
 	task.Kind = drivers.KindRestore
 	requireCode(t, drivers.FailedPrecondition, w.d.Start(w.ctx, task))
@@ -73,7 +73,7 @@ spec:
 `
 
 func TestStartCreatesTheClaimFromAPersistentVolumeTemplate(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	createTemplate(t, w)
 	task := templateTask(w)
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -99,7 +99,7 @@ func TestStartCreatesTheClaimFromAPersistentVolumeTemplate(t *testing.T) {
 }
 
 func TestPersistentVolumeAlreadyBoundToTheClaimIsReused(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	gen := "backup-pvc-" + w.ns
 	createVolume(t, w, gen, &corev1.ObjectReference{Namespace: w.ns, Name: "backup-pvc"})
 	createTemplate(t, w)
@@ -137,7 +137,7 @@ func templateTask(w *world) *drivers.Task {
 }
 
 func TestStorageClassWinsOverAPersistentVolumeTemplate(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := templateTask(w) // no config map: it is not read
 	task.Storage.Create.StorageClassName = ptr.To("fast")
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -159,7 +159,7 @@ func TestPersistentVolumeTemplateErrors(t *testing.T) {
 		"invalid for the API": {map[string]string{"persistentVolume": "spec:\n  accessModes: [ReadWriteMany]\n"}, drivers.InvalidArgument},
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := newWorld(t, nil)
+			w := newWorld(t, Options{})
 			if tc.data != nil {
 				_, err := w.env.Client.CoreV1().ConfigMaps(w.ns).Create(w.ctx, &corev1.ConfigMap{
 					ObjectMeta: metav1.ObjectMeta{Name: "pv-template"}, Data: tc.data}, metav1.CreateOptions{})
@@ -173,7 +173,7 @@ func TestPersistentVolumeTemplateErrors(t *testing.T) {
 }
 
 func TestPersistentVolumeOfAnotherClaimIsNotTaken(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	createVolume(t, w, "backup-pvc-"+w.ns, &corev1.ObjectReference{Namespace: "elsewhere", Name: "theirs"})
 	createTemplate(t, w)
 	task := templateTask(w)
@@ -182,7 +182,7 @@ func TestPersistentVolumeOfAnotherClaimIsNotTaken(t *testing.T) {
 }
 
 func TestDeleteJobWhenTheClaimIsGone(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := &drivers.Task{ID: w.id("delete"), Kind: drivers.KindDeleteArtifacts, BackupType: "datafile",
 		Owner:   drivers.ObjectRef{Kind: "Backup", Namespace: w.ns, Name: "b1", UID: "uid-b1"},
 		Storage: &drivers.Storage{ClaimName: "gone", MountPath: "/backupdata", Path: w.ns + "/b1"}}

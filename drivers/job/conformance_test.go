@@ -57,20 +57,20 @@ var (
 	_ drivertest.Timing        = (*harness)(nil)
 )
 
-func (h *harness) options() *Options {
+func (h *harness) options() Options {
 	// The suite's tasks mount the claim at drivertest.MountPath; pod execs
 	// see it where the kubelet maps it.
 	claimDir := filepath.Join(h.root, drivertest.Claim)
 	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, claimDir) }
-	return &Options{Namespace: h.ns, PodExec: podexectest.Local{Rewrite: rewrite}}
+	return Options{Namespace: h.ns, PodExec: podexectest.Local{Rewrite: rewrite}}
 }
 
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {
-	return New(h.env.Client, h.options()), nil
+	return New(h.env.Client, h.options())
 }
 
 func (h *harness) RestartDriver(context.Context) (drivers.Driver, error) {
-	return New(h.env.Client, h.options()), nil
+	return New(h.env.Client, h.options())
 }
 
 func (h *harness) PrepareTask(_ context.Context, task *drivers.Task, _ drivertest.Behaviour) error {

@@ -2,7 +2,7 @@
 // delete-artifacts task as one batch/v1 Job, and each hook and status-update
 // task by pod exec in the target's own container.
 //
-//	d := job.New(clientset, &job.Options{RESTConfig: restConfig})
+//	d, err := job.New(clientset, job.Options{RESTConfig: restConfig})
 //	engine, err := dataprotection.New(dataprotection.Config{
 //		Drivers: drivers.Registry{drivers.NameJob: d}, ...})
 //

@@ -31,14 +31,18 @@ type Driver struct {
 
 var _ drivers.Driver = (*Driver)(nil)
 
-// New returns a Job driver that works through client. opts may be nil.
-func New(client kubernetes.Interface, opts *Options) *Driver {
+// New returns a Job driver that works through client; the zero Options
+// are the defaults. It refuses a nil client.
+func New(client kubernetes.Interface, opts Options) (*Driver, error) {
+	if client == nil {
+		return nil, drivers.Errorf(drivers.InvalidArgument, "job: new driver: the Kubernetes client is nil")
+	}
 	d := &Driver{client: client, opts: opts.withDefaults(), namespaces: map[string]string{}}
 	if d.opts.PodExec != nil {
 		d.execs = podexec.New(client, podexec.Options{Exec: d.opts.PodExec, Namespace: d.opts.Namespace,
 			OwnerReferences: true, Logger: d.opts.Logger.WithName("podexec"), Clock: d.opts.Clock})
 	}
-	return d
+	return d, nil
 }
 
 // Capabilities reports backup, restore and delete-artifacts tasks of

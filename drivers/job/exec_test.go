@@ -68,7 +68,7 @@ func waitExec(t *testing.T, d *Driver, id string) *drivers.TaskStatus {
 }
 
 func TestStatusUpdateRunsInTheTargetContainerWithItsEnvironment(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: podexectest.Local{}})
+	w := newWorld(t, Options{PodExec: podexectest.Local{}})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	seen := filepath.Join(t.TempDir(), "seen")
@@ -88,7 +88,7 @@ func TestStatusUpdateRunsInTheTargetContainerWithItsEnvironment(t *testing.T) {
 
 func TestExecRequestKeepsSecretsOutOfTheCommand(t *testing.T) {
 	f := &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"a":1}` + "\n")}}
-	w := newWorld(t, &Options{PodExec: f})
+	w := newWorld(t, Options{PodExec: f})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -115,7 +115,7 @@ func TestExecRequestKeepsSecretsOutOfTheCommand(t *testing.T) {
 
 func TestExecUsesTheTargetsFirstContainerByDefault(t *testing.T) {
 	f := &podexectest.Fake{Result: &ExecResult{}}
-	w := newWorld(t, &Options{PodExec: f})
+	w := newWorld(t, Options{PodExec: f})
 	task := backupTask(w.ns, w.id("hook-pre"))
 	task.Kind, task.Env, task.EnvFrom, task.BackupType = drivers.KindHook, nil, nil, v1alpha1.BackupTypeLogFile
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -125,7 +125,7 @@ func TestExecUsesTheTargetsFirstContainerByDefault(t *testing.T) {
 
 func TestExecStartIsIdempotent(t *testing.T) {
 	f := &podexectest.Fake{Result: &ExecResult{}, Block: make(chan struct{})}
-	w := newWorld(t, &Options{PodExec: f})
+	w := newWorld(t, Options{PodExec: f})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	for range 3 {
@@ -165,7 +165,7 @@ func TestExecFailures(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := newWorld(t, &Options{PodExec: tc.exec})
+			w := newWorld(t, Options{PodExec: tc.exec})
 			createSources(t, w)
 			task := statusUpdateTask(w.ns, w.id("post-0"))
 			require.NoError(t, w.d.Start(w.ctx, task))
@@ -181,7 +181,7 @@ func TestExecFailures(t *testing.T) {
 }
 
 func TestExecStartNeedsItsSources(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: &podexectest.Fake{Result: &ExecResult{}}})
+	w := newWorld(t, Options{PodExec: &podexectest.Fake{Result: &ExecResult{}}})
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	err := w.d.Start(w.ctx, task)
 	requireCode(t, drivers.FailedPrecondition, err)
@@ -205,7 +205,7 @@ func TestExecStartNeedsItsSources(t *testing.T) {
 
 func TestExecCancelCleanupAndDeadline(t *testing.T) {
 	f := &podexectest.Fake{Result: &ExecResult{}, Block: make(chan struct{})}
-	w := newWorld(t, &Options{PodExec: f})
+	w := newWorld(t, Options{PodExec: f})
 	createSources(t, w)
 
 	task := statusUpdateTask(w.ns, w.id("post-0"))
@@ -238,7 +238,7 @@ func TestExecCancelCleanupAndDeadline(t *testing.T) {
 }
 
 func TestExecOfAFinishedTaskIsNotCancelled(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"ok":true}`)}}})
+	w := newWorld(t, Options{PodExec: &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"ok":true}`)}}})
 	createSources(t, w)
 	task := statusUpdateTask(w.ns, w.id("post-0"))
 	require.NoError(t, w.d.Start(w.ctx, task))

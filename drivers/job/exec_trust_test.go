@@ -17,7 +17,7 @@ import (
 // environment, decoded in JSON (issue 13, defect 4b: the password reached
 // failureReason and a Warning event).
 func TestPodExecRedactsEverythingItReports(t *testing.T) {
-	w := newWorld(t, &Options{PodExec: podexectest.Local{}})
+	w := newWorld(t, Options{PodExec: podexectest.Local{}})
 	createSources(t, w) // the password is s3cr'et $HOME `id`
 	ok := statusUpdateTask(w.ns, w.id("post-0"))
 	ok.Steps[0].Commands = []string{`printf '{"p":"%s","q":"%s"}' "$DB_PASSWORD" "$(printf '%s' "$DB_PASSWORD" | sed 's/\$/\\u0024/')"`}
@@ -44,7 +44,7 @@ func TestPodExecRedactsEverythingItReports(t *testing.T) {
 // again; Start of a recorded task adopts it.
 func TestPodExecSurvivesARestart(t *testing.T) {
 	finished := &podexectest.Fake{Result: &ExecResult{Stdout: []byte(`{"lsn":"0/3000028"}`)}}
-	w := newWorld(t, &Options{PodExec: finished})
+	w := newWorld(t, Options{PodExec: finished})
 	createSources(t, w)
 	done := statusUpdateTask(w.ns, w.id("post-0"))
 	require.NoError(t, w.d.Start(w.ctx, done))
@@ -53,11 +53,11 @@ func TestPodExecSurvivesARestart(t *testing.T) {
 
 	blocked := &podexectest.Fake{Result: &ExecResult{}, Block: make(chan struct{})}
 	running := statusUpdateTask(w.ns, w.id("post-1"))
-	require.NoError(t, New(w.env.Client, &Options{PodExec: blocked}).Start(w.ctx, running))
+	require.NoError(t, mustNew(t, w.env.Client, Options{PodExec: blocked}).Start(w.ctx, running))
 	eventually(t, "the exec runs", func() bool { return len(blocked.Requests()) == 1 })
 
 	again := &podexectest.Fake{Result: &ExecResult{}}
-	restarted := New(w.env.Client, &Options{PodExec: again})
+	restarted := mustNew(t, w.env.Client, Options{PodExec: again})
 	after, err := restarted.Status(w.ctx, done.ID)
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "the recorded result")

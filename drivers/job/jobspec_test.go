@@ -32,7 +32,7 @@ var t0 = time.Date(2026, 11, 25, 1, 30, 0, 0, time.UTC)
 // the driver creates shows up as a diff of testdata/backup-job.yaml
 // (go test -run Golden -update rewrites it).
 func TestJobSpecGolden(t *testing.T) {
-	d := New(nil, &Options{Clock: fixedClock{t0}, ServiceAccountName: "dp-tools",
+	d := mustNew(t, nil, Options{Clock: fixedClock{t0}, ServiceAccountName: "dp-tools",
 		ImagePullSecrets: []corev1.LocalObjectReference{{Name: "registry"}}, TTL: ptr.To(10 * time.Minute)})
 	task := backupTask("demo", "b1-2a5f1c3e-0-main")
 	task.Deadline = t0.Add(90 * time.Minute)
@@ -50,7 +50,7 @@ func TestJobSpecGolden(t *testing.T) {
 }
 
 func TestStartCreatesTheBackupJob(t *testing.T) {
-	w := newWorld(t, &Options{Clock: fixedClock{t0}})
+	w := newWorld(t, Options{Clock: fixedClock{t0}})
 	task := backupTask(w.ns, w.id("main"))
 	task.Deadline = t0.Add(90 * time.Second)
 	task.Steps = append(task.Steps, drivers.Step{Name: "verify", Commands: []string{"ls -l \"$BACKUP_DIR\""},
@@ -115,7 +115,7 @@ func volumeNames(vs []corev1.Volume) []string {
 }
 
 func TestBackupJobOfATargetWithoutNodeBoundVolumesIsNotPinned(t *testing.T) {
-	d := New(nil, nil)
+	d := mustNew(t, nil, Options{})
 	task := backupTask("ns", "t-1")
 	task.Target.Volumes = task.Target.Volumes[1:] // only the config map
 	task.Target.VolumeMounts = task.Target.VolumeMounts[1:]
@@ -128,7 +128,7 @@ func TestBackupJobOfATargetWithoutNodeBoundVolumesIsNotPinned(t *testing.T) {
 func TestBackupJobUsesTheClaimOfAnEphemeralVolume(t *testing.T) {
 	task := backupTask("ns", "t-1")
 	task.Target.Volumes[0].VolumeSource = corev1.VolumeSource{Ephemeral: &corev1.EphemeralVolumeSource{}}
-	job := New(nil, nil).buildJob(task, jobPlan{namespace: "ns", now: t0})
+	job := mustNew(t, nil, Options{}).buildJob(task, jobPlan{namespace: "ns", now: t0})
 	v := job.Spec.Template.Spec.Volumes[0]
 	require.NotNil(t, v.PersistentVolumeClaim, "the pod's generic ephemeral volume is its claim <pod>-<volume>")
 	assert.Equal(t, "db-0-data", v.PersistentVolumeClaim.ClaimName)
@@ -137,18 +137,18 @@ func TestBackupJobUsesTheClaimOfAnEphemeralVolume(t *testing.T) {
 
 func TestJobInAnotherNamespaceThanItsOwnerHasNoOwnerReference(t *testing.T) {
 	task := backupTask("apps", "t-1")
-	job := New(nil, &Options{Namespace: "backups"}).buildJob(task, jobPlan{namespace: "backups", now: t0})
+	job := mustNew(t, nil, Options{Namespace: "backups"}).buildJob(task, jobPlan{namespace: "backups", now: t0})
 	assert.Empty(t, job.OwnerReferences, "Kubernetes has no owners across namespaces")
 }
 
 func TestStartOfABackupWhoseTargetIsInAnotherNamespace(t *testing.T) {
-	w := newWorld(t, &Options{Namespace: "default"})
+	w := newWorld(t, Options{Namespace: "default"})
 	task := backupTask("apps", w.id("main"))
 	requireCode(t, drivers.FailedPrecondition, w.d.Start(w.ctx, task))
 }
 
 func TestStartCreatesTheRestoreJob(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("phy"))
 	task.Kind, task.Owner = drivers.KindRestore, drivers.ObjectRef{Kind: "RestoreJob", Namespace: w.ns, Name: "r1", UID: "uid-r1"}
 	task.Storage.Create = nil
@@ -175,7 +175,7 @@ func TestStartCreatesTheRestoreJob(t *testing.T) {
 }
 
 func TestStartCreatesTheDeleteJob(t *testing.T) {
-	w := newWorld(t, &Options{HelperImage: "example/shell:1"})
+	w := newWorld(t, Options{HelperImage: "example/shell:1"})
 	createClaim(t, w, "backup-pvc")
 	task := &drivers.Task{ID: w.id("delete"), Kind: drivers.KindDeleteArtifacts, BackupType: v1alpha1.BackupTypeLogFile,
 		Owner:   drivers.ObjectRef{Kind: "Backup", Namespace: w.ns, Name: "b1", UID: "uid-b1"},
@@ -192,7 +192,7 @@ func TestStartCreatesTheDeleteJob(t *testing.T) {
 }
 
 func TestStartRejectsTasksItCannotRun(t *testing.T) {
-	d := New(nil, nil)
+	d := mustNew(t, nil, Options{})
 	bad := func(mutate func(*drivers.Task)) *drivers.Task {
 		task := backupTask("ns", "t-1")
 		mutate(task)
@@ -237,12 +237,12 @@ func TestStartRejectsTasksItCannotRun(t *testing.T) {
 }
 
 func TestCapabilities(t *testing.T) {
-	caps, err := New(nil, nil).Capabilities(t.Context())
+	caps, err := mustNew(t, nil, Options{}).Capabilities(t.Context())
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []drivers.TaskKind{drivers.KindBackup, drivers.KindRestore, drivers.KindDeleteArtifacts}, caps.Kinds,
 		"without a pod executor, no hooks or status updates")
 	assert.ElementsMatch(t, []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile}, caps.BackupTypes)
-	caps, err = New(nil, &Options{PodExec: &podexectest.Fake{}}).Capabilities(t.Context())
+	caps, err = mustNew(t, nil, Options{PodExec: &podexectest.Fake{}}).Capabilities(t.Context())
 	require.NoError(t, err)
 	assert.ElementsMatch(t, drivers.TaskKinds, caps.Kinds)
 }
@@ -263,4 +263,11 @@ func createClaim(t *testing.T, w *world, name string) *corev1.PersistentVolumeCl
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	return c
+}
+
+func TestNewRefusesANilClient(t *testing.T) {
+	d, err := New(nil, Options{})
+	assert.Nil(t, d)
+	require.ErrorContains(t, err, "the Kubernetes client is nil")
+	assert.Equal(t, drivers.InvalidArgument, drivers.ErrorCode(err))
 }

@@ -22,7 +22,7 @@ import (
 )
 
 func TestStartIsIdempotent(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
 	first := waitForJob(t, w.env.Client, w.ns, task.ID)
@@ -31,14 +31,14 @@ func TestStartIsIdempotent(t *testing.T) {
 		wg.Go(func() { assert.NoError(t, w.d.Start(w.ctx, task), "a concurrent Start adopts the Job") })
 	}
 	wg.Wait()
-	require.NoError(t, New(w.env.Client, nil).Start(w.ctx, task), "a Start by another process (after a restart) adopts it")
+	require.NoError(t, mustNew(t, w.env.Client, Options{}).Start(w.ctx, task), "a Start by another process (after a restart) adopts it")
 	jobs := jobsOf(t, w, task.ID)
 	require.Len(t, jobs, 1, "one Job per task")
 	assert.Equal(t, first.UID, jobs[0].UID, "the same Job")
 }
 
 func TestStartDoesNotAdoptAForeignJob(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("main"))
 	foreign := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: task.ID, Namespace: w.ns}, Spec: batchv1.JobSpec{
 		Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever,
@@ -49,23 +49,23 @@ func TestStartDoesNotAdoptAForeignJob(t *testing.T) {
 }
 
 func TestAnotherDriverFindsTheJobOfATaskInAnyNamespace(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
-	restarted := New(w.env.Client, nil) // knows nothing of the task
+	restarted := mustNew(t, w.env.Client, Options{}) // knows nothing of the task
 	st, err := restarted.Status(w.ctx, task.ID)
 	require.NoError(t, err, "found by its label in any namespace")
 	assert.Equal(t, drivers.Pending, st.Phase)
-	require.NoError(t, New(w.env.Client, nil).Cleanup(w.ctx, task.ID))
+	require.NoError(t, mustNew(t, w.env.Client, Options{}).Cleanup(w.ctx, task.ID))
 	_, err = restarted.Status(w.ctx, task.ID)
 	requireCode(t, drivers.NotFound, err)
 }
 
 func TestStatusOfAnUnknownTaskIsNotFound(t *testing.T) {
-	w := newWorld(t, &Options{})
+	w := newWorld(t, Options{})
 	_, err := w.d.Status(w.ctx, "no-such-task")
 	requireCode(t, drivers.NotFound, err)
-	w = newWorld(t, &Options{Namespace: "default"})
+	w = newWorld(t, Options{Namespace: "default"})
 	_, err = w.d.Status(w.ctx, "no-such-task")
 	requireCode(t, drivers.NotFound, err)
 }
@@ -82,7 +82,7 @@ func resultMessage(t *testing.T, r scriptResult) string {
 func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 	for _, shuffled := range []bool{false, true} {
 		t.Run(fmt.Sprintf("conditions shuffled %v", shuffled), func(t *testing.T) {
-			w := newWorld(t, nil)
+			w := newWorld(t, Options{})
 			c := w.env.Client
 			task := backupTask(w.ns, w.id("main"))
 			require.NoError(t, w.d.Start(w.ctx, task))
@@ -149,7 +149,7 @@ func TestStatusOfAFailedJob(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := newWorld(t, nil)
+			w := newWorld(t, Options{})
 			c := w.env.Client
 			task := backupTask(w.ns, w.id("main"))
 			require.NoError(t, w.d.Start(w.ctx, task))
@@ -184,7 +184,7 @@ func TestStatusOfAFailedJob(t *testing.T) {
 
 func TestStatusPastTheDeadlineIsDeadlineExceeded(t *testing.T) {
 	clock := &fixedClock{t0}
-	w := newWorld(t, &Options{Clock: clock})
+	w := newWorld(t, Options{Clock: clock})
 	task := backupTask(w.ns, w.id("main"))
 	task.Deadline = t0.Add(time.Minute)
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -193,7 +193,7 @@ func TestStatusPastTheDeadlineIsDeadlineExceeded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Running, st.Phase)
 
-	late := New(w.env.Client, &Options{Clock: fixedClock{t0.Add(time.Minute + time.Millisecond)}})
+	late := mustNew(t, w.env.Client, Options{Clock: fixedClock{t0.Add(time.Minute + time.Millisecond)}})
 	st, err = late.Status(w.ctx, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Failed, st.Phase, "even where no Job controller enforces activeDeadlineSeconds")
@@ -202,7 +202,7 @@ func TestStatusPastTheDeadlineIsDeadlineExceeded(t *testing.T) {
 }
 
 func TestCancelStopsTheJobAndIsIdempotent(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	c := w.env.Client
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -229,7 +229,7 @@ func TestCancelStopsTheJobAndIsIdempotent(t *testing.T) {
 }
 
 func TestCancelOfAFinishedJobChangesNothing(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	c := w.env.Client
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))
@@ -249,7 +249,7 @@ func TestCancelOfAFinishedJobChangesNothing(t *testing.T) {
 }
 
 func TestCleanupDeletesTheJobAndItsPodsAndIsIdempotent(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	c := w.env.Client
 	task := backupTask(w.ns, w.id("main"))
 	require.NoError(t, w.d.Start(w.ctx, task))

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	kubefake "k8s.io/client-go/kubernetes/fake"
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -33,11 +34,23 @@ type world struct {
 	ctx context.Context
 }
 
-func newWorld(t *testing.T, opts *Options) *world {
+func newWorld(t *testing.T, opts Options) *world {
 	env := testenv.Require(t)
 	w := &world{env: env, ns: env.NewNamespace(t), ctx: context.Background()}
-	w.d = New(env.Client, opts)
+	w.d = mustNew(t, env.Client, opts)
 	return w
+}
+
+// mustNew is New for a test; a nil client stands for one the test never
+// reaches (a fake clientset).
+func mustNew(t testing.TB, client kubernetes.Interface, opts Options) *Driver {
+	t.Helper()
+	if client == nil {
+		client = kubefake.NewClientset()
+	}
+	d, err := New(client, opts)
+	require.NoError(t, err)
+	return d
 }
 
 // id returns a task ID unique in the API server (whose namespaces, and

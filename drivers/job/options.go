@@ -67,11 +67,8 @@ type Options struct {
 }
 
 // withDefaults returns a copy of o with the defaults filled in.
-func (o *Options) withDefaults() Options {
-	var out Options
-	if o != nil {
-		out = *o
-	}
+func (o Options) withDefaults() Options {
+	out := o
 	if out.HelperImage == "" {
 		out.HelperImage = DefaultHelperImage
 	}

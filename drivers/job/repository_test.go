@@ -70,7 +70,7 @@ type repoWorld struct {
 
 func newRepoWorld(t *testing.T) *repoWorld {
 	srv := s3env.Require(t)
-	w := &repoWorld{world: newWorld(t, &Options{ToolsImage: toolsImage}), root: t.TempDir(), secretKey: srv.SecretKey}
+	w := &repoWorld{world: newWorld(t, Options{ToolsImage: toolsImage}), root: t.TempDir(), secretKey: srv.SecretKey}
 	node := testkubelet.Local{Client: w.env.Client, Root: w.root, Executables: map[string]string{DefaultToolsPath: dpctlBinary(t)}}
 	kubelet, err := testkubelet.Start(context.Background(), w.env.Client, w.ns, node, testkubelet.Options{Logf: t.Logf})
 	require.NoError(t, err)
@@ -215,7 +215,7 @@ func TestJobRestoreOfACorruptBackupNeverRunsTheTool(t *testing.T) {
 
 func TestJobDriverWithoutToolsImageRefusesRepositories(t *testing.T) {
 	env := testenv.Require(t)
-	d := New(env.Client, nil)
+	d := mustNew(t, env.Client, Options{})
 	caps, err := d.Capabilities(context.Background())
 	require.NoError(t, err)
 	assert.False(t, caps.Repositories)

@@ -23,7 +23,7 @@ import (
 // references, though the kubelet, not the driver, gave them to it (issue
 // 13, defect 4b: the password reached failureReason and a Warning event).
 func TestJobsReportNoSecret(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, Options{})
 	createSources(t, w) // the password is s3cr'et $HOME `id`
 	kubelet, err := testkubelet.Start(w.ctx, w.env.Client, w.ns, testkubelet.Local{Client: w.env.Client, Root: t.TempDir()},
 		testkubelet.Options{Logf: t.Logf})
@@ -72,7 +72,7 @@ func TestValuesCannotBreakOutOfTheJobScript(t *testing.T) {
 	task.Steps = []drivers.Step{{Name: "it's $(touch " + marker + ")",
 		Commands: []string{`printf '%s' "$(PARENT_CHECKPOINT)" > "$BACKUP_DIR/cp"`, `printf '|%s' "$(STEPVAR)" >> "$BACKUP_DIR/cp"`},
 		Env:      []corev1.EnvVar{{Name: "STEPVAR", Value: "$(PARENT_CHECKPOINT)"}}}}
-	job := New(nil, nil).buildJob(task, jobPlan{namespace: "ns", now: t0})
+	job := mustNew(t, nil, Options{}).buildJob(task, jobPlan{namespace: "ns", now: t0})
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "b1-main-x", Namespace: "ns"}, Spec: job.Spec.Template.Spec}
 	root := t.TempDir()
 	term, err := testkubelet.Local{Client: kubefake.NewClientset(), Root: root}.Run(context.Background(), pod)

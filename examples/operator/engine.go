@@ -57,7 +57,10 @@ func newDrivers(cfg *rest.Config, kubeClient kubernetes.Interface, o Options) (d
 	if o.Hooks {
 		podExec = job.NewPodExecutor(cfg)
 	}
-	jobDriver := job.New(kubeClient, &job.Options{Logger: o.Logger.WithName("job"), PodExec: podExec})
+	jobDriver, err := job.New(kubeClient, job.Options{Logger: o.Logger.WithName("job"), PodExec: podExec})
+	if err != nil {
+		return nil, err
+	}
 	registry := drivers.Registry{drivers.NameJob: jobDriver, drivers.NameDaemon: jobDriver}
 
 	served, err := servesVolumeSnapshots(kubeClient.Discovery())
@@ -73,8 +76,8 @@ func newDrivers(cfg *rest.Config, kubeClient kubernetes.Interface, o Options) (d
 		return nil, err
 	}
 	// Without --hooks, snapshot policies with hooks are Failed.
-	registry[drivers.NameSnapshot] = csi.New(kubeClient, snapClient, &csi.Options{Logger: o.Logger.WithName("csi"), PodExec: podExec})
-	return registry, nil
+	registry[drivers.NameSnapshot], err = csi.New(kubeClient, snapClient, csi.Options{Logger: o.Logger.WithName("csi"), PodExec: podExec})
+	return registry, err
 }
 
 // servesVolumeSnapshots asks the API server's discovery, which every

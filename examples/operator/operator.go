@@ -156,7 +156,7 @@ func orDefault(d, def time.Duration) time.Duration {
 // cache that woke it up.
 func newStore(cs versioned.Interface, f externalversions.SharedInformerFactory) (*kube.Store, error) {
 	inf := f.Dataprotection().V1alpha1()
-	return kube.NewForClientset(cs, &kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
+	return kube.NewForClientset(cs, kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
 		BackupPolicies: inf.BackupPolicies().Informer(), BackupTools: inf.BackupTools().Informer(),
 		RestoreJobs: inf.RestoreJobs().Informer()}})
 }

@@ -46,7 +46,7 @@ func run(dir string, timeout time.Duration) error {
 	if err := makeDatabase(source); err != nil {
 		return err
 	}
-	st, err := bolt.Open(filepath.Join(dir, "dataprotection.db"), nil)
+	st, err := bolt.New(filepath.Join(dir, "dataprotection.db"), bolt.Options{})
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ import (
 func TestClass05ACorruptStoreIsAnErrorNeverAPanic(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dataprotection.db")
-	st, err := bolt.Open(path, &bolt.Options{NoSync: true})
+	st, err := bolt.New(path, bolt.Options{NoSync: true})
 	require.NoError(t, err)
 	for _, name := range []string{"old", "broken"} {
 		_, err := st.Backups().Create(ctx, &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant", Name: name},
@@ -59,7 +59,7 @@ func TestClass05ACorruptStoreIsAnErrorNeverAPanic(t *testing.T) {
 	assert.ErrorIs(t, reported[0], bolt.ErrCorrupt)
 	mu.Unlock()
 
-	_, err = bolt.Open(cut, &bolt.Options{Timeout: time.Second})
+	_, err = bolt.New(cut, bolt.Options{Timeout: time.Second})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, bolt.ErrCorrupt)
 }

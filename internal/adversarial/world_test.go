@@ -61,7 +61,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	if o.db == "" {
 		o.db = filepath.Join(dir, "dataprotection.db")
 	}
-	st, err := bolt.Open(o.db, &bolt.Options{NoSync: true, OnCorrupt: o.onCorrupt})
+	st, err := bolt.New(o.db, bolt.Options{NoSync: true, OnCorrupt: o.onCorrupt})
 	require.NoError(t, err)
 	w.st = st
 	logger := funcr.New(func(prefix, args string) { w.logs.WriteString(prefix + " " + args + "\n") },

@@ -14,7 +14,7 @@ import (
 func BenchmarkCreateGet(b *testing.B) {
 	for _, noSync := range []bool{false, true} {
 		b.Run(fmt.Sprintf("NoSync=%v", noSync), func(b *testing.B) {
-			s, err := bolt.Open(filepath.Join(b.TempDir(), "store.db"), &bolt.Options{NoSync: noSync})
+			s, err := bolt.New(filepath.Join(b.TempDir(), "store.db"), bolt.Options{NoSync: noSync})
 			if err != nil {
 				b.Fatal(err)
 			}

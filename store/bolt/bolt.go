@@ -67,20 +67,17 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// Open opens the database file at path, creating it when it does not exist
-// (its directory must). opts may be nil. The caller must Close the Store to
-// release the file.
+// New opens the database file at path, creating it when it does not exist
+// (its directory must); the zero Options are the defaults. The caller must
+// Close the Store to release the file.
 //
-// Open reads every page of the file (unless Options.NoCheck), so that a
+// New reads every page of the file (unless Options.NoCheck), so that a
 // damaged file is refused with an error wrapping ErrCorrupt instead of
 // failing later; a file that exists but is empty is refused too (see
 // Options.InitEmptyFile). Errors: ErrLocked when another Store holds the
 // file, ErrCorrupt when it is damaged.
-func Open(path string, opts *Options) (*Store, error) {
-	var o Options
-	if opts != nil {
-		o = *opts
-	}
+func New(path string, opts Options) (*Store, error) {
+	o := opts
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}

@@ -23,7 +23,7 @@ import (
 
 func TestConformance(t *testing.T) {
 	storetest.RunConformanceTests(t, func(t *testing.T) store.Store {
-		s, err := bolt.Open(filepath.Join(t.TempDir(), "store.db"), nil)
+		s, err := bolt.New(filepath.Join(t.TempDir(), "store.db"), bolt.Options{})
 		require.NoError(t, err)
 		return s
 	})
@@ -31,7 +31,7 @@ func TestConformance(t *testing.T) {
 
 func open(t *testing.T, path string) *bolt.Store {
 	t.Helper()
-	s, err := bolt.Open(path, nil)
+	s, err := bolt.New(path, bolt.Options{})
 	require.NoError(t, err)
 	return s
 }
@@ -94,7 +94,7 @@ func TestSecondOpenOfAnOpenFileFailsFast(t *testing.T) {
 	s := open(t, path)
 
 	start := time.Now()
-	_, err := bolt.Open(path, &bolt.Options{Timeout: 100 * time.Millisecond})
+	_, err := bolt.New(path, bolt.Options{Timeout: 100 * time.Millisecond})
 	require.ErrorIs(t, err, bolt.ErrLocked)
 	assert.Contains(t, err.Error(), path)
 	assert.Less(t, time.Since(start), 10*time.Second)
@@ -117,12 +117,12 @@ func TestOpenRefusesAnotherSchemaVersion(t *testing.T) {
 	}))
 	require.NoError(t, db.Close())
 
-	_, err = bolt.Open(path, nil)
+	_, err = bolt.New(path, bolt.Options{})
 	require.ErrorContains(t, err, "schema version")
 }
 
 func TestOpenOfAMissingDirectoryFails(t *testing.T) {
-	_, err := bolt.Open(filepath.Join(t.TempDir(), "missing", "store.db"), nil)
+	_, err := bolt.New(filepath.Join(t.TempDir(), "missing", "store.db"), bolt.Options{})
 	require.Error(t, err)
 }
 

@@ -101,7 +101,7 @@ func TestCorruptFileIsAnErrorNotAPanic(t *testing.T) {
 			path, size := populated(t)
 			corrupt(t, path, size)
 			var err error
-			require.NotPanics(t, func() { _, err = bolt.Open(path, nil) })
+			require.NotPanics(t, func() { _, err = bolt.New(path, bolt.Options{}) })
 			require.ErrorIs(t, err, bolt.ErrCorrupt)
 			assert.Contains(t, err.Error(), path)
 			t.Logf("%s: %v", name, err)
@@ -119,7 +119,7 @@ func TestCallsOnAnUncheckedCorruptFileAreErrors(t *testing.T) {
 			corruptions[name](t, path, size)
 			var s *bolt.Store
 			var err error
-			require.NotPanics(t, func() { s, err = bolt.Open(path, &bolt.Options{NoCheck: true}) })
+			require.NotPanics(t, func() { s, err = bolt.New(path, bolt.Options{NoCheck: true}) })
 			if err != nil {
 				require.ErrorIs(t, err, bolt.ErrCorrupt, "the damage is met when the file opens")
 				return
@@ -138,11 +138,11 @@ func TestCallsOnAnUncheckedCorruptFileAreErrors(t *testing.T) {
 func TestEmptyFileIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "store.db")
 	require.NoError(t, os.WriteFile(path, nil, 0o600))
-	_, err := bolt.Open(path, nil)
+	_, err := bolt.New(path, bolt.Options{})
 	require.ErrorIs(t, err, bolt.ErrCorrupt)
 	assert.Contains(t, err.Error(), "empty")
 
-	s, err := bolt.Open(path, &bolt.Options{InitEmptyFile: true})
+	s, err := bolt.New(path, bolt.Options{InitEmptyFile: true})
 	require.NoError(t, err, "unless the caller says an empty file is a new database")
 	require.NoError(t, s.Close())
 	s = open(t, path)
@@ -167,7 +167,7 @@ func TestCorruptRecordIsSkippedAndReported(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	var reported []error
-	s, err = bolt.Open(path, &bolt.Options{OnCorrupt: func(err error) { reported = append(reported, err) }})
+	s, err = bolt.New(path, bolt.Options{OnCorrupt: func(err error) { reported = append(reported, err) }})
 	require.NoError(t, err)
 	defer s.Close()
 	list, err := s.Backups().List(ctx, "ns", nil)

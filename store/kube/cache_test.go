@@ -50,7 +50,7 @@ func TestReadsAfterSyncMakeNoRequests(t *testing.T) {
 	ctx := context.Background()
 	ns := env.NewNamespace(t)
 	var counter getCounter
-	s, err := kube.New(counter.wrap(env.Config), nil)
+	s, err := kube.New(counter.wrap(env.Config), kube.Options{})
 	require.NoError(t, err)
 	defer s.Close()
 	require.NoError(t, s.Sync(ctx))
@@ -76,7 +76,7 @@ func TestNamespacesLimitTheCaches(t *testing.T) {
 	env := setup(t)
 	ctx := context.Background()
 	cached, other := env.NewNamespace(t), env.NewNamespace(t)
-	s, err := kube.New(env.Config, &kube.Options{Namespaces: []string{cached}})
+	s, err := kube.New(env.Config, kube.Options{Namespaces: []string{cached}})
 	require.NoError(t, err)
 	defer s.Close()
 	w, err := s.Backups().Watch(ctx, "")
@@ -109,7 +109,7 @@ func TestASyncThatCannotListFailsAsUnavailable(t *testing.T) {
 	env := setup(t)
 	cfg := rest.CopyConfig(env.Config)
 	cfg.Host = "https://127.0.0.1:1" // nothing listens
-	s, err := kube.New(cfg, &kube.Options{SyncTimeout: 300 * time.Millisecond})
+	s, err := kube.New(cfg, kube.Options{SyncTimeout: 300 * time.Millisecond})
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = s.Backups().Get(context.Background(), "ns", "b")

@@ -36,8 +36,9 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// New returns a Store that talks to the API server of cfg. opts may be nil.
-func New(cfg *rest.Config, opts *Options) (*Store, error) {
+// New returns a Store that talks to the API server of cfg; the zero Options
+// are the defaults.
+func New(cfg *rest.Config, opts Options) (*Store, error) {
 	cs, err := versioned.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kube: %w", err)
@@ -45,10 +46,10 @@ func New(cfg *rest.Config, opts *Options) (*Store, error) {
 	return NewForClientset(cs, opts)
 }
 
-// NewForClientset returns a Store that uses cs. opts may be nil. The
+// NewForClientset returns a Store that uses cs. The
 // store's informers start on the first read of their kind; a read waits
 // for its cache to sync.
-func NewForClientset(cs versioned.Interface, opts *Options) (*Store, error) {
+func NewForClientset(cs versioned.Interface, opts Options) (*Store, error) {
 	s := &Store{cs: cs, opts: opts.withDefaults(), watches: make(map[*proxyWatch]struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if s.opts.DirectReads {

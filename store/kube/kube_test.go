@@ -34,7 +34,7 @@ func setup(t *testing.T) *testenv.Env {
 func TestConformance(t *testing.T) {
 	env := setup(t)
 	newStore := func(t *testing.T) store.Store {
-		s, err := kube.New(env.Config, nil)
+		s, err := kube.New(env.Config, kube.Options{})
 		require.NoError(t, err)
 		return s
 	}
@@ -56,7 +56,7 @@ func TestConformanceWithHostInformers(t *testing.T) {
 func TestConformanceDirectReads(t *testing.T) {
 	env := setup(t)
 	newStore := func(t *testing.T) store.Store {
-		s, err := kube.New(env.Config, &kube.Options{DirectReads: true})
+		s, err := kube.New(env.Config, kube.Options{DirectReads: true})
 		require.NoError(t, err)
 		return s
 	}
@@ -71,7 +71,7 @@ func hostStore(t *testing.T, env *testenv.Env) *kube.Store {
 	require.NoError(t, err)
 	f := externalversions.NewSharedInformerFactory(cs, 0)
 	inf := f.Dataprotection().V1alpha1()
-	s, err := kube.NewForClientset(cs, &kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
+	s, err := kube.NewForClientset(cs, kube.Options{Informers: &kube.Informers{Backups: inf.Backups().Informer(),
 		BackupPolicies: inf.BackupPolicies().Informer(), BackupTools: inf.BackupTools().Informer(),
 		RestoreJobs: inf.RestoreJobs().Informer()}})
 	require.NoError(t, err)

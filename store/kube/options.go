@@ -63,11 +63,8 @@ type Informer interface {
 }
 
 // withDefaults returns a copy of o with its defaults applied.
-func (o *Options) withDefaults() Options {
-	var out Options
-	if o != nil {
-		out = *o
-	}
+func (o Options) withDefaults() Options {
+	out := o
 	if out.FieldManager == "" {
 		out.FieldManager = DefaultFieldManager
 	}
