@@ -175,6 +175,7 @@ func testRestart(t *testing.T, e *env) {
 	d, err := r.RestartDriver(e.ctx)
 	require.NoError(t, err, "RestartDriver")
 	e.d = d
+	e.closeFirst(t)
 	after := e.status(t, done.ID)
 	assert.Equal(t, before.Phase, after.Phase, "a finished task after the restart")
 	assert.Equal(t, before.CompletionTime.UnixNano(), after.CompletionTime.UnixNano(), "a finished task after the restart")

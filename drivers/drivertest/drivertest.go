@@ -62,6 +62,7 @@ type env struct {
 
 	mu      sync.Mutex
 	started []string
+	closed  sync.Once
 }
 
 var seq atomic.Int64
@@ -98,7 +99,16 @@ func timeoutsOf(h Harness) Timeouts {
 }
 
 // close cleans up every task the subtest started, then closes the harness.
-func (e *env) close(t testing.TB) {
+// It runs once, however often it is registered (see closeFirst).
+func (e *env) close(t testing.TB) { e.closed.Do(func() { e.closeNow(t) }) }
+
+// closeFirst registers close again, after a driver was made: cleanups run
+// last registered first, so the tasks are cleaned up through the driver
+// before the cleanups that the harness registered while making it (such
+// as plugin.TestDriver's, which stops its server).
+func (e *env) closeFirst(t testing.TB) { t.Cleanup(func() { e.close(t) }) }
+
+func (e *env) closeNow(t testing.TB) {
 	ctx, cancel := context.WithTimeout(context.Background(), e.timeouts.Finish)
 	defer cancel()
 	e.mu.Lock()

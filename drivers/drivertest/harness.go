@@ -87,7 +87,10 @@ func (b Behaviour) String() string {
 // new instance adopts the tasks of the old one, as after an engine restart.
 type Restarter interface {
 	// RestartDriver stops using the current driver (closing it if it can)
-	// and returns a new instance over the same backend state.
+	// and returns a new instance over the same backend state. The suite
+	// cleans up its tasks through the new instance before the test's
+	// cleanups that RestartDriver registered run, so a harness may make
+	// the instance with plugin.TestDriver.
 	RestartDriver(ctx context.Context) (drivers.Driver, error)
 }
 

@@ -21,8 +21,11 @@ const inProcessTimeout = 30 * time.Second
 // InProcess does, and returns a client driver for each served name: what a
 // host would get from a Manager, without a subprocess. Plugin authors use it
 // to run their driver through the wire in tests, for example with the
-// drivertest conformance suite. The server logs to t; it stops when the test
-// ends.
+// drivertest conformance suite, restart case included (a harness's
+// RestartDriver may call it again over the same backend state). The server
+// logs to t; it stops when the test ends, in a t.Cleanup: cleanups
+// registered after the call (drivertest's cleanup of its tasks) still reach
+// it.
 func TestDrivers(t testing.TB, opts ServeOptions) drivers.Registry {
 	t.Helper()
 	log, quiet := testLogger(t)
