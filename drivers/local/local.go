@@ -39,7 +39,10 @@ type Options struct {
 	// Root is the local storage root: a task's claim is the directory
 	// <Root>/<Storage.ClaimName> and its backup directory
 	// <Root>/<Storage.ClaimName>/<Storage.Path>. Required; created if
-	// missing.
+	// missing. A relative Root (and StateDir) is relative to the working
+	// directory of the host process when New is called: New makes both
+	// absolute, so that tasks, which run in directories of their own, see
+	// the same paths.
 	Root string
 	// StateDir holds the tasks' state, logs and output, one directory per
 	// task ID. Default <Root>/.dataprotection-tasks. A new Driver on the

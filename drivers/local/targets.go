@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"maps"
+	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -26,12 +27,20 @@ type Target struct {
 	// Env is extra environment the target gives its tasks, such as PGPORT.
 	Env map[string]string
 	// DataDir is the database's data directory; tasks get it as DATA_DIR
-	// unless Env sets DATA_DIR.
+	// unless Env sets DATA_DIR. A relative DataDir is relative to the
+	// working directory of the host process: Resolved makes it absolute,
+	// since tasks run in directories of their own.
 	DataDir string
 }
 
-// Resolved returns the target as the engine sees it.
+// Resolved returns the target as the engine sees it, with DataDir made
+// absolute.
 func (t Target) Resolved() drivers.Target {
+	if t.DataDir != "" && !filepath.IsAbs(t.DataDir) {
+		if abs, err := filepath.Abs(t.DataDir); err == nil {
+			t.DataDir = abs
+		}
+	}
 	host := t.Host
 	if host == "" {
 		host = "127.0.0.1"

@@ -5,6 +5,10 @@
 //
 //	go run ./examples/quickstart            # work in a temporary directory
 //	go run ./examples/quickstart -dir ./dp  # keep the store and backups in ./dp
+//
+// Each run makes a new Backup and a new RestoreJob (named after the time of
+// the run), so it can run any number of times over the same -dir; the bolt
+// file in it then lists every run's backup.
 package main
 
 import (
@@ -42,8 +46,9 @@ func run(dir string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
+	now := time.Now()
 	source, restored := filepath.Join(dir, "db"), filepath.Join(dir, "db-restored")
-	if err := makeDatabase(source); err != nil {
+	if err := makeDatabase(source, now); err != nil {
 		return err
 	}
 	st, err := bolt.New(filepath.Join(dir, "dataprotection.db"), bolt.Options{})
@@ -69,5 +74,5 @@ func run(dir string, timeout time.Duration) error {
 		return err
 	}
 	go func() { _ = engine.Run(ctx) }()
-	return backupAndRestore(ctx, st, source, restored)
+	return backupAndRestore(ctx, st, runName(now), source, restored)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -18,8 +19,9 @@ import (
 
 const namespace = "default"
 
-// makeDatabase writes a few files that stand for a database's data.
-func makeDatabase(dir string) error {
+// makeDatabase writes a few files that stand for a database's data, and
+// appends a line to its history so that each run backs up new data.
+func makeDatabase(dir string, now time.Time) error {
 	if err := os.MkdirAll(filepath.Join(dir, "tables"), 0o755); err != nil {
 		return err
 	}
@@ -29,15 +31,32 @@ func makeDatabase(dir string) error {
 			return err
 		}
 	}
-	return nil
+	f, err := os.OpenFile(filepath.Join(dir, "history.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "run at %s\n", now.Format(time.RFC3339Nano))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
-func backupAndRestore(ctx context.Context, st store.Store, source, restored string) error {
-	if err := createObjects(ctx, st); err != nil {
+// runName is the name of this run's Backup and RestoreJob: each run makes
+// new ones, so the quickstart can run again over the same directory.
+func runName(now time.Time) string {
+	return "run-" + strings.ReplaceAll(now.UTC().Format("20060102-150405.000"), ".", "-")
+}
+
+// backupAndRestore backs up source with a new Backup named name, then
+// restores it into restored (emptied first) with a RestoreJob of the same
+// name.
+func backupAndRestore(ctx context.Context, st store.Store, name, source, restored string) error {
+	if err := createObjects(ctx, st, name); err != nil {
 		return err
 	}
 	fmt.Println("backing up", source)
-	b, err := waitBackup(ctx, st, "first-backup")
+	b, err := waitBackup(ctx, st, name)
 	if err != nil {
 		return err
 	}
@@ -45,14 +64,17 @@ func backupAndRestore(ctx context.Context, st store.Store, source, restored stri
 		return fmt.Errorf("backup %s: %s", b.Status.Phase, b.Status.FailureReason)
 	}
 	m := b.Status.Manifests.BackupTool
-	fmt.Printf("backup %s: %s, %s in %s\n  files:    %s\n  checksum: %s\n",
+	fmt.Printf("backup %s: %s, %s bytes in %s\n  files:    %s\n  checksum: %s\n",
 		b.Name, b.Status.Phase, b.Status.TotalSize, b.Status.Duration.Duration, m.FilePath, m.CheckSum)
 
 	fmt.Println("restoring into", restored)
-	if _, err := st.RestoreJobs().Create(ctx, restoreJob()); err != nil {
+	if err := os.RemoveAll(restored); err != nil {
 		return err
 	}
-	r, err := waitRestore(ctx, st, "first-restore")
+	if _, err := st.RestoreJobs().Create(ctx, restoreJob(name)); err != nil {
+		return err
+	}
+	r, err := waitRestore(ctx, st, name)
 	if err != nil {
 		return err
 	}
@@ -70,7 +92,7 @@ func backupAndRestore(ctx context.Context, st store.Store, source, restored stri
 	return nil
 }
 
-func createObjects(ctx context.Context, st store.Store) error {
+func createObjects(ctx context.Context, st store.Store, name string) error {
 	selector := func(app string) *metav1.LabelSelector {
 		return &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}}
 	}
@@ -88,7 +110,7 @@ func createObjects(ctx context.Context, st store.Store) error {
 			BackupToolName:        "tar",
 		},
 	}}
-	backup := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "first-backup"},
+	backup := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
 		Spec: v1alpha1.BackupSpec{BackupPolicyName: "db", BackupType: v1alpha1.BackupTypeDataFile}}
 	if _, err := st.BackupTools().Create(ctx, tool); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
 		return err
@@ -96,15 +118,13 @@ func createObjects(ctx context.Context, st store.Store) error {
 	if _, err := st.BackupPolicies().Create(ctx, policy); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
 		return err
 	}
-	if _, err := st.Backups().Create(ctx, backup); err != nil && (drivers.ErrorCode(err) != drivers.AlreadyExists) {
-		return err
-	}
-	return nil
+	_, err := st.Backups().Create(ctx, backup)
+	return err
 }
 
-func restoreJob() *v1alpha1.RestoreJob {
-	return &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "first-restore"},
-		Spec: v1alpha1.RestoreJobSpec{BackupJobName: "first-backup",
+func restoreJob(name string) *v1alpha1.RestoreJob {
+	return &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
+		Spec: v1alpha1.RestoreJobSpec{BackupJobName: name,
 			Target:        v1alpha1.TargetCluster{LabelsSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "db-restored"}}},
 			TargetVolumes: []corev1.Volume{}, TargetVolumeMounts: []corev1.VolumeMount{}}}
 }
