@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -41,9 +40,11 @@ type Config struct {
 	// Logger receives structured logs with each object's key. Default:
 	// discard.
 	Logger logr.Logger
-	// Events receives an event for every phase change and failure.
-	// Default: events are logged at V(1) on Logger.
-	Events record.EventRecorder
+	// Events receives an event for every phase change and failure: a
+	// client-go record.EventRecorder, or a tools/events recorder (a
+	// controller-runtime manager's) through NewEventsRecorder. Default:
+	// events are logged at V(1) on Logger.
+	Events EventRecorder
 	// Metrics registers the engine's Prometheus metrics. Default: none
 	// registered (no global registry is touched).
 	Metrics prometheus.Registerer

@@ -33,7 +33,7 @@ func (r *logRecorder) AnnotatedEventf(obj runtime.Object, _ map[string]string, e
 // truncatingRecorder passes events on with their messages cut to
 // v1alpha1.MaxMessageLength bytes (v1alpha1.TruncateMessage): a message may
 // quote a tool's output or a long list of problems.
-type truncatingRecorder struct{ next record.EventRecorder }
+type truncatingRecorder struct{ next EventRecorder }
 
 func (r truncatingRecorder) Event(obj runtime.Object, eventtype, reason, message string) {
 	r.next.Event(obj, eventtype, reason, v1alpha1.TruncateMessage(message))
@@ -44,5 +44,10 @@ func (r truncatingRecorder) Eventf(obj runtime.Object, eventtype, reason, messag
 }
 
 func (r truncatingRecorder) AnnotatedEventf(obj runtime.Object, annotations map[string]string, eventtype, reason, messageFmt string, args ...any) {
-	r.next.AnnotatedEventf(obj, annotations, eventtype, reason, "%s", v1alpha1.TruncateMessage(fmt.Sprintf(messageFmt, args...)))
+	message := v1alpha1.TruncateMessage(fmt.Sprintf(messageFmt, args...))
+	if a, ok := r.next.(record.EventRecorder); ok {
+		a.AnnotatedEventf(obj, annotations, eventtype, reason, "%s", message)
+		return
+	}
+	r.next.Event(obj, eventtype, reason, message)
 }
