@@ -6,6 +6,10 @@
 GO       ?= go
 TOOL     := $(GO) tool -modfile=tools/go.mod
 PKGS     := ./...
+# NESTED are the example modules of their own (their go.mod replaces the
+# library with this checkout), so that the library's go.mod does not need
+# their dependencies (controller-runtime). test, lint and verify cover them.
+NESTED   := examples/controllerruntime
 
 .PHONY: all build generate verify lint test test-unit fuzz deps testenv bench clean
 
@@ -29,6 +33,7 @@ generate:
 verify: generate lint
 	$(GO) mod tidy
 	cd tools && $(GO) mod tidy
+	for m in $(NESTED); do (cd $$m && $(GO) mod tidy) || exit 1; done
 	git diff --exit-code
 	@test -z "$$(git status --porcelain)" || { git status --porcelain; echo "verify: untracked generated files"; exit 1; }
 
@@ -36,6 +41,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 	$(GO) vet $(PKGS)
 	$(TOOL) staticcheck $$($(GO) list ./... | grep -v /client/)  # generated informers use deprecated client-go API (SA1019)
+	for m in $(NESTED); do (cd $$m && $(GO) vet ./... && $(GO) tool -modfile=$(CURDIR)/tools/go.mod staticcheck ./...) || exit 1; done
 
 ## deps: OS packages the tests need (idempotent; needs root on a fresh machine).
 deps:
@@ -52,7 +58,8 @@ testenv:
 test: deps
 	@bin=$$(hack/testenv-binaries.sh | tail -n 1) && \
 	  echo "testenv binaries: $$bin" && \
-	  DP_TESTENV_BIN="$$bin" DP_REQUIRE_TESTENV=1 $(GO) test -race -count=1 -timeout 30m $(PKGS)
+	  DP_TESTENV_BIN="$$bin" DP_REQUIRE_TESTENV=1 $(GO) test -race -count=1 -timeout 30m $(PKGS) && \
+	  for m in $(NESTED); do (cd $$m && DP_TESTENV_BIN="$$bin" DP_REQUIRE_TESTENV=1 $(GO) test -race -count=1 -timeout 10m ./...) || exit 1; done
 	GO=$(GO) FUZZTIME=$(SMOKE_FUZZTIME) FUZZMINIMIZETIME=0s hack/fuzz.sh
 
 ## fuzz: fuzz every target for FUZZTIME each (hack/fuzz.sh -l lists them).
@@ -62,6 +69,7 @@ fuzz:
 ## test-unit: the tests that need nothing installed (integration tests skip).
 test-unit:
 	$(GO) test -race $(PKGS)
+	for m in $(NESTED); do (cd $$m && $(GO) test -race ./...) || exit 1; done
 
 ## bench: run the six benchmark figures beside their baselines and write
 ## bench/RESULTS.md (about 13 minutes on 2 cores; BENCHFLAGS=-quick for a smoke run).
