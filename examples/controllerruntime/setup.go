@@ -169,9 +169,9 @@ func route[T client.Object](router dataprotection.Router) handler.TypedEventHand
 		}
 	}
 	return handler.TypedFuncs[T, dataprotection.Request]{
-		CreateFunc: func(ctx context.Context, e event.TypedCreateEvent[T], q queue) { add(ctx, q, nil, e.Object) },
-		UpdateFunc: func(ctx context.Context, e event.TypedUpdateEvent[T], q queue) { add(ctx, q, e.ObjectOld, e.ObjectNew) },
-		DeleteFunc: func(ctx context.Context, e event.TypedDeleteEvent[T], q queue) { add(ctx, q, e.Object, nil) },
+		CreateFunc:  func(ctx context.Context, e event.TypedCreateEvent[T], q queue) { add(ctx, q, nil, e.Object) },
+		UpdateFunc:  func(ctx context.Context, e event.TypedUpdateEvent[T], q queue) { add(ctx, q, e.ObjectOld, e.ObjectNew) },
+		DeleteFunc:  func(ctx context.Context, e event.TypedDeleteEvent[T], q queue) { add(ctx, q, e.Object, nil) },
 		GenericFunc: func(ctx context.Context, e event.TypedGenericEvent[T], q queue) { add(ctx, q, nil, e.Object) },
 	}
 }

@@ -65,7 +65,9 @@ func TestBackupAndRestoreThroughTheManager(t *testing.T) {
 	} {
 		require.NoError(t, c.Create(ctx, obj), "create %T", obj)
 	}
-	t.Cleanup(func() { _ = c.Delete(context.Background(), &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: tool}}) })
+	t.Cleanup(func() {
+		_ = c.Delete(context.Background(), &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: tool}})
+	})
 
 	var b v1alpha1.Backup
 	eventually(t, func() bool {
