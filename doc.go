@@ -16,15 +16,37 @@
 //
 // # Quick start
 //
-//	st, _ := bolt.New("dp.db", bolt.Options{})
+// An engine over the embedded default, the bolt store and the local driver,
+// running until it is interrupted (the package's Example):
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+//	defer stop()
+//
+//	st, err := bolt.New("dataprotection.db", bolt.Options{})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer st.Close()
+//	driver, err := local.New(local.Options{Root: "backups"})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	engine, err := dataprotection.New(dataprotection.Config{
 //		Store:   st,
-//		Drivers: drivers.Registry{"job": local.New(...)},
-//		Targets: targets.Static{{Name: "pg-0", Host: "127.0.0.1", Labels: map[string]string{"app": "pg"}}},
+//		Drivers: drivers.Registry{drivers.NameJob: driver},
+//		Targets: local.Targets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}, DataDir: "/var/lib/postgresql/data"}},
 //	})
-//	go engine.Run(ctx)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	if err := engine.Run(ctx); err != nil { // watch, work queue, schedules, retention
+//		log.Fatal(err)
+//	}
 //
-// See examples/quickstart for a program that runs.
+// BackupTools, BackupPolicies and Backups applied to the store (with
+// cmd/dpctl, or the store's Create methods) are then validated, scheduled,
+// run and retained. examples/quickstart is a program that does it all and
+// runs without a cluster; the README walks through the rest.
 //
 // # Errors
 //

@@ -3,17 +3,53 @@ package dataprotection_test
 import (
 	"context"
 	"fmt"
+	"log"
+	"os"
+	"os/signal"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	dataprotection "github.com/dpsdk/dataprotection"
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/local"
 	"github.com/dpsdk/dataprotection/drivers/memdriver"
+	"github.com/dpsdk/dataprotection/store/bolt"
 	"github.com/dpsdk/dataprotection/store/memory"
 	"github.com/dpsdk/dataprotection/targets"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
+
+// The quick start of the package documentation: an engine over the bolt
+// store and the local driver, run until ctx ends. Objects applied to the
+// store (with dpctl, or st's Create methods) are then validated, scheduled,
+// run and retained. (Compiled, not run: it writes in the working directory
+// and runs until stopped; examples/quickstart is a program that runs.)
+func Example() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	st, err := bolt.New("dataprotection.db", bolt.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	driver, err := local.New(local.Options{Root: "backups"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	engine, err := dataprotection.New(dataprotection.Config{
+		Store:   st,
+		Drivers: drivers.Registry{drivers.NameJob: driver},
+		Targets: local.Targets{{Name: "pg-0", Labels: map[string]string{"app": "pg"}, DataDir: "/var/lib/postgresql/data"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := engine.Run(ctx); err != nil { // watch, work queue, schedules, retention
+		log.Fatal(err)
+	}
+}
 
 // A host with its own loop calls the Reconcile methods; each call is one
 // idempotent step. (Engine.Run does this for you.)

@@ -27,12 +27,12 @@
 //
 //	s, err := schedule.Parse(policy.Spec.Schedule.Datafile.CronExpression)
 //	if err != nil {
-//		// report on the policy's status; do not retry
+//		return // report on the policy's status; do not retry
 //	}
 //	r := schedule.Due(s, since, now)
 //	if !r.Slot.IsZero() {
 //		name := schedule.BackupName(policy.Name, v1alpha1.BackupTypeDataFile, r.Slot)
-//		// create the Backup called name (AlreadyExists: adopt it if ours)
+//		fmt.Println("create", name) // the Backup (AlreadyExists: adopt it if ours)
 //	}
-//	// requeue at r.Next
+//	fmt.Println("requeue at", r.Next)
 package schedule

@@ -46,3 +46,27 @@ func ExampleBackupName() {
 	// pg-daily-datafile-20240315150000
 	// orders-prod-10a5f295-snapshot-20240315150000
 }
+
+// A typical reconcile of the datafile schedule of a policy (the package
+// documentation's).
+func Example() {
+	policy := &v1alpha1.BackupPolicy{}
+	policy.Name = "pg"
+	policy.Spec.Schedule = &v1alpha1.Schedule{Datafile: &v1alpha1.SchedulePolicy{Enable: true, CronExpression: "0 * * * *"}}
+	since := time.Date(2024, 3, 15, 10, 0, 0, 0, time.UTC)
+	now := since.Add(90 * time.Minute)
+
+	s, err := schedule.Parse(policy.Spec.Schedule.Datafile.CronExpression)
+	if err != nil {
+		return // report on the policy's status; do not retry
+	}
+	r := schedule.Due(s, since, now)
+	if !r.Slot.IsZero() {
+		name := schedule.BackupName(policy.Name, v1alpha1.BackupTypeDataFile, r.Slot)
+		fmt.Println("create", name) // the Backup (AlreadyExists: adopt it if ours)
+	}
+	fmt.Println("requeue at", r.Next)
+	// Output:
+	// create pg-datafile-20240315110000
+	// requeue at 2024-03-15 12:00:00 +0000 UTC
+}

@@ -3,7 +3,10 @@
 // keeps the contracts documented on drivers.Driver, and that it works
 // through the engine, not only through the SPI.
 //
-// A driver's test supplies a HarnessMaker and calls RunConformanceTests:
+// A driver's test supplies a HarnessMaker and calls RunConformanceTests
+// (ExampleRunConformanceTests has a whole harness: a driver served through
+// the plugin protocol by plugin.TestDriver, as a plugin author's tests
+// would run it):
 //
 //	func TestConformance(t *testing.T) {
 //		drivertest.RunConformanceTests(t, func(ctx context.Context, t testing.TB) (drivertest.Harness, error) {

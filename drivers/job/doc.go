@@ -3,8 +3,14 @@
 // task by pod exec in the target's own container.
 //
 //	d, err := job.New(clientset, job.Options{RESTConfig: restConfig})
+//	if err != nil {
+//		return err
+//	}
 //	engine, err := dataprotection.New(dataprotection.Config{
-//		Drivers: drivers.Registry{drivers.NameJob: d}, ...})
+//		Store:   st,
+//		Drivers: drivers.Registry{drivers.NameJob: d, drivers.NameDaemon: d},
+//		Targets: kubehost.PodsFromClient(clientset),
+//	})
 //
 // # Jobs
 //

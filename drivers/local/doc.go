@@ -3,8 +3,10 @@
 // "job" (and "daemon") when they embed the engine:
 //
 //	d, err := local.New(local.Options{Root: "/var/lib/backups", Secrets: local.SecretDir("/etc/dp/secrets")})
-//	...
-//	drivers.Registry{"job": d, "daemon": d}
+//	if err != nil {
+//		return err
+//	}
+//	registry := drivers.Registry{drivers.NameJob: d, drivers.NameDaemon: d}
 //
 // # Running a task
 //

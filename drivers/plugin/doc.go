@@ -6,11 +6,14 @@
 //
 // # Plugin authors
 //
-// A plugin's main calls Serve with its drivers, by registry name:
+// A plugin's main calls Serve with its drivers, by registry name (see
+// ExampleServe):
 //
-//	func main() {
-//		plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": myDriver}, Version: "1.0.0"})
+//	d, err := local.New(local.Options{Root: "/var/lib/my-tool"}) // or a driver of your own
+//	if err != nil {
+//		log.Fatal(err)
 //	}
+//	plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": d}, Version: "1.0.0"})
 //
 // Serve performs the go-plugin handshake (a magic cookie, so that a binary
 // started by hand explains itself and exits; the protocol version; automatic

@@ -50,11 +50,11 @@ func (o ServeOptions) validate() error {
 // automatic mutual TLS when the host asks for it, as the Manager does) and
 // gRPC. A plugin's main calls it and nothing else:
 //
-//	func main() {
-//		d, err := mydriver.New(...)
-//		if err != nil { log.Fatal(err) }
-//		plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": d}, Version: "1.0.0"})
+//	d, err := local.New(local.Options{Root: "/var/lib/my-tool"}) // or a driver of your own
+//	if err != nil {
+//		log.Fatal(err)
 //	}
+//	plugin.Serve(plugin.ServeOptions{Drivers: map[string]drivers.Driver{"my-tool": d}, Version: "1.0.0"})
 //
 // Serve returns when the host closes the plugin. A task that
 // drivers.ValidateTask rejects never reaches the drivers: Start answers

@@ -10,6 +10,6 @@ import (
 
 func TestConformance(t *testing.T) {
 	repotest.RunConformanceTests(t, repotest.Harness{
-		NewBackend: func(*testing.T) repository.Backend { return memory.New() },
+		NewBackend: func(t *testing.T) repository.Backend { return memory.New() },
 	})
 }

@@ -9,5 +9,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.RunConformanceTests(t, func(*testing.T) store.Store { return memory.New(memory.Options{}) })
+	storetest.RunConformanceTests(t, func(t *testing.T) store.Store {
+		return memory.New(memory.Options{})
+	})
 }
