@@ -9,6 +9,10 @@
 // Each run makes a new Backup and a new RestoreJob (named after the time of
 // the run), so it can run any number of times over the same -dir; the bolt
 // file in it then lists every run's backup.
+//
+// The first run compiles about 830 packages, most of them client-go and the
+// Kubernetes API types the engine is written against: about three minutes
+// on 2 cores with an empty build cache, about a second afterwards.
 package main
 
 import (
