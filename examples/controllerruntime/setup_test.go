@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/types"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -31,22 +42,30 @@ func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
 // server: the controller routes the changes, the engine reads the
 // manager's cache (the store's indexes are on the manager's informers),
 // resolves the pod and checks the secret through the manager's client, and
-// records events.k8s.io/v1 Events with the manager's recorder. The driver
-// is the in-memory one: what is tested is the wiring.
+// records events.k8s.io/v1 Events with the manager's recorder. The manager
+// runs as the ServiceAccount of deploy/rbac, bound to exactly its rules,
+// and elects a leader in its namespace. The driver is the in-memory one:
+// what is tested is the wiring.
 func TestBackupAndRestoreThroughTheManager(t *testing.T) {
 	env := testenv.Require(t)
 	ctx := t.Context()
 	require.NoError(t, crds.Install(ctx, apiextensionsclient.NewForConfigOrDie(env.Config).ApiextensionsV1(), nil))
 	ns := env.NewNamespace(t)
+	scheme := runtime.NewScheme()
+	require.NoError(t, clientgoscheme.AddToScheme(scheme))
+	require.NoError(t, v1alpha1.AddToScheme(scheme))
+	c, err := client.New(env.Config, client.Options{Scheme: scheme}) // the administrator's: the test's own objects
+	require.NoError(t, err)
+	saConfig := applyRBAC(t, env, c)
 
-	mgr, err := NewManager(env.Config, manager.Options{Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := NewManager(saConfig, manager.Options{Metrics: metricsserver.Options{BindAddress: "0"},
+		LeaderElection: true, LeaderElectionNamespace: rbacNamespace, LeaderElectionID: "dataprotection"})
 	require.NoError(t, err)
 	driver := memdriver.New(nil)
 	_, err = Setup(ctx, mgr, drivers.Registry{drivers.NameJob: driver})
 	require.NoError(t, err)
 	start(t, mgr)
 
-	c := mgr.GetClient()
 	createTarget(t, c, ns)
 	tool := "tool-" + ns // BackupTools are cluster-scoped
 	for _, obj := range []client.Object{
@@ -93,6 +112,39 @@ func TestBackupAndRestoreThroughTheManager(t *testing.T) {
 	require.NoError(t, err)
 	indexers := inf.(kube.Informer).GetIndexer().GetIndexers()
 	assert.Contains(t, strings.Join(keys(indexers), " "), v1alpha1.GroupName, "the store indexes the manager's informer")
+}
+
+// rbacNamespace is the namespace of deploy/rbac's ServiceAccount.
+const rbacNamespace = "dataprotection-system"
+
+// applyRBAC creates the objects of deploy/rbac/clusterrole.yaml and returns
+// a configuration that authenticates as its ServiceAccount.
+func applyRBAC(t *testing.T, env *testenv.Env, c client.Client) *rest.Config {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "rbac", "clusterrole.yaml"))
+	require.NoError(t, err)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: rbacNamespace}}
+	if err := c.Create(t.Context(), ns); !apierrors.IsAlreadyExists(err) {
+		require.NoError(t, err)
+	}
+	decode := serializer.NewCodecFactory(clientgoscheme.Scheme).UniversalDeserializer().Decode
+	docs := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for {
+		doc, err := docs.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		obj, _, err := decode(doc, nil, nil)
+		require.NoError(t, err)
+		if err := c.Create(t.Context(), obj.(client.Object)); !apierrors.IsAlreadyExists(err) {
+			require.NoError(t, err, "create %T", obj)
+		}
+	}
+	cfg, err := env.ConfigFor("system:serviceaccount:"+rbacNamespace+":dataprotection",
+		"system:serviceaccounts", "system:serviceaccounts:"+rbacNamespace)
+	require.NoError(t, err)
+	return cfg
 }
 
 func appPG() *metav1.LabelSelector {
