@@ -54,9 +54,21 @@ func TestDocQuickStartIsExample(t *testing.T) {
 
 type snippet struct{ where, code string }
 
-// readmeSnippets returns README.md's ```go blocks.
+// readmeSnippets returns the ```go blocks of README.md and of the
+// examples' READMEs.
 func readmeSnippets(t *testing.T) []snippet {
-	data, err := os.ReadFile("README.md")
+	files, err := filepath.Glob(filepath.Join("examples", "*", "README.md"))
+	require.NoError(t, err)
+	var out []snippet
+	for _, f := range append([]string{"README.md"}, files...) {
+		out = append(out, markdownSnippets(t, f)...)
+	}
+	return out
+}
+
+// markdownSnippets returns the ```go blocks of the markdown file path.
+func markdownSnippets(t *testing.T, path string) []snippet {
+	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var out []snippet
 	var cur []string
@@ -67,7 +79,7 @@ func readmeSnippets(t *testing.T) []snippet {
 			in, cur = true, nil
 		case in && strings.TrimSpace(line) == "```":
 			in = false
-			out = append(out, snippet{where: "README.md:" + itoa(i+1), code: strings.Join(cur, "\n")})
+			out = append(out, snippet{where: path + ":" + strconv.Itoa(i+1), code: strings.Join(cur, "\n")})
 		case in:
 			cur = append(cur, line)
 		}
@@ -233,4 +245,3 @@ func squeeze(s string) string {
 	}, s)
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }
