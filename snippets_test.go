@@ -244,4 +244,3 @@ func squeeze(s string) string {
 		return r
 	}, s)
 }
-
