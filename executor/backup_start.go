@@ -168,6 +168,9 @@ func (e *Executor) backupPolicy(ctx context.Context, b *v1alpha1.Backup, ready b
 	switch {
 	case !ready:
 	case p.Status.Phase == v1alpha1.PolicyFailed:
+		if retry, err := e.retryingPolicy(ctx, p); retry || err != nil {
+			return nil, errors.Join(fmt.Errorf("BackupPolicy %q waits for its driver: %s", p.Name, p.Status.FailureReason), err)
+		}
 		return nil, terminal("PolicyFailed", "BackupPolicy %q is Failed: %s", p.Name, p.Status.FailureReason)
 	case p.Status.Phase != v1alpha1.PolicyAvailable || p.Status.ObservedGeneration != p.Generation:
 		return nil, fmt.Errorf("BackupPolicy %q is not validated yet", p.Name)
