@@ -46,6 +46,9 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 		res, err := e.failBackup(ctx, b, term.reason, term.msg)
 		return nil, nil, res, err
 	}
+	if w := (*errWaiting)(nil); errors.As(err, &w) {
+		return nil, nil, w.res, nil
+	}
 	if err != nil {
 		return nil, nil, Result{}, err
 	}
@@ -159,12 +162,16 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 // is.
 func (e *Executor) backupPolicy(ctx context.Context, b *v1alpha1.Backup, ready bool) (*v1alpha1.BackupPolicy, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, b.Namespace, b.Spec.BackupPolicyName)
+	if drivers.IsNotFound(err) && ready {
+		return nil, e.awaitPolicy(ctx, b)
+	}
 	if drivers.IsNotFound(err) {
 		return nil, terminal("PolicyNotFound", "BackupPolicy %q not found", b.Spec.BackupPolicyName)
 	}
 	if err != nil {
 		return nil, err
 	}
+	policyFound(b)
 	switch {
 	case !ready:
 	case p.Status.Phase == v1alpha1.PolicyFailed:

@@ -69,6 +69,12 @@ const (
 	// AnnotationDeleteAttempt on a Backup numbers the runs of its data
 	// deletion.
 	AnnotationDeleteAttempt = GroupName + "/delete-attempt"
+	// AnnotationPolicyWaitSince on a New Backup records when (RFC 3339) it
+	// began to wait for its BackupPolicy, which did not exist yet; the
+	// Backup fails once the engine's PolicyWaitTimeout has passed since,
+	// however often the engine restarts. The engine removes it once the
+	// policy is found.
+	AnnotationPolicyWaitSince = GroupName + "/policy-wait-since"
 )
 
 // Keys this project adds, on the runtime objects drivers create (Jobs, their
