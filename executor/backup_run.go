@@ -108,6 +108,11 @@ func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupIn
 		return e.failBackup(ctx, b, "BackupFailed", reason)
 	}
 	setAnnotation(b, v1alpha1.AnnotationAttempt, strconv.Itoa(in.Attempt+1))
+	next := in.BackupInputs
+	next.Attempt++
+	if plan, err := policy.ResolveBackup(next); err == nil {
+		e.recordTasks(b, plan.Tasks) // the next run's, in the same write
+	}
 	out, err := e.store.Backups().Update(ctx, b)
 	if err != nil {
 		return Result{}, err

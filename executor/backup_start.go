@@ -73,7 +73,8 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 		return res, err
 	}
 	repoChanged := recordRepository(b, in)
-	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged {
+	tasksChanged, dataChanged := e.recordTasks(b, plan.Tasks), e.recordDataPath(b, plan)
+	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged || tasksChanged || dataChanged {
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
 	}
