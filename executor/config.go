@@ -42,7 +42,8 @@ type Config struct {
 	// discard.
 	Logger logr.Logger
 	// Events receives an event for every phase change and failure.
-	// Default: events are logged at V(1) on Logger.
+	// Default: events are logged on Logger, Warning events at V(0) and
+	// Normal ones at V(1).
 	Events record.EventRecorder
 	// Metrics registers the engine's Prometheus metrics. Default: none
 	// registered (no global registry is touched).
