@@ -30,7 +30,7 @@ type Engine interface {
 	// Failed (a Backup also once its deletion began) and returns it, a
 	// *v1alpha1.Backup or *v1alpha1.RestoreJob, following the store's
 	// watch rather than polling; ctx bounds the wait. A missing or deleted
-	// object is an error for which IsNotFound is true. It reconciles
+	// object is an error for which drivers.IsNotFound is true. It reconciles
 	// nothing: Run, or the host's loop, moves the object.
 	Wait(ctx context.Context, req Request) (runtime.Object, error)
 	// Run watches the store and reconciles every object with Workers
