@@ -3,6 +3,7 @@ package dataprotection
 import (
 	"context"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/dpsdk/dataprotection/executor"
@@ -25,6 +26,13 @@ type Engine interface {
 	// Router returns the Router that Run routes changes with: a host
 	// with its own loop routes its informers' events with it.
 	Router() Router
+	// Wait waits until the Backup or RestoreJob req names is Completed or
+	// Failed (a Backup also once its deletion began) and returns it, a
+	// *v1alpha1.Backup or *v1alpha1.RestoreJob, following the store's
+	// watch rather than polling; ctx bounds the wait. A missing or deleted
+	// object is an error for which drivers.IsNotFound is true. It reconciles
+	// nothing: Run, or the host's loop, moves the object.
+	Wait(ctx context.Context, req Request) (runtime.Object, error)
 	// Run watches the store and reconciles every object with Workers
 	// workers until ctx ends (or, with leader election, until leadership
 	// is lost). It returns nil when ctx ends.

@@ -48,6 +48,16 @@ type TaskStatus struct {
 	// Output is the task's standard output when it is JSON (a status
 	// update's result, or a tool's manifest); nil otherwise.
 	Output []byte
+	// OutputSize is, when Output is nil although the task printed
+	// something, the size in bytes of its standard output (or of the line
+	// it was looked for in), when the driver knows it; 0 otherwise. With
+	// it the engine says that an output was too large instead of missing.
+	OutputSize int64
+	// OutputStart is, when Output is nil although the task printed
+	// something, the start of its standard output as OutputStartOf makes
+	// it (secret values redacted, at most MaxOutputStart bytes), for the
+	// engine's messages; empty when the driver kept none of it.
+	OutputStart string
 	// LogTail is the end of the task's combined output, for failure
 	// reasons; secret values never appear in it.
 	LogTail string

@@ -51,7 +51,11 @@ func applyResult(status *v1alpha1.BackupStatus, plan *policy.BackupPlan, i int, 
 	pt := &plan.Tasks[i]
 	switch {
 	case pt.Task.Kind == drivers.KindStatusUpdate:
-		if err := policy.ApplyStatusUpdate(status, pt.StatusPath, st.Output); err != nil {
+		output, err := policy.TaskOutput(st, true)
+		if err != nil {
+			return fmt.Errorf("backupStatusUpdates: status update %w", err)
+		}
+		if err := policy.ApplyStatusUpdate(status, pt.StatusPath, output); err != nil {
 			return fmt.Errorf("backupStatusUpdates: %w", err)
 		}
 	case i == plan.Main:
@@ -64,8 +68,12 @@ func applyResult(status *v1alpha1.BackupStatus, plan *policy.BackupPlan, i int, 
 // its JSON output, which is merged under status.manifests (a tool may print
 // {"backupTool":{"CheckPoint":"..."},"userContext":{...}}).
 func applyMainResult(status *v1alpha1.BackupStatus, st *drivers.TaskStatus) error {
-	if len(st.Output) > 0 {
-		if err := policy.ApplyStatusUpdate(status, "manifests", st.Output); err != nil {
+	output, err := policy.TaskOutput(st, false)
+	if err != nil {
+		return fmt.Errorf("backup tool %w", err)
+	}
+	if len(output) > 0 {
+		if err := policy.ApplyStatusUpdate(status, "manifests", output); err != nil {
 			return fmt.Errorf("backup tool output: %w", err)
 		}
 	}
@@ -100,6 +108,11 @@ func (e *Executor) failRun(ctx context.Context, b *v1alpha1.Backup, in *backupIn
 		return e.failBackup(ctx, b, "BackupFailed", reason)
 	}
 	setAnnotation(b, v1alpha1.AnnotationAttempt, strconv.Itoa(in.Attempt+1))
+	next := in.BackupInputs
+	next.Attempt++
+	if plan, err := policy.ResolveBackup(next); err == nil {
+		e.recordTasks(b, plan.Tasks) // the next run's, in the same write
+	}
 	out, err := e.store.Backups().Update(ctx, b)
 	if err != nil {
 		return Result{}, err

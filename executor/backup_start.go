@@ -46,6 +46,9 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 		res, err := e.failBackup(ctx, b, term.reason, term.msg)
 		return nil, nil, res, err
 	}
+	if w := (*errWaiting)(nil); errors.As(err, &w) {
+		return nil, nil, w.res, nil
+	}
 	if err != nil {
 		return nil, nil, Result{}, err
 	}
@@ -70,7 +73,8 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 		return res, err
 	}
 	repoChanged := recordRepository(b, in)
-	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged {
+	tasksChanged, dataChanged := e.recordTasks(b, plan.Tasks), e.recordDataPath(b, plan)
+	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged || tasksChanged || dataChanged {
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
 	}
@@ -159,15 +163,22 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 // is.
 func (e *Executor) backupPolicy(ctx context.Context, b *v1alpha1.Backup, ready bool) (*v1alpha1.BackupPolicy, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, b.Namespace, b.Spec.BackupPolicyName)
+	if drivers.IsNotFound(err) && ready {
+		return nil, e.awaitPolicy(ctx, b)
+	}
 	if drivers.IsNotFound(err) {
 		return nil, terminal("PolicyNotFound", "BackupPolicy %q not found", b.Spec.BackupPolicyName)
 	}
 	if err != nil {
 		return nil, err
 	}
+	policyFound(b)
 	switch {
 	case !ready:
 	case p.Status.Phase == v1alpha1.PolicyFailed:
+		if retry, err := e.retryingPolicy(ctx, p); retry || err != nil {
+			return nil, errors.Join(fmt.Errorf("BackupPolicy %q waits for its driver: %s", p.Name, p.Status.FailureReason), err)
+		}
 		return nil, terminal("PolicyFailed", "BackupPolicy %q is Failed: %s", p.Name, p.Status.FailureReason)
 	case p.Status.Phase != v1alpha1.PolicyAvailable || p.Status.ObservedGeneration != p.Generation:
 		return nil, fmt.Errorf("BackupPolicy %q is not validated yet", p.Name)

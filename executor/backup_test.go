@@ -160,14 +160,6 @@ func TestBackupOfAFailedPolicyFails(t *testing.T) {
 	assert.Empty(t, h.driver.Executions())
 }
 
-func TestBackupOfAMissingPolicyFails(t *testing.T) {
-	h := newHarness(t, nil)
-	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
-	b := h.runBackup("b1", 5, terminalPhase)
-	require.Equal(t, v1alpha1.BackupFailed, b.Status.Phase)
-	assert.Contains(t, b.Status.FailureReason, `BackupPolicy "pg" not found`)
-}
-
 func TestRestartedExecutorAdoptsTheRunningTask(t *testing.T) {
 	h := newHarness(t, func(*drivers.Task) memdriver.Outcome { return memdriver.Outcome{Polls: 3} })
 	h.setup(backupPolicy())

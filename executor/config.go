@@ -43,7 +43,8 @@ type Config struct {
 	// Events receives an event for every phase change and failure: a
 	// client-go record.EventRecorder, or a tools/events recorder (a
 	// controller-runtime manager's) through NewEventsRecorder. Default:
-	// events are logged at V(1) on Logger.
+	// events are logged on Logger, Warning events at V(0) and Normal ones
+	// at V(1).
 	Events EventRecorder
 	// Metrics registers the engine's Prometheus metrics. Default: none
 	// registered (no global registry is touched).
@@ -107,6 +108,14 @@ type Options struct {
 	// waits for its target to be ready (drivers.Target.NotReady); past it
 	// the RestoreJob fails. Default 30m.
 	TargetReadyTimeout time.Duration
+	// PolicyWaitTimeout bounds how long a New Backup whose BackupPolicy
+	// does not exist waits for it (a Backup applied with its policy, in
+	// any order); past it the Backup fails with the reason PolicyNotFound,
+	// as upstream failed it at once. The wait's start is recorded on the
+	// Backup (v1alpha1.AnnotationPolicyWaitSince), so a restart does not
+	// extend it; the Backup is checked again every PollInterval meanwhile.
+	// Default 5m.
+	PolicyWaitTimeout time.Duration
 }
 
 // check returns an InvalidArgument error when a required field is missing
@@ -172,5 +181,6 @@ func (o Options) withDefaults() Options {
 	def(&o.RestoreJobTTL, 7*24*time.Hour)
 	def(&o.LimitRecheckInterval, 30*time.Second)
 	def(&o.TargetReadyTimeout, 30*time.Minute)
+	def(&o.PolicyWaitTimeout, 5*time.Minute)
 	return o
 }

@@ -341,7 +341,7 @@ func (w *world) endState(t *testing.T) endState {
 		st := b.Status
 		s.objects = append(s.objects, fmt.Sprintf("backup %s phase=%s size=%s reason=%q deleting=%v start=%s done=%s exp=%s ann=%v",
 			b.Name, st.Phase, st.TotalSize, st.FailureReason, b.DeletionTimestamp != nil, ts(st.StartTimestamp),
-			ts(st.CompletionTimestamp), ts(st.Expiration), b.Annotations))
+			ts(st.CompletionTimestamp), ts(st.Expiration), uidHash.ReplaceAllString(fmt.Sprint(b.Annotations), "-UID-$1-")))
 		if !st.Phase.IsTerminal() {
 			s.stuck++
 		}
@@ -353,7 +353,8 @@ func (w *world) endState(t *testing.T) endState {
 	rs, err := w.store.RestoreJobs().List(w.ctx, ns, labels.Everything())
 	require.NoError(t, err)
 	for _, r := range rs {
-		s.objects = append(s.objects, fmt.Sprintf("restore %s phase=%s reason=%q", r.Name, r.Status.Phase, r.Status.FailureReason))
+		s.objects = append(s.objects, fmt.Sprintf("restore %s phase=%s reason=%q tasks=%s", r.Name, r.Status.Phase, r.Status.FailureReason,
+			uidHash.ReplaceAllString(r.Annotations[v1alpha1.AnnotationTasks], "-UID-$1-")))
 		if !r.Status.Phase.IsTerminal() {
 			s.stuck++
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/record"
@@ -11,7 +12,9 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// logRecorder is the default event recorder: events go to the log.
+// logRecorder is the default event recorder: events go to the log,
+// Warning events at V(0), so that a host that gives no recorder still sees
+// every failure, Normal ones at V(1).
 type logRecorder struct{ log logr.Logger }
 
 func (r *logRecorder) Event(obj runtime.Object, eventtype, reason, message string) {
@@ -19,7 +22,11 @@ func (r *logRecorder) Event(obj runtime.Object, eventtype, reason, message strin
 	if m, ok := obj.(metav1.Object); ok {
 		kv = append(kv, "object", m.GetNamespace()+"/"+m.GetName(), "kind", fmt.Sprintf("%T", obj))
 	}
-	r.log.V(1).Info("event", kv...)
+	level := 1
+	if eventtype == corev1.EventTypeWarning {
+		level = 0
+	}
+	r.log.V(level).Info("event", kv...)
 }
 
 func (r *logRecorder) Eventf(obj runtime.Object, eventtype, reason, messageFmt string, args ...any) {

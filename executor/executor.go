@@ -55,10 +55,11 @@ type Executor struct {
 	resyncPeriod time.Duration
 	leader       *LeaderElection
 
-	verdicts verdicts // the policies' validations, reused until an input changes
-	notices  notices  // the owners of running tasks, for drivers that notify
-	crons    crons    // the policies' parsed schedules
-	limits   struct {
+	verdicts   verdicts        // the policies' validations, reused until an input changes
+	driverCaps capabilityCache // what the drivers can run; which ones do not answer
+	notices    notices         // the owners of running tasks, for drivers that notify
+	crons      crons           // the policies' parsed schedules
+	limits     struct {
 		backups, restores Limits
 		limiter
 	}

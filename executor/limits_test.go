@@ -79,6 +79,9 @@ func (r checkedBackups) Update(ctx context.Context, b *v1alpha1.Backup) (*v1alph
 // check counts the running Backups per scope in the store.
 func (c *limitChecker) check(ctx context.Context) {
 	running, err := c.Store.Backups().ListBy(ctx, "", store.IndexPhase, string(v1alpha1.BackupInProgress))
+	if ctx.Err() != nil {
+		return // the engine was killed between its write and this count
+	}
 	require.NoError(c.t, err)
 	n := map[string]int{}
 	for _, b := range running {

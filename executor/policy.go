@@ -34,6 +34,9 @@ func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name st
 		return Result{}, err
 	}
 	if p, err = e.writePolicyPhase(ctx, p, verdict); err != nil || verdict.Phase != v1alpha1.PolicyAvailable {
+		if err == nil && verdict.Retry {
+			return Result{RequeueAfter: e.opts.RetryDelay}, nil // a driver it uses may come back
+		}
 		return Result{}, err
 	}
 	backups, err := e.policyBackups(ctx, p)
@@ -64,30 +67,13 @@ func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy)
 		v1alpha1.SetDefaultsBackupTool(t)
 		in.Tools[t.Name] = t
 	}
-	if in.Drivers, err = e.capabilities(ctx); err != nil {
-		return policy.Validation{}, err
-	}
+	in.Drivers, in.UnavailableDrivers = e.capabilities(ctx)
 	if e.secrets != nil {
 		if in.SecretKeys, err = e.secretKeys(ctx, p); err != nil {
 			return policy.Validation{}, err
 		}
 	}
 	return policy.Validate(p, in), nil
-}
-
-// capabilities asks every registered driver what it can run.
-func (e *Executor) capabilities(ctx context.Context) (policy.DriverCapabilities, error) {
-	set := policy.DriverCapabilities{}
-	for _, name := range e.drivers.Names() {
-		d := e.drivers[name]
-		var caps drivers.Capabilities
-		err := e.call(ctx, func(ctx context.Context) (err error) { caps, err = d.Capabilities(ctx); return err })
-		if err != nil {
-			return nil, fmt.Errorf("capabilities of driver %q: %w", name, err)
-		}
-		set[name] = caps
-	}
-	return set, nil
 }
 
 func (e *Executor) secretKeys(ctx context.Context, p *v1alpha1.BackupPolicy) (map[string][]string, error) {
@@ -124,6 +110,8 @@ func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolic
 		return nil, err
 	}
 	switch {
+	case v.Retry:
+		e.events.Event(out, corev1.EventTypeWarning, "DriverUnavailable", v.Reason)
 	case v.Phase == v1alpha1.PolicyFailed:
 		e.events.Event(out, corev1.EventTypeWarning, "InvalidPolicy", v.Reason)
 	case v.Reason != "":

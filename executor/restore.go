@@ -47,6 +47,11 @@ func (e *Executor) reconcileRestoreJob(ctx context.Context, namespace, name stri
 	case v1alpha1.RestoreJobInProgressLogic:
 		return e.runLogicalRestore(ctx, r, plan.Logical)
 	}
+	if e.recordTasks(r, restoreTasksOf(plan)) { // where the run's logs will be, before it starts
+		if r, err = e.store.RestoreJobs().Update(ctx, r); err != nil {
+			return Result{}, err
+		}
+	}
 	first := v1alpha1.RestoreJobInProgressPhy
 	if plan.Physical == nil {
 		first = v1alpha1.RestoreJobInProgressLogic
@@ -215,6 +220,9 @@ func (e *Executor) failRestoreRun(ctx context.Context, r *v1alpha1.RestoreJob, r
 		return e.finishRestore(ctx, r, v1alpha1.RestoreJobFailed, reason)
 	}
 	setAnnotation(r, v1alpha1.AnnotationAttempt, strconv.Itoa(attempt+1))
+	if plan, err := e.restorePlan(ctx, r); err == nil {
+		e.recordTasks(r, restoreTasksOf(plan)) // the next run's, in the same write
+	}
 	out, err := e.store.RestoreJobs().Update(ctx, r)
 	if err != nil {
 		return Result{}, err
@@ -252,4 +260,15 @@ func suffix(reason string) string {
 		return ""
 	}
 	return ": " + reason
+}
+
+// restoreTasksOf lists the tasks of a restore plan, in the order they run.
+func restoreTasksOf(plan *policy.RestorePlan) []policy.PlannedTask {
+	var out []policy.PlannedTask
+	for _, pt := range []*policy.PlannedTask{plan.Physical, plan.Logical} {
+		if pt != nil {
+			out = append(out, *pt)
+		}
+	}
+	return out
 }

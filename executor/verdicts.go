@@ -69,7 +69,7 @@ func (e *Executor) validation(ctx context.Context, p *v1alpha1.BackupPolicy) (po
 		return v, nil
 	}
 	v, err := e.validatePolicy(ctx, p)
-	if err == nil {
+	if err == nil && !v.Retry { // a verdict on an unavailable driver is computed again
 		e.verdicts.put(key, inputs, v)
 	}
 	return v, err

@@ -31,13 +31,37 @@ func ResolveBackup(in BackupInputs) (*BackupPlan, error) {
 		}
 	}
 	plan.Driver = main.Driver
-	plan.Tasks = append(plan.Tasks, statusUpdates(in, base, v1alpha1.PreBackup, plan)...)
-	plan.Tasks = append(plan.Tasks, hooks(in, v1alpha1.PreBackup)...)
+	pre, err := stageTasks(in, base, v1alpha1.PreBackup, plan)
+	if err != nil {
+		return nil, err
+	}
+	post, err := stageTasks(in, base, v1alpha1.PostBackup, plan)
+	if err != nil {
+		return nil, err
+	}
+	plan.Tasks = append(plan.Tasks, pre...)
 	plan.Main = len(plan.Tasks)
 	plan.Tasks = append(plan.Tasks, main)
-	plan.Tasks = append(plan.Tasks, hooks(in, v1alpha1.PostBackup)...)
-	plan.Tasks = append(plan.Tasks, statusUpdates(in, base, v1alpha1.PostBackup, plan)...)
+	plan.Tasks = append(plan.Tasks, post...)
 	return plan, nil
+}
+
+// stageTasks returns the tasks of one stage around the main task: the
+// status updates then the hooks before it, the hooks then the status
+// updates after it.
+func stageTasks(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.BackupStatusUpdateStage, plan *BackupPlan) ([]PlannedTask, error) {
+	updates, err := statusUpdates(in, base, stage, plan)
+	if err != nil {
+		return nil, err
+	}
+	hooked, err := hooks(in, stage)
+	if err != nil {
+		return nil, err
+	}
+	if stage == v1alpha1.PostBackup {
+		return append(hooked, updates...), nil
+	}
+	return append(updates, hooked...), nil
 }
 
 // newTask fills the fields every task of a Backup shares.
@@ -137,28 +161,33 @@ func snapshotTask(in BackupInputs) PlannedTask {
 	return PlannedTask{Driver: drivers.NameSnapshot, Task: task}
 }
 
-func hooks(in BackupInputs, stage v1alpha1.BackupStatusUpdateStage) []PlannedTask {
+func hooks(in BackupInputs, stage v1alpha1.BackupStatusUpdateStage) ([]PlannedTask, error) {
 	s := in.Policy.Spec.Snapshot
 	if in.Backup.Spec.BackupType != v1alpha1.BackupTypeSnapshot || s == nil || s.Hooks == nil {
-		return nil
+		return nil, nil
 	}
 	cmds := s.Hooks.PreCommands
 	if stage == v1alpha1.PostBackup {
 		cmds = s.Hooks.PostCommands
 	}
 	if len(cmds) == 0 {
-		return nil
+		return nil, nil
 	}
 	task := newTask(in, drivers.KindHook, "hook-"+string(stage))
 	task.Image, task.Container = s.Hooks.Image, s.Hooks.ContainerName
-	task.Env = baseEnv(in.Target, s.Target.Secret, in.Backup.Name, "").vars
+	env := baseEnv(in.Target, s.Target.Secret, in.Backup.Name, "")
+	task.Env = env.vars
+	cmds, err := env.protect(cmds)
+	if err != nil {
+		return nil, fmt.Errorf("spec.snapshot.hooks: %w", err)
+	}
 	task.Steps = []drivers.Step{{Name: string(stage) + "-hook", Commands: cmds}}
-	return []PlannedTask{{Driver: drivers.NameSnapshot, Task: task}}
+	return []PlannedTask{{Driver: drivers.NameSnapshot, Task: task}}, nil
 }
 
 // statusUpdates returns the policy's status updates of one stage; an update
 // with no stage runs post.
-func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.BackupStatusUpdateStage, plan *BackupPlan) []PlannedTask {
+func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.BackupStatusUpdateStage, plan *BackupPlan) ([]PlannedTask, error) {
 	var out []PlannedTask
 	for i, u := range base.BackupStatusUpdates {
 		if u.UpdateStage != stage && (u.UpdateStage != "" || stage != v1alpha1.PostBackup) {
@@ -166,14 +195,19 @@ func statusUpdates(in BackupInputs, base *v1alpha1.BasePolicy, stage v1alpha1.Ba
 		}
 		task := newTask(in, drivers.KindStatusUpdate, fmt.Sprintf("%s-%d", stage, i))
 		task.Container, task.Storage = u.ContainerName, claimStorage(plan.Storage)
-		task.Env = baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir).vars
+		env := baseEnv(in.Target, base.Target.Secret, in.Backup.Name, plan.BackupDir)
+		task.Env = env.vars
 		if in.Tool != nil {
 			task.Image = toolImage(in.Tool, in.Target)
 		}
-		task.Steps = []drivers.Step{{Name: "status-update", Commands: []string{u.Script}}}
+		script, err := env.protect([]string{u.Script})
+		if err != nil {
+			return nil, fmt.Errorf("backupStatusUpdates[%d]: %w", i, err)
+		}
+		task.Steps = []drivers.Step{{Name: "status-update", Commands: script}}
 		out = append(out, PlannedTask{Driver: plan.Driver, Task: task, StatusPath: u.Path})
 	}
-	return out
+	return out, nil
 }
 
 // toolImage is the image a tool's commands run in: the tool's, or, when

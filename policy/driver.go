@@ -63,3 +63,30 @@ func (s DriverCapabilities) Check(name string, k drivers.TaskKind, t v1alpha1.Ba
 	}
 	return nil
 }
+
+// DriversOf returns the registry names of the drivers that would run the
+// backups of p (see DriverName), sorted, without duplicates; a type whose
+// tool is missing from tools is left out.
+func DriversOf(p *v1alpha1.BackupPolicy, tools map[string]*v1alpha1.BackupTool) []string {
+	var names []string
+	if p.Spec.Snapshot != nil {
+		names = append(names, DriverName(v1alpha1.BackupTypeSnapshot, nil))
+	}
+	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
+		if c := p.CommonPolicyFor(t); c != nil && tools[c.BackupToolName] != nil {
+			names = append(names, DriverName(t, tools[c.BackupToolName]))
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// usesUnavailable says whether a driver p uses is in in.UnavailableDrivers.
+func usesUnavailable(p *v1alpha1.BackupPolicy, in Inputs) bool {
+	for _, name := range DriversOf(p, in.Tools) {
+		if _, down := in.UnavailableDrivers[name]; down {
+			return true
+		}
+	}
+	return false
+}

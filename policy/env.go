@@ -33,14 +33,21 @@ const (
 // (untrusted: a tool or a status update wrote them), directly or through a
 // tool variable that refers to one, so that those values reach commands
 // only through the environment (see protect).
+//
+// Likewise it knows which variables hold a secret's value (DB_USER,
+// DB_PASSWORD, a tool's secretKeyRef, or a tool variable that refers to
+// one), which also reach commands only through the environment: a value
+// substituted into a command's text is in the argv of `sh -c`, which
+// /proc/<pid>/cmdline shows to every user of the machine.
 type envBuilder struct {
 	vars      []corev1.EnvVar
 	plain     map[string]string
 	untrusted map[string]bool
+	secrets   map[string]bool
 }
 
 func newEnv() *envBuilder {
-	return &envBuilder{plain: map[string]string{}, untrusted: map[string]bool{}}
+	return &envBuilder{plain: map[string]string{}, untrusted: map[string]bool{}, secrets: map[string]bool{}}
 }
 
 // set appends an engine variable with a literal value.
@@ -48,6 +55,7 @@ func (e *envBuilder) set(name, value string) {
 	e.vars = append(e.vars, corev1.EnvVar{Name: name, Value: envvar.Escape(value)})
 	e.plain[name] = value
 	delete(e.untrusted, name)
+	delete(e.secrets, name)
 }
 
 // setUntrusted appends an engine variable whose value was read from a
@@ -67,6 +75,7 @@ func (e *envBuilder) secret(name string, s *v1alpha1.BackupPolicySecret, key, de
 		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: s.Name}, Key: key},
 	}})
 	delete(e.plain, name)
+	e.secrets[name] = true
 }
 
 // add appends a tool env var, substituting its references to the plain
@@ -77,14 +86,16 @@ func (e *envBuilder) add(v corev1.EnvVar) {
 		e.vars = append(e.vars, *v.DeepCopy())
 		delete(e.plain, v.Name)
 		delete(e.untrusted, v.Name)
+		e.secrets[v.Name] = v.ValueFrom.SecretKeyRef != nil
 		return
 	}
-	untrusted := false
+	untrusted, secret := false, false
 	envvar.Substitute(v.Value, func(name string) (string, bool) {
 		untrusted = untrusted || e.untrusted[name]
+		secret = secret || e.secrets[name]
 		return "", false
 	})
-	e.untrusted[v.Name] = untrusted
+	e.untrusted[v.Name], e.secrets[v.Name] = untrusted, secret
 	sub := envvar.Substitute(v.Value, e.lookup)
 	e.vars = append(e.vars, corev1.EnvVar{Name: v.Name, Value: sub})
 	unresolved := false
@@ -119,28 +130,33 @@ func baseEnv(target drivers.Target, secret *v1alpha1.BackupPolicySecret, backupN
 }
 
 // protect returns commands with every reference $(NAME) to an untrusted
-// variable turned into the shell's "${NAME}": the driver (or the kubelet)
-// substitutes references into the command text before `sh -c` parses it,
-// so a value from a Backup's status, such as a CheckPoint
-// `x"; touch /tmp/marker; echo "`, would run as code. Through the
-// environment the shell expands it as data. (Inside single quotes the shell
-// does not expand it: such a command must use the variable another way.) A
-// reference to an untrusted variable whose name the shell cannot expand is
-// an error.
+// or a secret variable turned into the shell's "${NAME}": the driver (or
+// the kubelet) substitutes references into the command text before `sh -c`
+// parses it, so a value from a Backup's status, such as a CheckPoint
+// `x"; touch /tmp/marker; echo "`, would run as code, and a password would
+// be in the argv of `sh -c`, which every user of the machine can read in
+// /proc/<pid>/cmdline. Through the environment the shell expands it as
+// data. (Inside single quotes the shell does not expand it: such a command
+// must use the variable another way.) A reference to such a variable whose
+// name the shell cannot expand is an error. The expansion of the other
+// variables keeps the Kubernetes semantics.
 func (e *envBuilder) protect(commands []string) ([]string, error) {
-	if len(e.untrusted) == 0 {
-		return commands, nil
-	}
 	out := make([]string, len(commands))
 	var err error
 	for i, c := range commands {
 		out[i] = envvar.Substitute(c, func(name string) (string, bool) {
-			if !e.untrusted[name] {
+			what := ""
+			switch {
+			case e.untrusted[name]:
+				what = "a value from a Backup's status"
+			case e.secrets[name]:
+				what = "a secret's value"
+			default:
 				return "", false
 			}
 			if !shellName.MatchString(name) && err == nil {
-				err = fmt.Errorf("command %d refers to $(%s), which holds a value from a Backup's status and reaches "+
-					"commands only as an environment variable, but %q is not a shell variable name", i, name, name)
+				err = fmt.Errorf("command %d refers to $(%s), which holds %s and reaches "+
+					"commands only as an environment variable, but %q is not a shell variable name", i, name, what, name)
 			}
 			return "${" + name + "}", true
 		})

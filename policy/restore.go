@@ -131,13 +131,17 @@ func toolRestore(in RestoreInputs, cmds *v1alpha1.BackupToolRestoreCommand, step
 	last := len(in.Chain) - 1
 	task := restoreTask(in, step)
 	task.Storage, task.Repository = storage, repo
-	applyTool(&task, in.Tool, baseEnv(in.Target, in.RestoreJob.Spec.Target.Secret, in.Chain[last].Name, dirs[last]))
+	toolEnv := baseEnv(in.Target, in.RestoreJob.Spec.Target.Secret, in.Chain[last].Name, dirs[last])
+	applyTool(&task, in.Tool, toolEnv)
 	for i, b := range in.Chain {
 		commands := cmds.RestoreCommands
 		if i > 0 {
 			if commands = cmds.IncrementalRestoreCommands; len(commands) == 0 {
 				return nil, fmt.Errorf("BackupTool %q has no incrementalRestoreCommands to restore %q", in.Tool.Name, b.Name)
 			}
+		}
+		if commands, err = toolEnv.protect(commands); err != nil {
+			return nil, fmt.Errorf("BackupTool %q: %w", in.Tool.Name, err)
 		}
 		env := newEnv()
 		env.set(EnvBackupName, b.Name)

@@ -4,16 +4,59 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsjson "sigs.k8s.io/json"
 
+	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
-// maxStatusUpdateOutput bounds the JSON a status update may write.
-const maxStatusUpdateOutput = 64 << 10
+// MaxStatusUpdateOutput bounds the JSON output, in bytes, that a status
+// update or a tool's manifest may write into a Backup's status.
+const MaxStatusUpdateOutput = 64 << 10
+
+// TaskOutput returns the JSON output st reports for a status update
+// (required) or a backup tool's manifest, or an error that says why there
+// is no usable one: its size and the limit MaxStatusUpdateOutput when it
+// is larger, or that it is not a JSON object, quoting its start
+// (drivers.TaskStatus.OutputStart: redacted, at most
+// drivers.MaxOutputStart bytes). For a tool, whose standard output is
+// usually its log, an output that is not an object is no error and nil is
+// returned; one that starts like an object (or whose start the driver did
+// not keep: the Job driver reports only the size of a line that looked
+// like one) but is too large is an error, so that a manifest is never
+// dropped without a word.
+func TaskOutput(st *drivers.TaskStatus, required bool) ([]byte, error) {
+	if len(st.Output) > 0 {
+		return st.Output, nil
+	}
+	start := strings.TrimSpace(st.OutputStart)
+	tooLarge := st.OutputSize > MaxStatusUpdateOutput
+	switch {
+	case tooLarge && (required || start == "" || strings.HasPrefix(start, "{")):
+		return nil, fmt.Errorf("output is %d bytes, more than %d", st.OutputSize, MaxStatusUpdateOutput)
+	case start == "" && st.OutputSize > 0:
+		return nil, fmt.Errorf("output is %d bytes, more than the driver could report", st.OutputSize)
+	case !required:
+		return nil, nil
+	case start == "" && st.OutputSize == 0:
+		return nil, fmt.Errorf("output is empty: a status update prints one JSON object")
+	}
+	return nil, fmt.Errorf("output is not a JSON object: %s", quoteStart(start, st.OutputSize))
+}
+
+// quoteStart quotes the start of an output of size bytes (0: unknown),
+// with its size: the start may be cut (at drivers.MaxOutputStart bytes),
+// and redacted.
+func quoteStart(start string, size int64) string {
+	if size <= 0 {
+		return strconv.Quote(start)
+	}
+	return fmt.Sprintf("%q (%d bytes in all)", start, size)
+}
 
 // ApplyStatusUpdate merges a status update script's JSON output (an object)
 // into status at path, a dot-separated list of field names under status
@@ -60,8 +103,8 @@ func ApplyStatusUpdate(status *v1alpha1.BackupStatus, path string, output []byte
 // of at most maxStatusUpdateOutput bytes.
 func parsePatch(output []byte) (map[string]any, error) {
 	output = bytes.TrimSpace(output)
-	if len(output) > maxStatusUpdateOutput {
-		return nil, fmt.Errorf("status update output is %d bytes, more than %d", len(output), maxStatusUpdateOutput)
+	if len(output) > MaxStatusUpdateOutput {
+		return nil, fmt.Errorf("status update output is %d bytes, more than %d", len(output), MaxStatusUpdateOutput)
 	}
 	var patch map[string]any
 	if err := json.Unmarshal(output, &patch); err != nil || patch == nil {

@@ -18,6 +18,11 @@ type Inputs struct {
 	Tools map[string]*v1alpha1.BackupTool
 	// Drivers are the capabilities of the registered drivers by name.
 	Drivers DriverCapabilities
+	// UnavailableDrivers are the registered drivers whose capabilities
+	// could not be read, by name, with the error: a policy that uses one
+	// is Failed with Validation.Retry set, and the others are not
+	// affected.
+	UnavailableDrivers map[string]error
 	// SecretKeys are the keys of the secrets the policy names, by secret
 	// name; a nil map means secrets cannot be inspected and are not
 	// checked, a secret missing from a non-nil map does not exist.
@@ -47,6 +52,10 @@ type Validation struct {
 	// claim, on an engine without a default claim (upstream kept such a
 	// policy Available, its snapshots included).
 	Unavailable map[v1alpha1.BackupType]string
+	// Retry is set when a driver the policy uses is unavailable
+	// (Inputs.UnavailableDrivers): the verdict is Failed for now, and is
+	// to be computed again, since the driver may come back.
+	Retry bool
 }
 
 // Validate checks a BackupPolicy: its own fields (v1alpha1.ValidateBackupPolicy:
@@ -70,7 +79,7 @@ func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	}
 	errs = append(errs, checkRepository(p, in)...)
 	if len(errs) > 0 {
-		return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs}
+		return Validation{Phase: v1alpha1.PolicyFailed, Reason: reason(errs), Errors: errs, Retry: usesUnavailable(p, in)}
 	}
 	return available(p, in)
 }
@@ -135,6 +144,10 @@ func checkCommon(t v1alpha1.BackupType, c *v1alpha1.CommonBackupPolicy, in Input
 // k; the error at fp (whose value is value) names what selects the driver.
 func checkDriver(t v1alpha1.BackupType, tool *v1alpha1.BackupTool, k drivers.TaskKind, in Inputs, fp *field.Path, value string) field.ErrorList {
 	name := DriverName(t, tool)
+	if err, down := in.UnavailableDrivers[name]; down {
+		return field.ErrorList{field.Invalid(fp, value, fmt.Sprintf("%s selects the driver %q, which is unavailable (retrying): %v",
+			driverSelector(t, tool), name, err))}
+	}
 	if err := in.Drivers.Check(name, k, t); err != nil {
 		return field.ErrorList{field.Invalid(fp, value, fmt.Sprintf("%s selects the driver %q, but %v", driverSelector(t, tool), name, err))}
 	}

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -412,4 +413,25 @@ func TestValidateReasonListsEveryProblemWithItsPath(t *testing.T) {
 	require.Len(t, parts, 2)
 	assert.True(t, strings.HasPrefix(parts[0], "spec.retention.ttl: "), parts[0])
 	assert.True(t, strings.HasPrefix(parts[1], "spec.datafile.onFailAttempted: "), parts[1])
+}
+
+func TestValidateUnavailableDriverFailsOnlyItsTypesForNow(t *testing.T) {
+	f := load(t)
+	in := f.inputs()
+	in.UnavailableDrivers = map[string]error{"local": errors.New("the plugin manager is closed")}
+	delete(in.Drivers, "local")
+
+	got := policy.Validate(f.policy, in)
+
+	assert.Equal(t, v1alpha1.PolicyFailed, got.Phase)
+	assert.True(t, got.Retry, "the verdict is computed again once the driver answers")
+	require.Len(t, got.Errors, 2, got.Reason)
+	assert.Contains(t, got.Errors[0].Error(), `spec.datafile.backupToolName: Invalid value: "pg-basebackup": the BackupTool's annotation `+
+		`dataprotection.kubeblocks.io/driver selects the driver "local", which is unavailable (retrying): the plugin manager is closed`)
+
+	in.UnavailableDrivers = map[string]error{"nobody-uses-it": errors.New("down")}
+	in.Drivers["local"] = f.inputs().Drivers["local"]
+	got = policy.Validate(f.policy, in)
+	assert.Equal(t, v1alpha1.PolicyAvailable, got.Phase, got.Reason)
+	assert.False(t, got.Retry)
 }

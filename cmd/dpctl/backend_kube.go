@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/dpsdk/dataprotection/drivers/job"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/kube"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -115,6 +116,15 @@ func eventTime(e corev1.Event) time.Time {
 // Logs writes the logs of the pods of obj's tasks: the pods in obj's
 // namespace labelled with its name whose task ID is one of obj's.
 func (k *kubeBackend) Logs(ctx context.Context, w io.Writer, obj store.Object) error {
+	if tasks := recordedTasks(obj); len(tasks) > 0 && k.client != nil {
+		d, err := job.New(k.client, job.Options{})
+		if err != nil {
+			return err
+		}
+		if found, err := driverLogs(ctx, w, d, tasks); found || err != nil { // the Job driver's LogReader: redacted, bounded
+			return err
+		}
+	}
 	key := v1alpha1.LabelBackupName
 	if _, ok := obj.(*v1alpha1.RestoreJob); ok {
 		key = v1alpha1.LabelRestoreJobName

@@ -122,6 +122,10 @@ func TestEmbeddedLifecycle(t *testing.T) {
 
 	logs := must(t, s.env, "logs", "b1").stdout
 	assert.Contains(t, logs, "archived "+s.path("db")+" as [REDACTED]") // the user comes from the secret
+	asJSON := must(t, s.env, "get", "backup", "b1", "-o", "json").stdout
+	assert.Contains(t, asJSON, `"`+v1alpha1.AnnotationTasks+`": "[{\"id\":\"b1-`, "the tasks that logs read, recorded by the engine")
+	assert.Contains(t, asJSON, `"`+v1alpha1.AnnotationDataPath+`": "`+s.path("backups/backup-data/default/b1")+`"`,
+		"where the data is on disk")
 
 	r = must(t, s.env, "restore", "b1", "--target-selector", "app=copy", "--name", "r1", "--wait")
 	assert.Contains(t, r.stdout, "restorejob default/r1 Completed")

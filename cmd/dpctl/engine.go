@@ -122,8 +122,15 @@ func (f eventRecorder) AnnotatedEventf(obj runtime.Object, _ map[string]string, 
 }
 
 // localLogs writes the output of obj's tasks that the local driver d keeps
-// in dir, in the order they ran.
+// in dir, in the order they ran, through its drivers.LogReader: the tasks
+// the engine recorded on obj, or, for an object that recorded none, those
+// whose state directories are in dir.
 func localLogs(ctx context.Context, w io.Writer, d *local.Driver, dir string, obj store.Object) error {
+	if tasks := recordedTasks(obj); len(tasks) > 0 {
+		if found, err := driverLogs(ctx, w, d, tasks); found || err != nil {
+			return err
+		}
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("task state directory: %w", err)

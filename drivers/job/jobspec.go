@@ -22,6 +22,9 @@ type jobPlan struct {
 	// claimMissing is set for a delete-artifacts task whose claim does not
 	// exist: the Job then mounts nothing and deletes nothing.
 	claimMissing bool
+	// envFromSecrets are the names the task's envFrom secrets define,
+	// whose references in commands are protected (protectSteps).
+	envFromSecrets map[string]bool
 }
 
 // buildJob returns the batch/v1 Job that runs task t.
@@ -143,7 +146,7 @@ func (d *Driver) container(t *drivers.Task, p jobPlan, mounts []corev1.VolumeMou
 
 // taskScript says what the Job's script does for each kind of task.
 func taskScript(t *drivers.Task, p jobPlan) *scriptSpec {
-	s := &scriptSpec{steps: t.Steps, messagePath: TerminationMessagePath}
+	s := &scriptSpec{steps: protectSteps(t.Steps, t.Env, p.envFromSecrets), messagePath: TerminationMessagePath}
 	switch t.Kind {
 	case drivers.KindBackup:
 		s.workDir, s.createWorkDir, s.listDir = storageDir(t.Storage), true, storageDir(t.Storage)

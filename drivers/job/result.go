@@ -73,6 +73,8 @@ func (r *scriptResult) applyTo(st *drivers.TaskStatus) {
 	}
 	if out := jsonObject(r.Output); out != nil {
 		st.Output = out
+	} else if r.OutputOmitted > 0 {
+		st.OutputSize = int64(r.OutputOmitted) // a line that looked like a JSON object, too long for the message
 	}
 }
 

@@ -29,6 +29,9 @@ func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
 	if plan.claimMissing, err = d.prepareClaim(ctx, ns, t); err != nil {
 		return err
 	}
+	if plan.envFromSecrets, err = d.envFromSecretNames(ctx, t, ns); err != nil {
+		return err
+	}
 	created, err := jobs.Create(ctx, d.buildJob(t, plan), metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {
 		if existing, err = jobs.Get(ctx, t.ID, metav1.GetOptions{}); err != nil {

@@ -23,11 +23,16 @@ const (
 	// MaxOutputBytes bounds the output files of a task's state directory:
 	// the combined output in two files of less than OutputKeptBytes + 1 MiB
 	// each, and the end of standard output, where the JSON output is looked
-	// for, in two files of less than 64 KiB + 1 MiB each (6.125 MiB).
-	MaxOutputBytes = 2*(OutputKeptBytes+captureRead) + 2*(outputWindow+captureRead)
+	// for, in two files of less than 64 KiB + 1 MiB each, and the first
+	// 4 KiB of standard output (6.13 MiB).
+	MaxOutputBytes = 2*(OutputKeptBytes+captureRead) + 2*(outputWindow+captureRead) + outputHead
 	// captureRead bounds what the capture appends to a file between two
 	// looks at its size (one dd of 256 blocks of 4 KiB; see capture.sh).
 	captureRead = 1 << 20
+	// outputHead is how much of the start of standard output the capture
+	// keeps (stdout.log.head), for messages about an output that is not
+	// a usable JSON object.
+	outputHead = 4 << 10
 )
 
 // captureScript copies a task's output into its state directory, keeping a

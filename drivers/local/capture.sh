@@ -14,11 +14,15 @@ s=$__DP_STATE
 # standard output too with "tee"), in reads of at most 1 MiB (256 blocks of
 # 4 KiB); once FILE holds LIMIT bytes or more it becomes FILE.1, replacing
 # the previous FILE.1, and FILE.cut then records that output was dropped.
-# Each file thus stays under LIMIT + 1 MiB. When FILE cannot be written (a
-# full disk, a removed state directory) the rest of the input is copied
-# through without being kept.
+# Each file thus stays under LIMIT + 1 MiB. With "tee" (the standard
+# output) it also keeps the first 4 KiB in FILE.head and, at the end, the
+# number of bytes read in FILE.total, for the messages about an output that
+# is not what was expected. When FILE cannot be written (a full disk, a
+# removed state directory) the rest of the input is copied through without
+# being kept.
 keep() {
 	size=0
+	total=0
 	while :; do
 		if [ "$3" = tee ]; then
 			dd bs=4096 count=256 2>/dev/null | tee -a "$1"
@@ -29,11 +33,14 @@ keep() {
 		size=$(wc -c <"$1" 2>/dev/null) || break
 		size=$((size))
 		[ "$size" -gt "$before" ] || break # the end of the input
+		total=$((total + size - before))
+		[ "$3" != tee ] || [ -e "$1.head" ] || dd bs=4096 count=1 <"$1" >"$1.head" 2>/dev/null
 		[ "$size" -ge "$2" ] || continue
 		[ ! -e "$1.1" ] || : >"$1.cut"
 		mv -f "$1" "$1.1" || break
 		size=0
 	done
+	[ "$3" != tee ] || echo "$total" >"$1.total"
 	cat
 }
 

@@ -33,7 +33,10 @@ type resolvedTask struct {
 // Options.Secrets and Options.ConfigMaps in the owner's namespace, fieldRefs
 // from the target (its name, the owner's namespace, its labels), and values
 // that name paths under the storage's mount path mapped to the local claim
-// directory (placement.localize). It expands $(VAR) in the commands.
+// directory (placement.localize). It expands $(VAR) in the commands, but
+// for the variables that hold a secret's value (envvar.Env.ExpandCommand),
+// which the commands' shell reads from the environment: a command's text
+// is in the argv of `sh -c`, which /proc/<pid>/cmdline shows to everyone.
 func (d *Driver) resolve(ctx context.Context, t *drivers.Task, pl placement) (*resolvedTask, error) {
 	if err := checkNames(t); err != nil {
 		return nil, err
@@ -52,7 +55,9 @@ func (d *Driver) resolve(ctx context.Context, t *drivers.Task, pl placement) (*r
 		}
 		cmds := make([]string, len(s.Commands))
 		for j, c := range s.Commands {
-			cmds[j] = env.Expand(c)
+			if cmds[j], err = env.ExpandCommand(c); err != nil {
+				return nil, drivers.Errorf(drivers.ErrorCode(err), "step %s: %w", s.Name, err)
+			}
 		}
 		out.env = append(out.env, d.processEnv(env))
 		out.commands = append(out.commands, cmds)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,6 +161,23 @@ func jsonObject(b []byte, red *envvar.Redactor) []byte {
 		return nil // not one value: json.Valid said it is
 	}
 	return out
+}
+
+// outputSummary describes a task's standard output that is not reported
+// as Output (drivers.TaskStatus.OutputSize and OutputStart): its size, as
+// the capture counted it, and its start, redacted; zeros when it printed
+// nothing.
+func outputSummary(dir string, red *envvar.Redactor) (int64, string) {
+	total, _ := os.ReadFile(filepath.Join(dir, fileStdout+".total"))
+	size, err := strconv.ParseInt(strings.TrimSpace(string(total)), 10, 64)
+	head, _ := os.ReadFile(filepath.Join(dir, fileStdout+".head"))
+	if err != nil { // no count (a capture that did not finish): what is kept
+		data, whole := readKept(dir, fileStdout, maxOutput)
+		if size = 0; whole {
+			size, head = int64(len(data)), data[:min(len(data), outputHead)]
+		}
+	}
+	return size, drivers.OutputStartOf(head, red.String) // it redacts JSON-escaped values too
 }
 
 // logTail returns the end of the task's combined output, at most

@@ -187,6 +187,9 @@ func (d *Driver) finish(ctx context.Context, id, dir string, st *taskState, o ou
 		out.Artifacts, out.TotalSize = m.artifacts, m.total
 	}
 	out.Output = jsonOutput(dir, red)
+	if out.Output == nil {
+		out.OutputSize, out.OutputStart = outputSummary(dir, red)
+	}
 	out.LogTail = d.logTail(dir, red)
 	if held, err := d.held(id); err == nil && !held {
 		removeEnvFiles(dir)

@@ -248,6 +248,8 @@ func statusToProto(s *drivers.TaskStatus) (*pb.TaskStatus, error) {
 		Message:        s.Message,
 		BytesDone:      s.BytesDone,
 		Repository:     repositoryResultToProto(s.Repository),
+		OutputSize:     s.OutputSize,
+		OutputStart:    s.OutputStart,
 	}
 	for _, a := range s.Artifacts {
 		m.Artifacts = append(m.Artifacts, &pb.Artifact{Path: a.Path, Size: a.Size, Checksum: a.Checksum})
@@ -286,6 +288,8 @@ func statusFromProto(m *pb.TaskStatus) (*drivers.TaskStatus, error) {
 		Message:        m.GetMessage(),
 		BytesDone:      m.GetBytesDone(),
 		Repository:     repositoryResultFromProto(m.GetRepository()),
+		OutputSize:     m.GetOutputSize(),
+		OutputStart:    m.GetOutputStart(),
 	}
 	for _, a := range m.GetArtifacts() {
 		s.Artifacts = append(s.Artifacts, drivers.Artifact{Path: a.GetPath(), Size: a.GetSize(), Checksum: a.GetChecksum()})

@@ -99,9 +99,10 @@ func TestStatusRoundTrip(t *testing.T) {
 			Snapshots: []drivers.Snapshot{{VolumeSnapshotName: "s", VolumeSnapshotContentName: "c", SourceClaim: "p", RestoreSize: 9}},
 			Output:    []byte(`{"a":1}`), LogTail: "tail",
 			Repository: &drivers.RepositoryResult{Key: "ns/p/b1", ManifestSHA256: "ab", Objects: 2, LogicalSize: 10, StoredSize: 3}},
-		"failed with a code": {ID: "t", Phase: drivers.Failed, ErrorCode: drivers.Conflict, Message: "boom"},
-		"pending":            {ID: "t", Phase: drivers.Pending},
-		"running":            {ID: "t", Phase: drivers.Running, StartTime: now, BytesDone: 1 << 20},
+		"failed with a code":  {ID: "t", Phase: drivers.Failed, ErrorCode: drivers.Conflict, Message: "boom"},
+		"pending":             {ID: "t", Phase: drivers.Pending},
+		"an output too large": {ID: "t", Phase: drivers.Succeeded, OutputSize: 10 << 20, OutputStart: `{"a":`},
+		"running":             {ID: "t", Phase: drivers.Running, StartTime: now, BytesDone: 1 << 20},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, err := statusToProto(st)

@@ -65,10 +65,12 @@ func (r *Resolver) Redactor() *Redactor { return NewRedactor(r.secretValues...) 
 
 // set defines name in e; secret marks its value as a secret's.
 func (r *Resolver) set(e *Env, name, value string, secret bool) {
-	e.set(name, value)
-	if secret {
-		r.secretValues = append(r.secretValues, value)
+	if !secret {
+		e.set(name, value)
+		return
 	}
+	e.setSecret(name, value)
+	r.secretValues = append(r.secretValues, value)
 }
 
 // Resolve resolves env and envFrom.
@@ -98,7 +100,7 @@ func (r *Resolver) add(ctx context.Context, e *Env, vars []corev1.EnvVar) error 
 			if r.Localize != nil {
 				value = r.Localize(value)
 			}
-			e.set(v.Name, Expand(value, e.Lookup))
+			e.setExpanded(v.Name, value)
 			continue
 		}
 		value, found, secret, err := r.valueFrom(ctx, v.ValueFrom)

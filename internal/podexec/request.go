@@ -33,8 +33,9 @@ func script(steps []drivers.Step) string {
 // target's namespace, the target's pod fields): the script and a random
 // end line in the command, which travels in the request's URL; the
 // variables (the task's, then each step's under its carrier) and the
-// commands, $(VAR) references expanded with their step's environment, on
-// standard input. It returns the redactor of the secret values resolved.
+// commands, $(VAR) references expanded with their step's environment
+// (but those to secrets, which the shell reads from the environment:
+// envvar.Env.ExpandCommand), on standard input. It returns the redactor of the secret values resolved.
 func (r *Runner) request(ctx context.Context, t *drivers.Task) (*Request, *envvar.Redactor, error) {
 	if err := checkNames(t); err != nil {
 		return nil, nil, err
@@ -64,7 +65,11 @@ func (r *Runner) request(ctx context.Context, t *drivers.Task) (*Request, *envva
 			}
 		}
 		for _, c := range s.Commands {
-			commands = append(commands, env.Expand(c))
+			expanded, err := env.ExpandCommand(c) // secrets through the environment, never argv
+			if err != nil {
+				return nil, nil, drivers.Errorf(drivers.ErrorCode(err), "step %s: %w", s.Name, err)
+			}
+			commands = append(commands, expanded)
 		}
 	}
 	end := randomEnd()

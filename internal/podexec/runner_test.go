@@ -61,7 +61,8 @@ func TestRequestsCarryNoValue(t *testing.T) {
 	assert.NotContains(t, strings.Join(req.Command, " "), "pa", "no value in the URL")
 	commands, env, err := podexectest.Decode(req)
 	require.NoError(t, err)
-	assert.Equal(t, []string{`echo "db-0-step ` + password + `"`}, commands, "expanded with the step's variables")
+	assert.Equal(t, []string{`echo "db-0-step ${DB_PASSWORD}"`}, commands,
+		"expanded with the step's variables, but the secret's, which the shell reads from the environment (never argv)")
 	assert.Subset(t, env, []string{"DB_PASSWORD=" + password, "HOST=db-0", "__DP_S1_S=db-0-step"})
 }
 

@@ -69,6 +69,25 @@ const (
 	// AnnotationDeleteAttempt on a Backup numbers the runs of its data
 	// deletion.
 	AnnotationDeleteAttempt = GroupName + "/delete-attempt"
+	// AnnotationPolicyWaitSince on a New Backup records when (RFC 3339) it
+	// began to wait for its BackupPolicy, which did not exist yet; the
+	// Backup fails once the engine's PolicyWaitTimeout has passed since,
+	// however often the engine restarts. The engine removes it once the
+	// policy is found.
+	AnnotationPolicyWaitSince = GroupName + "/policy-wait-since"
+	// AnnotationTasks on a Backup or RestoreJob lists, as JSON, the tasks
+	// of its runs, oldest first, each with its ID, the driver that runs it
+	// and where its log is (drivers.LogReader.LogLocation):
+	// [{"id":"b1-1a2b3c4d-0-main","driver":"job","log":"..."}]. The engine
+	// writes it when a run starts and keeps the latest MaxRecordedTasks;
+	// tools read it to find a task's log (dpctl logs).
+	AnnotationTasks = GroupName + "/tasks"
+	// AnnotationDataPath on a Backup says where its data is for a person
+	// on the machine that holds it, when its driver can say
+	// (drivers.DataLocator): for the local driver, the directory on disk
+	// that status.manifests.backupTool.filePath (a path the tool saw,
+	// under the claim's mount path) stands for.
+	AnnotationDataPath = GroupName + "/data-path"
 )
 
 // Keys this project adds, on the runtime objects drivers create (Jobs, their

@@ -44,6 +44,12 @@ const (
 	// message the engine writes; longer ones are cut (see TruncateMessage).
 	// It is the size limit of an event's note in the Kubernetes API.
 	MaxMessageLength = 1024
+	// MaxRecordedTasks is the most tasks AnnotationTasks lists on a Backup
+	// or RestoreJob: the latest ones.
+	MaxRecordedTasks = 16
+	// MaxRecordedLocation is the most bytes of a location (a task's log, a
+	// backup's data path) the engine writes in an annotation.
+	MaxRecordedLocation = 512
 )
 
 // Retries returns how many times the engine retries a failed run for an

@@ -1808,7 +1808,11 @@ type TaskStatus struct {
 	Message   string `protobuf:"bytes,11,opt,name=message,proto3" json:"message,omitempty"`
 	BytesDone int64  `protobuf:"varint,12,opt,name=bytes_done,json=bytesDone,proto3" json:"bytes_done,omitempty"`
 	// repository is absent unless a backup's upload committed.
-	Repository    *RepositoryResult `protobuf:"bytes,13,opt,name=repository,proto3" json:"repository,omitempty"`
+	Repository *RepositoryResult `protobuf:"bytes,13,opt,name=repository,proto3" json:"repository,omitempty"`
+	// output_size and output_start describe a standard output that is not
+	// reported as output (drivers.TaskStatus.OutputSize, OutputStart).
+	OutputSize    int64  `protobuf:"varint,14,opt,name=output_size,json=outputSize,proto3" json:"output_size,omitempty"`
+	OutputStart   string `protobuf:"bytes,15,opt,name=output_start,json=outputStart,proto3" json:"output_start,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1932,6 +1936,20 @@ func (x *TaskStatus) GetRepository() *RepositoryResult {
 		return x.Repository
 	}
 	return nil
+}
+
+func (x *TaskStatus) GetOutputSize() int64 {
+	if x != nil {
+		return x.OutputSize
+	}
+	return 0
+}
+
+func (x *TaskStatus) GetOutputStart() string {
+	if x != nil {
+		return x.OutputStart
+	}
+	return ""
 }
 
 // Artifact is drivers.Artifact.
@@ -2251,7 +2269,7 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
 	"\n" +
 	"class_name\x18\x02 \x01(\tR\tclassName\x12\x16\n" +
-	"\x06claims\x18\x03 \x03(\tR\x06claims\"\xff\x04\n" +
+	"\x06claims\x18\x03 \x03(\tR\x06claims\"\xc3\x05\n" +
 	"\n" +
 	"TaskStatus\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
@@ -2273,7 +2291,10 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"bytes_done\x18\f \x01(\x03R\tbytesDone\x12J\n" +
 	"\n" +
 	"repository\x18\r \x01(\v2*.dataprotection.driver.v1.RepositoryResultR\n" +
-	"repository\"N\n" +
+	"repository\x12\x1f\n" +
+	"\voutput_size\x18\x0e \x01(\x03R\n" +
+	"outputSize\x12!\n" +
+	"\foutput_start\x18\x0f \x01(\tR\voutputStart\"N\n" +
 	"\bArtifact\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04size\x18\x02 \x01(\x03R\x04size\x12\x1a\n" +
