@@ -40,6 +40,7 @@ func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
 		return apiError(err, "create Job %s/%s", ns, t.ID)
 	}
 	d.remember(t.ID, ns)
+	d.wrote(created)
 	d.opts.Logger.Info("created Job", "task", t.ID, "kind", t.Kind, "namespace", ns, "uid", created.UID)
 	return nil
 }
@@ -51,6 +52,7 @@ func (d *Driver) adopt(job *batchv1.Job, t *drivers.Task) error {
 			job.Namespace, job.Name, t.ID)
 	}
 	d.remember(t.ID, job.Namespace)
+	d.wrote(job)
 	return nil
 }
 
