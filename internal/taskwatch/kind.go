@@ -47,7 +47,7 @@ func Add[T Object](w *Watch, host Informer, own func() (cache.SharedIndexInforme
 		inf, run = si, si.RunWithContext
 	}
 	k.informer = inf
-	return k, w.add(inf, run, k.observe)
+	return k, w.add(inf, run, k.observe, k.overlay.clear)
 }
 
 // ByTask returns the objects labelled with task id, as the cache holds

@@ -71,6 +71,13 @@ func (o *overlay[T]) observe(obj T, deleted bool) {
 	}
 }
 
+// clear drops every entry.
+func (o *overlay[T]) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	clear(o.entries)
+}
+
 // caughtUp reports whether the informer's obj is as new as the entry.
 func (e *entry[T]) caughtUp(obj Object) bool {
 	if e.deleted {
@@ -97,9 +104,11 @@ func (o *overlay[T]) resolve(id string, cached []T) []T {
 		switch {
 		case e == nil || e.caughtUp(c):
 			out = append(out, c)
-		case !e.deleted:
+		case !e.deleted && e.task == id:
 			out = append(out, e.obj)
 		}
+		// Otherwise the driver deleted the object, or took it from the
+		// task (removed its label).
 	}
 	for key, e := range o.entries {
 		if now.Sub(e.written) > staleAfter {

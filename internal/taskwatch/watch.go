@@ -45,6 +45,9 @@ type part struct {
 	informer Informer
 	run      func(context.Context) // nil for a host's informer
 	reg      cache.ResourceEventHandlerRegistration
+	// forget drops the overlay's entries when an own informer starts:
+	// its first list is later than every write recorded before.
+	forget func()
 }
 
 // New returns a Watch of the driver name (which errors quote) whose reads
@@ -60,7 +63,7 @@ func New(name string, timeout time.Duration) *Watch {
 
 // add registers inf (run is nil for a host's informer) with the task
 // indexer and the Watch's handler, which calls observe then the listeners.
-func (w *Watch) add(inf Informer, run func(context.Context), observe func(obj any, deleted bool) string) error {
+func (w *Watch) add(inf Informer, run func(context.Context), observe func(obj any, deleted bool) string, forget func()) error {
 	if _, ok := inf.GetIndexer().GetIndexers()[IndexTaskID]; !ok {
 		if err := inf.AddIndexers(cache.Indexers{IndexTaskID: indexTaskID}); err != nil {
 			return fmt.Errorf("%s: add the task indexer: %w", w.name, err)
@@ -72,7 +75,7 @@ func (w *Watch) add(inf Informer, run func(context.Context), observe func(obj an
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.parts = append(w.parts, &part{informer: inf, run: run, reg: reg})
+	w.parts = append(w.parts, &part{informer: inf, run: run, reg: reg, forget: forget})
 	return nil
 }
 
@@ -83,6 +86,7 @@ func (w *Watch) Start() {
 		defer w.mu.Unlock()
 		for _, p := range w.parts {
 			if p.run != nil {
+				p.forget()
 				go p.run(w.ctx)
 			}
 		}
@@ -95,6 +99,7 @@ func (w *Watch) Start() {
 // or the Watch is closed.
 func (w *Watch) Ready(ctx context.Context) error {
 	w.Start()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, w.timeout)
 	defer cancel()
 	w.mu.Lock()
@@ -106,10 +111,10 @@ func (w *Watch) Ready(ctx context.Context) error {
 		case <-w.ctx.Done():
 			return drivers.Errorf(drivers.Canceled, "%s: the driver is closed", w.name)
 		case <-ctx.Done():
-			if ctx.Err() == context.DeadlineExceeded {
-				return drivers.Errorf(drivers.Unavailable, "%s: the informers did not sync within %s", w.name, w.timeout)
+			if parent.Err() != nil {
+				return drivers.WithCode(drivers.Canceled, parent.Err())
 			}
-			return drivers.WithCode(drivers.Canceled, ctx.Err())
+			return drivers.Errorf(drivers.Unavailable, "%s: the informers did not sync within %s", w.name, w.timeout)
 		}
 	}
 	return nil
