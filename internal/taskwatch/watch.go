@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/notify"
 )
 
 // DefaultSyncTimeout bounds a read's wait for the informers' first lists
@@ -37,7 +38,7 @@ type Watch struct {
 	closed bool
 
 	start     sync.Once
-	listeners listeners
+	listeners notify.Listeners
 }
 
 // part is one informer and the Watch's handler on it.
@@ -126,7 +127,7 @@ func (w *Watch) Notify(ctx context.Context, fn func(taskID string)) error {
 	if w.ctx.Err() != nil {
 		return drivers.Errorf(drivers.Unavailable, "%s: the driver is closed", w.name)
 	}
-	w.listeners.add(ctx, fn)
+	w.listeners.Add(ctx, fn)
 	w.Start()
 	return nil
 }
@@ -168,6 +169,6 @@ func (h handler) on(obj any, deleted bool) {
 		obj = d.Obj
 	}
 	if id := h.observe(obj, deleted); id != "" {
-		h.w.listeners.notify(id)
+		h.w.listeners.Notify(id)
 	}
 }
