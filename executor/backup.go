@@ -13,8 +13,8 @@ import (
 )
 
 // reconcileBackup moves the Backup namespace/name one step forward: add the
-// finalizer; validate and resolve it and record its target and driver; mark
-// it InProgress; run its tasks in order (pre status updates, pre hooks, main,
+// finalizer, with its target and driver recorded when it resolves (one
+// write); mark it InProgress; run its tasks in order (pre status updates, pre hooks, main,
 // post hooks, post status updates); write the results and Completed, or
 // retry a failed run (onFailAttempted) and at last write Failed. A Backup
 // being deleted has its data deleted first. A missing Backup is not an error.
@@ -32,9 +32,7 @@ func (e *Executor) reconcileBackup(ctx context.Context, namespace, name string) 
 	case b.Status.Phase.IsTerminal():
 		return Result{}, nil
 	case !hasFinalizer(b):
-		b.Finalizers = append(b.Finalizers, v1alpha1.Finalizer)
-		_, err := e.store.Backups().Update(ctx, b)
-		return Result{}, err
+		return e.claimBackup(ctx, b)
 	case b.Status.Phase == "" || b.Status.Phase == v1alpha1.BackupNew:
 		return e.startBackup(ctx, b)
 	default:

@@ -268,7 +268,7 @@ func TestProgressMetric(t *testing.T) {
 	h.ex = newEngine(cfg)
 	h.setup(backupPolicy(inOffsite))
 	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
-	for range 6 {
+	for range 5 {
 		_, err := h.ex.ReconcileBackup(h.ctx, types.NamespacedName{Namespace: ns, Name: "b1"})
 		require.NoError(t, err)
 	}

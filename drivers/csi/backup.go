@@ -62,9 +62,10 @@ func (d *Driver) createSnapshot(ctx context.Context, t *drivers.Task, want *snap
 	if err != nil {
 		return apiError(fmt.Sprintf("get PersistentVolumeClaim %s/%s", want.Namespace, claim), err)
 	}
-	_, err = d.snap.SnapshotV1().VolumeSnapshots(want.Namespace).Create(ctx, want, metav1.CreateOptions{})
+	created, err := d.snap.SnapshotV1().VolumeSnapshots(want.Namespace).Create(ctx, want, metav1.CreateOptions{})
 	switch {
 	case err == nil:
+		d.wroteSnapshot(created)
 		d.log.V(1).Info("created VolumeSnapshot", "volumeSnapshot", want.Namespace+"/"+want.Name, "claim", claim, "task", t.ID)
 		return nil
 	case apierrors.IsAlreadyExists(err):
@@ -111,6 +112,9 @@ func (d *Driver) deleteSnapshot(ctx context.Context, vs *snapshotv1.VolumeSnapsh
 	err := d.snap.SnapshotV1().VolumeSnapshots(vs.Namespace).Delete(ctx, vs.Name,
 		metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 	if err == nil || apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		if d.watch != nil && err == nil {
+			d.watch.snaps.Deleted(vs)
+		}
 		d.log.V(1).Info("deleted VolumeSnapshot", "volumeSnapshot", vs.Namespace+"/"+vs.Name)
 		return nil
 	}

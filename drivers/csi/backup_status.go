@@ -15,7 +15,7 @@ import (
 // backupStatus reports a backup task from its VolumeSnapshots in namespace
 // ns (every namespace when ns is empty).
 func (d *Driver) backupStatus(ctx context.Context, id, ns string) (*drivers.TaskStatus, error) {
-	snaps, err := d.taskSnapshots(ctx, id, ns)
+	snaps, err := d.statusSnapshots(ctx, id, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,12 @@ func (d *Driver) taskSnapshots(ctx context.Context, id, ns string) ([]snapshotv1
 	if err != nil {
 		return nil, apiError("list VolumeSnapshots of task "+id, err)
 	}
-	snaps := list.Items
+	sortSnapshots(list.Items)
+	return list.Items, nil
+}
+
+// sortSnapshots puts snaps in the order of the task's claims.
+func sortSnapshots(snaps []snapshotv1.VolumeSnapshot) {
 	sort.Slice(snaps, func(i, j int) bool {
 		a, b := indexOf(&snaps[i].ObjectMeta), indexOf(&snaps[j].ObjectMeta)
 		if a != b {
@@ -119,7 +124,6 @@ func (d *Driver) taskSnapshots(ctx context.Context, id, ns string) ([]snapshotv1
 		}
 		return snaps[i].Name < snaps[j].Name
 	})
-	return snaps, nil
 }
 
 func isReady(vs *snapshotv1.VolumeSnapshot) bool {

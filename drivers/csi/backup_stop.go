@@ -120,7 +120,10 @@ func (d *Driver) patchSnapshot(ctx context.Context, vs *snapshotv1.VolumeSnapsho
 	if err != nil {
 		return drivers.Errorf(drivers.Internal, "csi: patch: %w", err)
 	}
-	_, err = d.snap.SnapshotV1().VolumeSnapshots(vs.Namespace).Patch(ctx, vs.Name, types.MergePatchType, data, metav1.PatchOptions{})
+	out, err := d.snap.SnapshotV1().VolumeSnapshots(vs.Namespace).Patch(ctx, vs.Name, types.MergePatchType, data, metav1.PatchOptions{})
+	if err == nil {
+		d.wroteSnapshot(out)
+	}
 	if err != nil && !apierrors.IsNotFound(err) {
 		return apiError(fmt.Sprintf("patch VolumeSnapshot %s/%s", vs.Namespace, vs.Name), err)
 	}

@@ -255,8 +255,7 @@ func TestStartMakesAgainASnapshotDeletedUnderARunningTask(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, d.Start(ctx, task))
 	require.NoError(t, f.snap.SnapshotV1().VolumeSnapshots(f.ns).Delete(ctx, "b1", metav1.DeleteOptions{}))
-	_, err := d.Status(ctx, task.ID)
-	requireCode(t, drivers.NotFound, err, "the engine then starts the task again")
+	notFound(t, d, task.ID, "once the driver sees the deletion, the engine starts the task again")
 	require.NoError(t, d.Start(ctx, task))
 	status(t, d, task.ID, drivers.Running)
 }

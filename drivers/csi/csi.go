@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/go-logr/logr"
 	snapshotclient "github.com/kubernetes-csi/external-snapshotter/client/v6/clientset/versioned"
@@ -36,6 +37,20 @@ type Options struct {
 	// the snapshots are made in (an embedded store): the garbage collector
 	// deletes objects whose owner does not exist.
 	OmitOwnerReferences bool
+	// DirectReads turns the informers off: every Status lists the task's
+	// VolumeSnapshots or claims on the API server, and Notify is
+	// Unimplemented (the engine polls). Otherwise the driver watches the
+	// VolumeSnapshots and claims labelled v1alpha1.LabelTaskID in every
+	// namespace, which needs the right to list and watch them
+	// cluster-wide.
+	DirectReads bool
+	// Informers are the host's own informers of VolumeSnapshots or claims,
+	// which the driver reads from instead of starting its own (see
+	// Informers).
+	Informers *Informers
+	// SyncTimeout bounds how long a read waits for the informers' first
+	// list before it fails with Unavailable; zero means two minutes.
+	SyncTimeout time.Duration
 	// Logger receives the driver's logs. Default: discarded.
 	Logger logr.Logger
 	// Clock tells the time for deadlines. Default: the real clock.
@@ -52,14 +67,23 @@ type Driver struct {
 	// hooks runs hook and status-update tasks; nil without a PodExecutor.
 	hooks *podexec.Runner
 
+	// watch serves Status from informers; nil with Options.DirectReads.
+	watch *watching
+
 	mu    sync.Mutex
 	tasks map[string]*record
 }
 
-var _ drivers.Driver = (*Driver)(nil)
+var (
+	_ drivers.Driver   = (*Driver)(nil)
+	_ drivers.Notifier = (*Driver)(nil)
+)
 
 // New returns a driver that makes VolumeSnapshots with snap and claims with
-// kube; the zero Options are the defaults. It refuses nil clients.
+// kube; the zero Options are the defaults. It refuses nil clients. Unless
+// Options.DirectReads is set, the driver reads its VolumeSnapshots and
+// claims from informers, started by the first Status or Notify and
+// stopped by Close.
 func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts Options) (*Driver, error) {
 	if kube == nil || snap == nil {
 		return nil, drivers.Errorf(drivers.InvalidArgument, "csi: new driver: a nil client (Kubernetes or snapshot)")
@@ -73,6 +97,13 @@ func New(kube kubernetes.Interface, snap snapshotclient.Interface, opts Options)
 		d.log = logr.Discard()
 	}
 	d.hooks = d.hookRunner()
+	if !d.opts.DirectReads {
+		w, err := newWatching(d)
+		if err != nil {
+			return nil, fmt.Errorf("csi: new driver: %w", err)
+		}
+		d.watch = w
+	}
 	return d, nil
 }
 

@@ -21,6 +21,7 @@ import (
 // through a fake executor; fake clientsets keep their records and answer
 // the lookups of tasks the driver does not know in memory.
 func hookDriver(opts csi.Options) *csi.Driver {
+	opts.DirectReads = true // fake clientsets: nothing to watch
 	d, err := csi.New(kubefake.NewClientset(), snapshotfake.NewSimpleClientset(), opts)
 	if err != nil {
 		panic(err) // the clients are never nil

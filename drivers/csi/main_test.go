@@ -265,6 +265,20 @@ func status(t *testing.T, d drivers.Driver, id string, want drivers.Phase) *driv
 	return st
 }
 
+// notFound polls the driver until the task is NotFound (its informers see
+// a change the test made); it fails the test after ten seconds.
+func notFound(t *testing.T, d drivers.Driver, id string, msg string) {
+	t.Helper()
+	var err error
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = wait.PollUntilContextCancel(ctx, 10*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		_, err = d.Status(ctx, id)
+		return drivers.IsNotFound(err), nil
+	})
+	requireCode(t, drivers.NotFound, err, msg)
+}
+
 // requireCode fails the test unless err has the driver code want.
 func requireCode(t *testing.T, want drivers.Code, err error, msg ...any) {
 	t.Helper()

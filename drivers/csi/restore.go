@@ -54,9 +54,10 @@ func (d *Driver) planClaim(ctx context.Context, t *drivers.Task, ns string, i in
 		return nil, err
 	}
 	return func() error {
-		_, err := pvcs.Create(ctx, want, metav1.CreateOptions{})
+		created, err := pvcs.Create(ctx, want, metav1.CreateOptions{})
 		switch {
 		case err == nil:
+			d.wroteClaim(created)
 			d.log.V(1).Info("created PersistentVolumeClaim from a VolumeSnapshot", "claim", ns+"/"+claim,
 				"volumeSnapshot", snapName, "task", t.ID)
 			return nil

@@ -18,7 +18,7 @@ import (
 // the sum of their requested sizes as TotalSize. Binding them is the
 // provisioner's work, which the task does not wait for.
 func (d *Driver) restoreStatus(ctx context.Context, id, ns string) (*drivers.TaskStatus, error) {
-	claims, err := d.taskClaims(ctx, id, ns)
+	claims, err := d.statusClaims(ctx, id, ns)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,10 @@ func (d *Driver) patchClaim(ctx context.Context, c *corev1.PersistentVolumeClaim
 	if err != nil {
 		return drivers.Errorf(drivers.Internal, "csi: patch: %w", err)
 	}
-	_, err = d.kube.CoreV1().PersistentVolumeClaims(c.Namespace).Patch(ctx, c.Name, types.MergePatchType, data, metav1.PatchOptions{})
+	out, err := d.kube.CoreV1().PersistentVolumeClaims(c.Namespace).Patch(ctx, c.Name, types.MergePatchType, data, metav1.PatchOptions{})
+	if err == nil {
+		d.wroteClaim(out)
+	}
 	if err != nil && !apierrors.IsNotFound(err) {
 		return apiError(fmt.Sprintf("patch PersistentVolumeClaim %s/%s", c.Namespace, c.Name), err)
 	}

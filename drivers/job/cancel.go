@@ -22,7 +22,7 @@ func (d *Driver) cancelJob(ctx context.Context, id string) error {
 	var job *batchv1.Job
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		var err error
-		if job, err = d.getJob(ctx, id); err != nil {
+		if job, err = d.readJob(ctx, id); err != nil {
 			return err
 		}
 		if finished(job) || job.Annotations[v1alpha1.AnnotationTaskCanceled] != "" {
@@ -34,7 +34,10 @@ func (d *Driver) cancelJob(ctx context.Context, id string) error {
 		}
 		job.Annotations[v1alpha1.AnnotationTaskCanceled] = d.opts.Clock.Now().UTC().Format(time.RFC3339)
 		job.Spec.Suspend = ptr.To(true)
-		_, err = d.client.BatchV1().Jobs(job.Namespace).Update(ctx, job, metav1.UpdateOptions{})
+		out, err := d.client.BatchV1().Jobs(job.Namespace).Update(ctx, job, metav1.UpdateOptions{})
+		if err == nil {
+			d.wrote(out)
+		}
 		return err
 	})
 	switch {
@@ -57,7 +60,7 @@ func finished(job *batchv1.Job) bool {
 // cleanupJob deletes the task's Job, then its pods (which the garbage
 // collector would delete too, where it runs).
 func (d *Driver) cleanupJob(ctx context.Context, id string) error {
-	job, err := d.getJob(ctx, id)
+	job, err := d.readJob(ctx, id)
 	ns := ""
 	switch {
 	case err == nil:
@@ -67,6 +70,7 @@ func (d *Driver) cleanupJob(ctx context.Context, id string) error {
 		if err != nil && !apierrors.IsNotFound(err) {
 			return apiError(err, "delete Job %s/%s", ns, id)
 		}
+		d.deleted(job)
 	case drivers.IsNotFound(err):
 		ns = d.knownNamespace(id)
 	default:

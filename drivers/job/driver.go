@@ -22,6 +22,8 @@ type Driver struct {
 
 	// execs runs hook and status-update tasks; nil without a PodExecutor.
 	execs *podexec.Runner
+	// watch serves Status from informers; nil with Options.DirectReads.
+	watch *watching
 
 	mu sync.Mutex
 	// namespaces remembers the namespace of each Job task this process
@@ -29,15 +31,27 @@ type Driver struct {
 	namespaces map[string]string
 }
 
-var _ drivers.Driver = (*Driver)(nil)
+var (
+	_ drivers.Driver   = (*Driver)(nil)
+	_ drivers.Notifier = (*Driver)(nil)
+)
 
 // New returns a Job driver that works through client; the zero Options
-// are the defaults. It refuses a nil client.
+// are the defaults. It refuses a nil client. Unless Options.DirectReads is
+// set, the driver reads its Jobs and their pods from informers, started by
+// the first Status or Notify and stopped by Close.
 func New(client kubernetes.Interface, opts Options) (*Driver, error) {
 	if client == nil {
 		return nil, drivers.Errorf(drivers.InvalidArgument, "job: new driver: the Kubernetes client is nil")
 	}
 	d := &Driver{client: client, opts: opts.withDefaults(), namespaces: map[string]string{}}
+	if !d.opts.DirectReads {
+		w, err := newWatching(d)
+		if err != nil {
+			return nil, fmt.Errorf("job: new driver: %w", err)
+		}
+		d.watch = w
+	}
 	if d.opts.PodExec != nil {
 		d.execs = podexec.New(client, podexec.Options{Exec: d.opts.PodExec, Namespace: d.opts.Namespace,
 			OwnerReferences: true, Logger: d.opts.Logger.WithName("podexec"), Clock: d.opts.Clock})

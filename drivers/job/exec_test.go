@@ -131,7 +131,7 @@ func TestExecStartIsIdempotent(t *testing.T) {
 	for range 3 {
 		require.NoError(t, w.d.Start(w.ctx, task))
 	}
-	st, err := w.d.Status(w.ctx, task.ID)
+	st, err := w.status(t, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Running, st.Phase)
 	close(f.Block)
@@ -186,7 +186,7 @@ func TestExecStartNeedsItsSources(t *testing.T) {
 	err := w.d.Start(w.ctx, task)
 	requireCode(t, drivers.FailedPrecondition, err)
 	assert.Contains(t, err.Error(), "tool-config does not exist")
-	_, err = w.d.Status(w.ctx, task.ID)
+	_, err = w.status(t, task.ID)
 	requireCode(t, drivers.NotFound, err)
 	task.EnvFrom = nil
 	err = w.d.Start(w.ctx, task)
@@ -212,14 +212,14 @@ func TestExecCancelCleanupAndDeadline(t *testing.T) {
 	require.NoError(t, w.d.Start(w.ctx, task))
 	for range 2 {
 		require.NoError(t, w.d.Cancel(w.ctx, task.ID))
-		st, err := w.d.Status(w.ctx, task.ID)
+		st, err := w.status(t, task.ID)
 		require.NoError(t, err)
 		assert.Equal(t, drivers.Failed, st.Phase)
 		assert.Equal(t, drivers.Canceled, st.ErrorCode)
 	}
 	for range 2 {
 		require.NoError(t, w.d.Cleanup(w.ctx, task.ID))
-		_, err := w.d.Status(w.ctx, task.ID)
+		_, err := w.status(t, task.ID)
 		requireCode(t, drivers.NotFound, err)
 	}
 
@@ -233,7 +233,7 @@ func TestExecCancelCleanupAndDeadline(t *testing.T) {
 	running := statusUpdateTask(w.ns, w.id("post-2"))
 	require.NoError(t, w.d.Start(w.ctx, running))
 	require.NoError(t, w.d.Cleanup(w.ctx, running.ID), "Cleanup of a running exec cancels it")
-	_, err := w.d.Status(w.ctx, running.ID)
+	_, err := w.status(t, running.ID)
 	requireCode(t, drivers.NotFound, err)
 }
 
@@ -244,7 +244,7 @@ func TestExecOfAFinishedTaskIsNotCancelled(t *testing.T) {
 	require.NoError(t, w.d.Start(w.ctx, task))
 	before := waitExec(t, w.d, task.ID)
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID))
-	after, err := w.d.Status(w.ctx, task.ID)
+	after, err := w.status(t, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 }

@@ -63,10 +63,10 @@ func TestAnotherDriverFindsTheJobOfATaskInAnyNamespace(t *testing.T) {
 
 func TestStatusOfAnUnknownTaskIsNotFound(t *testing.T) {
 	w := newWorld(t, Options{})
-	_, err := w.d.Status(w.ctx, "no-such-task")
+	_, err := w.status(t, "no-such-task")
 	requireCode(t, drivers.NotFound, err)
 	w = newWorld(t, Options{Namespace: "default"})
-	_, err = w.d.Status(w.ctx, "no-such-task")
+	_, err = w.status(t, "no-such-task")
 	requireCode(t, drivers.NotFound, err)
 }
 
@@ -88,14 +88,14 @@ func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 			require.NoError(t, w.d.Start(w.ctx, task))
 			job := waitForJob(t, c, w.ns, task.ID)
 
-			st, err := w.d.Status(w.ctx, task.ID)
+			st, err := w.status(t, task.ID)
 			require.NoError(t, err)
 			assert.Equal(t, drivers.Pending, st.Phase, "no pod runs yet")
 
 			pod, err := testkubelet.CreatePod(w.ctx, c, job)
 			require.NoError(t, err)
 			require.NoError(t, testkubelet.MarkRunning(w.ctx, c, job))
-			st, err = w.d.Status(w.ctx, task.ID)
+			st, err = w.status(t, task.ID)
 			require.NoError(t, err)
 			assert.Equal(t, drivers.Running, st.Phase)
 			assert.False(t, st.StartTime.IsZero())
@@ -107,7 +107,7 @@ func TestStatusFollowsTheJobToSuccess(t *testing.T) {
 			require.NoError(t, testkubelet.TerminatePod(w.ctx, c, pod, testkubelet.Termination{ExitCode: 0, Message: msg}))
 			require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, testkubelet.Outcome{Succeeded: true, Shuffled: shuffled}))
 
-			st, err = w.d.Status(w.ctx, task.ID)
+			st, err = w.status(t, task.ID)
 			require.NoError(t, err)
 			require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
 			assert.Equal(t, []drivers.Artifact{{Path: "a.tar", Size: 3, Checksum: "sha256:01"}, {Path: "z.tar", Size: 4, Checksum: "sha256:02"}},
@@ -166,7 +166,7 @@ func TestStatusOfAFailedJob(t *testing.T) {
 			}
 			require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, tc.outcome))
 
-			st, err := w.d.Status(w.ctx, task.ID)
+			st, err := w.status(t, task.ID)
 			require.NoError(t, err)
 			require.Equal(t, drivers.Failed, st.Phase)
 			assert.Equal(t, tc.code, st.ErrorCode)
@@ -175,7 +175,7 @@ func TestStatusOfAFailedJob(t *testing.T) {
 			}
 			assert.Equal(t, tc.log, st.LogTail)
 			assert.False(t, st.CompletionTime.IsZero())
-			again, err := w.d.Status(w.ctx, task.ID)
+			again, err := w.status(t, task.ID)
 			require.NoError(t, err)
 			assert.Equal(t, st, again, "the status of a finished task does not change")
 		})
@@ -189,7 +189,7 @@ func TestStatusPastTheDeadlineIsDeadlineExceeded(t *testing.T) {
 	task.Deadline = t0.Add(time.Minute)
 	require.NoError(t, w.d.Start(w.ctx, task))
 	require.NoError(t, testkubelet.MarkRunning(w.ctx, w.env.Client, waitForJob(t, w.env.Client, w.ns, task.ID)))
-	st, err := w.d.Status(w.ctx, task.ID)
+	st, err := w.status(t, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Running, st.Phase)
 
@@ -216,7 +216,7 @@ func TestCancelStopsTheJobAndIsIdempotent(t *testing.T) {
 	assert.Equal(t, ptr.To(true), job.Spec.Suspend, "the Job is suspended")
 	assert.NotEmpty(t, job.Annotations[v1alpha1.AnnotationTaskCanceled], "and marked")
 	assert.Empty(t, podsOf(t, w, task.ID), "its pods are deleted")
-	st, err := w.d.Status(w.ctx, task.ID)
+	st, err := w.status(t, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Failed, st.Phase)
 	assert.Equal(t, drivers.Canceled, st.ErrorCode)
@@ -239,7 +239,7 @@ func TestCancelOfAFinishedJobChangesNothing(t *testing.T) {
 	require.NoError(t, testkubelet.TerminatePod(w.ctx, c, pod, testkubelet.Termination{Message: `{"v":1,"exitCode":0}`}))
 	require.NoError(t, testkubelet.FinishJob(w.ctx, c, job, testkubelet.Outcome{Succeeded: true}))
 	require.NoError(t, w.d.Cancel(w.ctx, task.ID))
-	st, err := w.d.Status(w.ctx, task.ID)
+	st, err := w.status(t, task.ID)
 	require.NoError(t, err)
 	assert.Equal(t, drivers.Succeeded, st.Phase)
 	job = waitForJob(t, c, w.ns, task.ID)
@@ -258,7 +258,7 @@ func TestCleanupDeletesTheJobAndItsPodsAndIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	for i := range 2 {
 		require.NoError(t, w.d.Cleanup(w.ctx, task.ID), "Cleanup %d", i+1)
-		_, err = w.d.Status(w.ctx, task.ID)
+		_, err = w.status(t, task.ID)
 		requireCode(t, drivers.NotFound, err)
 		assert.Empty(t, jobsOf(t, w, task.ID))
 		assert.Empty(t, podsOf(t, w, task.ID))

@@ -32,10 +32,20 @@ func (d *Driver) forget(id string) {
 	delete(d.namespaces, id)
 }
 
-// getJob returns the Job of task id. Without Options.Namespace, a task this
-// process has not seen is looked up by its v1alpha1.LabelTaskID in every namespace.
-// No Job is a NotFound error.
+// getJob returns the Job of task id, from the cache when the driver
+// watches (see cachedJob), else from the API server (readJob). No Job is a
+// NotFound error.
 func (d *Driver) getJob(ctx context.Context, id string) (*batchv1.Job, error) {
+	if d.watch != nil {
+		return d.cachedJob(ctx, id)
+	}
+	return d.readJob(ctx, id)
+}
+
+// readJob returns the Job of task id from the API server. Without
+// Options.Namespace, a task this process has not seen is looked up by its
+// v1alpha1.LabelTaskID in every namespace. No Job is a NotFound error.
+func (d *Driver) readJob(ctx context.Context, id string) (*batchv1.Job, error) {
 	d.mu.Lock()
 	ns, known := d.namespaces[id]
 	d.mu.Unlock()
@@ -61,6 +71,12 @@ func (d *Driver) getJob(ctx context.Context, id string) (*batchv1.Job, error) {
 			found = append(found, j)
 		}
 	}
+	return d.oneJob(id, found)
+}
+
+// oneJob returns the one Job of found, Jobs named id: none is a NotFound
+// error, more than one (in several namespaces) a FailedPrecondition error.
+func (d *Driver) oneJob(id string, found []*batchv1.Job) (*batchv1.Job, error) {
 	switch len(found) {
 	case 0:
 		return nil, drivers.Errorf(drivers.NotFound, "job driver: no Job for task %q", id)

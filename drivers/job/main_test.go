@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -141,4 +142,59 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// status is the driver's Status of task id once its caches hold the task's
+// Job and pods as the API server has them now: the tests write them (as
+// the Job controller and the kubelet would) just before they look.
+func (w *world) status(t testing.TB, id string) (*drivers.TaskStatus, error) {
+	t.Helper()
+	caughtUp(t, w.d, w.env.Client, w.ns, id)
+	return w.d.Status(w.ctx, id)
+}
+
+// caughtUp waits until d's caches hold the Job id of ns and its pods at
+// the API server's versions (or later); a driver with DirectReads reads the
+// server anyway.
+func caughtUp(t testing.TB, d *Driver, c kubernetes.Interface, ns, id string) {
+	t.Helper()
+	if d.watch == nil {
+		return
+	}
+	ctx := context.Background()
+	require.NoError(t, d.watch.w.Ready(ctx))
+	want := map[string]string{}
+	if job, err := c.BatchV1().Jobs(ns).Get(ctx, id, metav1.GetOptions{}); err == nil {
+		want["job/"+job.Name] = job.ResourceVersion
+	}
+	pods, err := c.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: v1alpha1.LabelTaskID + "=" + id})
+	require.NoError(t, err)
+	for _, p := range pods.Items {
+		want["pod/"+p.Name] = p.ResourceVersion
+	}
+	eventually(t, "the driver's caches catch up with task "+id, func() bool {
+		have := map[string]string{}
+		jobs, _ := d.watch.jobs.ByTask(id)
+		for _, j := range jobs {
+			have["job/"+j.Name] = j.ResourceVersion
+		}
+		pods, _ := d.watch.pods.ByTask(id)
+		for _, p := range pods {
+			have["pod/"+p.Name] = p.ResourceVersion
+		}
+		for k, rv := range want {
+			if !atLeast(have[k], rv) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// atLeast compares two resourceVersions as the integers the API server
+// issues.
+func atLeast(have, want string) bool {
+	h, err1 := strconv.ParseUint(have, 10, 64)
+	w, err2 := strconv.ParseUint(want, 10, 64)
+	return err1 == nil && err2 == nil && h >= w
 }

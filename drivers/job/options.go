@@ -60,6 +60,19 @@ type Options struct {
 	PodExec PodExecutor
 	// RESTConfig authenticates the default PodExec.
 	RESTConfig *rest.Config
+	// DirectReads turns the informers off: every Status reads the Job and
+	// lists its pods on the API server, and Notify is Unimplemented (the
+	// engine polls). Otherwise the driver watches the Jobs and pods
+	// labelled v1alpha1.LabelTaskID in Namespace (every namespace when it
+	// is empty, which needs the right to list and watch Jobs and pods
+	// cluster-wide).
+	DirectReads bool
+	// Informers are the host's own informers of Jobs or Pods, which the
+	// driver reads from instead of starting its own (see Informers).
+	Informers *Informers
+	// SyncTimeout bounds how long a read waits for the informers' first
+	// list before it fails with Unavailable; zero means two minutes.
+	SyncTimeout time.Duration
 	// Logger receives the driver's logs; the zero value discards them.
 	Logger logr.Logger
 	// Clock tells the time, for deadlines; nil means the real clock.

@@ -126,7 +126,7 @@ func (w *repoWorld) wait(t *testing.T, id string) *drivers.TaskStatus {
 	var st *drivers.TaskStatus
 	eventually(t, "task "+id+" ends", func() bool {
 		var err error
-		st, err = w.d.Status(w.ctx, id)
+		st, err = w.status(t, id)
 		require.NoError(t, err)
 		return st.Phase.IsTerminal()
 	})

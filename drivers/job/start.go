@@ -18,12 +18,12 @@ func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
 		return err
 	}
 	jobs := d.client.BatchV1().Jobs(ns)
-	existing, err := jobs.Get(ctx, t.ID, metav1.GetOptions{})
+	existing, err := d.existingJob(ctx, ns, t.ID)
 	switch {
 	case err == nil:
 		return d.adopt(existing, t)
-	case !apierrors.IsNotFound(err):
-		return apiError(err, "get Job %s/%s", ns, t.ID)
+	case !drivers.IsNotFound(err):
+		return err
 	}
 	plan := jobPlan{namespace: ns, now: d.opts.Clock.Now()}
 	if plan.claimMissing, err = d.prepareClaim(ctx, ns, t); err != nil {
@@ -43,8 +43,27 @@ func (d *Driver) startJob(ctx context.Context, t *drivers.Task) error {
 		return apiError(err, "create Job %s/%s", ns, t.ID)
 	}
 	d.remember(t.ID, ns)
+	d.wrote(created)
 	d.opts.Logger.Info("created Job", "task", t.ID, "kind", t.Kind, "namespace", ns, "uid", created.UID)
 	return nil
+}
+
+// existingJob returns the Job named id in ns: from the cache when the
+// driver watches (a Job the cache has not seen yet is found by Create's
+// AlreadyExists, then read), else from the API server.
+func (d *Driver) existingJob(ctx context.Context, ns, id string) (*batchv1.Job, error) {
+	if d.watch != nil {
+		job, err := d.cachedJob(ctx, id)
+		if err == nil && job.Namespace != ns {
+			return nil, drivers.Errorf(drivers.NotFound, "job driver: no Job %s/%s", ns, id)
+		}
+		return job, err
+	}
+	job, err := d.client.BatchV1().Jobs(ns).Get(ctx, id, metav1.GetOptions{})
+	if err != nil {
+		return nil, apiError(err, "get Job %s/%s", ns, id)
+	}
+	return job, nil
 }
 
 // adopt takes an existing Job as the task's when it carries the task's ID.
@@ -54,6 +73,7 @@ func (d *Driver) adopt(job *batchv1.Job, t *drivers.Task) error {
 			job.Namespace, job.Name, t.ID)
 	}
 	d.remember(t.ID, job.Namespace)
+	d.wrote(job)
 	return nil
 }
 

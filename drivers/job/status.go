@@ -162,25 +162,51 @@ func containerFailure(t *corev1.ContainerStateTerminated) string {
 // terminated returns the termination state of the container name (an init
 // container or a container) in the newest of the Job's pods where it ended
 // (with exit status 0 when succeeded is set), or nil when there is none.
+// When the driver watches, the pods come from the cache; a finished Job
+// whose cache holds no such pod yet (the pods' informer is behind the
+// Jobs') is read again from the API server.
 func (d *Driver) terminated(ctx context.Context, job *batchv1.Job, name string, succeeded bool) (*corev1.ContainerStateTerminated, error) {
+	if d.watch != nil {
+		pods, err := d.cachedPods(job)
+		if err != nil {
+			return nil, err
+		}
+		if t := lastTerminated(pods, name, succeeded); t != nil {
+			return t, nil
+		}
+	}
 	sel := labels.Set{batchv1.ControllerUidLabel: string(job.UID)}
-	pods, err := d.client.CoreV1().Pods(job.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+	list, err := d.client.CoreV1().Pods(job.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
 	if err != nil {
 		return nil, apiError(err, "list the pods of Job %s/%s", job.Namespace, job.Name)
 	}
-	items := pods.Items
+	pods := make([]*corev1.Pod, len(list.Items))
+	for i := range list.Items {
+		pods[i] = &list.Items[i]
+	}
+	return lastTerminated(pods, name, succeeded), nil
+}
+
+// lastTerminated returns the termination state of the container name in
+// the newest of pods where it ended (with exit status 0 when succeeded is
+// set), or nil.
+func lastTerminated(pods []*corev1.Pod, name string, succeeded bool) *corev1.ContainerStateTerminated {
+	items := append([]*corev1.Pod(nil), pods...)
 	sort.Slice(items, func(i, j int) bool {
 		return items[j].CreationTimestamp.Before(&items[i].CreationTimestamp) ||
 			(items[i].CreationTimestamp.Equal(&items[j].CreationTimestamp) && items[i].Name > items[j].Name)
 	})
-	for i := range items {
-		for _, cs := range append(items[i].Status.InitContainerStatuses, items[i].Status.ContainerStatuses...) {
-			if t := cs.State.Terminated; cs.Name == name && t != nil && (!succeeded || t.ExitCode == 0) {
-				return t, nil
+	for _, p := range items {
+		// The pods may be the cache's: read, never appended to.
+		for _, statuses := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+			for _, cs := range statuses {
+				if t := cs.State.Terminated; cs.Name == name && t != nil && (!succeeded || t.ExitCode == 0) {
+					return t
+				}
 			}
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // finishTime is when a finished Job finished.

@@ -42,7 +42,7 @@ func TestJobsReportNoSecret(t *testing.T) {
 		var st *drivers.TaskStatus
 		eventually(t, "task "+task.ID+" finishes", func() bool {
 			var err error
-			st, err = w.d.Status(w.ctx, task.ID)
+			st, err = w.status(t, task.ID)
 			require.NoError(t, err)
 			return st.Phase.IsTerminal()
 		})

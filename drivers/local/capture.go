@@ -76,7 +76,7 @@ func (p *outputPipes) close() {
 // startCapture starts the capture of a task's output, in a session of its
 // own (so that killing the task's process group leaves it to copy what is
 // left), holding the task's lock. It is reaped in the background.
-func (d *Driver) startCapture(dir string, p *outputPipes, lock *os.File) error {
+func (d *Driver) startCapture(id, dir string, p *outputPipes, lock *os.File) error {
 	cmd := exec.Command(d.shell, filepath.Join(dir, fileCapture))
 	cmd.Dir = dir
 	cmd.Env = append(hostEnv(d.opts.Environ), reservedPrefix+"STATE="+dir,
@@ -88,7 +88,10 @@ func (d *Driver) startCapture(dir string, p *outputPipes, lock *os.File) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go func() { _ = cmd.Wait() }()
+	go func() {
+		_ = cmd.Wait()
+		d.notify(id) // the output is complete
+	}()
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/envvar"
+	"github.com/dpsdk/dataprotection/internal/notify"
 	"github.com/dpsdk/dataprotection/repository"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
@@ -101,6 +102,12 @@ type Driver struct {
 	measuring map[string]*measurement
 	// transfers are the repository transfers, by task ID and direction.
 	transfers map[string]*transfer
+
+	// listeners are Notify's; adoptOnce starts the watch of the tasks an
+	// earlier Driver started; done is closed by Close.
+	listeners notify.Listeners
+	adoptOnce sync.Once
+	done      chan struct{}
 }
 
 // New returns a driver over opts. It creates Root and StateDir when they are
@@ -132,7 +139,8 @@ func New(opts Options) (*Driver, error) {
 	}
 	d := &Driver{opts: opts, log: opts.Logger.WithName("local"), locks: keyedLocks{m: map[string]*keyedLock{}},
 		timers: map[string][]*time.Timer{}, secrets: map[string]*envvar.Redactor{}, pids: map[string]int{},
-		guards: map[string]*os.File{}, measuring: map[string]*measurement{}, transfers: map[string]*transfer{}}
+		guards: map[string]*os.File{}, measuring: map[string]*measurement{}, transfers: map[string]*transfer{},
+		done: make(chan struct{})}
 	var err error
 	if d.root, err = realDir(opts.Root, 0o755); err != nil {
 		return nil, err
@@ -207,6 +215,9 @@ func (d *Driver) Capabilities(ctx context.Context) (drivers.Capabilities, error)
 func (d *Driver) Close() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if !d.closed {
+		close(d.done)
+	}
 	d.closed = true
 	for id, ts := range d.timers {
 		for _, t := range ts {

@@ -53,6 +53,7 @@ func (d *Driver) artifacts(ctx context.Context, id, backupDir string) *measureme
 		m = &measurement{done: make(chan struct{})}
 		d.measuring[id] = m
 		go func() {
+			defer d.notify(id)
 			defer close(m.done)
 			m.artifacts, m.total, m.err = d.measure(backupDir)
 		}()

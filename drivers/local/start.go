@@ -229,11 +229,12 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 // cannot start is recorded as failed.
 func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 	defer lock.Close()
-	cmd, err := d.spawn(dir, work, rt, lock)
+	cmd, err := d.spawn(id, dir, work, rt, lock)
 	if err != nil {
 		d.log.Error(err, "cannot start the supervisor", "task", id)
 		_ = writeJSON(dir, fileExit, exitRecord{ExitCode: 127, Step: -1, Command: -1,
 			Message: "the local driver could not start the task's supervisor: " + err.Error()})
+		d.notify(id)
 		return
 	}
 	pid := cmd.Process.Pid // until the supervisor records it
@@ -248,18 +249,19 @@ func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 			delete(d.pids, id)
 		}
 		d.mu.Unlock()
+		d.notify(id)
 	}()
 }
 
 // spawn starts the capture, then the supervisor with its standard output
 // and standard error on the capture's pipes.
-func (d *Driver) spawn(dir, work string, rt *resolvedTask, lock *os.File) (*exec.Cmd, error) {
+func (d *Driver) spawn(id, dir, work string, rt *resolvedTask, lock *os.File) (*exec.Cmd, error) {
 	pipes, err := newOutputPipes()
 	if err != nil {
 		return nil, err
 	}
 	defer pipes.close()
-	if err := d.startCapture(dir, pipes, lock); err != nil {
+	if err := d.startCapture(id, dir, pipes, lock); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(d.shell, filepath.Join(dir, fileScript))

@@ -54,6 +54,7 @@ func (d *Driver) startTransfer(id, dir string, deadline time.Time, run func(cont
 	tr := &transfer{done: make(chan struct{}), cancel: cancel}
 	d.transfers[id+dir] = tr
 	go func() {
+		defer d.notify(id)
 		defer close(tr.done)
 		defer cancel()
 		tr.err = run(ctx, tr)

@@ -222,7 +222,9 @@ func (m *Manager) register() error {
 // its plugin's current process; a call that finds the process dead restarts
 // it, and a call in flight when the process dies is retried once on the new
 // process (every SPI method is idempotent). Besides the drivers.Driver
-// methods, each driver has a Health(ctx) error method.
+// methods, each driver has a Health(ctx) error method, and implements
+// drivers.Notifier: over the protocol when the plugin's driver notifies
+// (its capabilities say so), with an Unimplemented error otherwise.
 func (m *Manager) Drivers() drivers.Registry {
 	out := make(drivers.Registry, len(m.registry))
 	for n, d := range m.registry {

@@ -94,7 +94,9 @@ func (s *server) Capabilities(ctx context.Context, req *pb.CapabilitiesRequest) 
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return capabilitiesToProto(c), nil
+	m := capabilitiesToProto(c)
+	_, m.Notifies = d.(drivers.Notifier)
+	return m, nil
 }
 
 // Start implements pb.DriverServer.

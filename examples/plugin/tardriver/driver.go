@@ -107,3 +107,10 @@ func (d *Driver) withTar(task *drivers.Task) *drivers.Task {
 
 // shellQuote quotes s for sh.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// Notify implements drivers.Notifier with the local driver's
+// notifications (a task's process exits): a plugin declares it over the
+// protocol when its driver has it.
+func (d *Driver) Notify(ctx context.Context, fn func(taskID string)) error {
+	return d.local.Notify(ctx, fn)
+}

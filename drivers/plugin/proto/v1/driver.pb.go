@@ -388,7 +388,9 @@ type CapabilitiesResponse struct {
 	// backup_types are v1alpha1.BackupType values ("datafile", ...).
 	BackupTypes []string `protobuf:"bytes,2,rep,name=backup_types,json=backupTypes,proto3" json:"backup_types,omitempty"`
 	// repositories says that the driver runs tasks with a repository.
-	Repositories  bool `protobuf:"varint,3,opt,name=repositories,proto3" json:"repositories,omitempty"`
+	Repositories bool `protobuf:"varint,3,opt,name=repositories,proto3" json:"repositories,omitempty"`
+	// notifies says that the driver implements Notify (drivers.Notifier).
+	Notifies      bool `protobuf:"varint,4,opt,name=notifies,proto3" json:"notifies,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -440,6 +442,13 @@ func (x *CapabilitiesResponse) GetBackupTypes() []string {
 func (x *CapabilitiesResponse) GetRepositories() bool {
 	if x != nil {
 		return x.Repositories
+	}
+	return false
+}
+
+func (x *CapabilitiesResponse) GetNotifies() bool {
+	if x != nil {
+		return x.Notifies
 	}
 	return false
 }
@@ -2133,6 +2142,96 @@ func (x *DriverError) GetCode() Code {
 	return Code_CODE_UNKNOWN
 }
 
+type NotifyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Driver        string                 `protobuf:"bytes,1,opt,name=driver,proto3" json:"driver,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotifyRequest) Reset() {
+	*x = NotifyRequest{}
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotifyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotifyRequest) ProtoMessage() {}
+
+func (x *NotifyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotifyRequest.ProtoReflect.Descriptor instead.
+func (*NotifyRequest) Descriptor() ([]byte, []int) {
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *NotifyRequest) GetDriver() string {
+	if x != nil {
+		return x.Driver
+	}
+	return ""
+}
+
+type NotifyEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// task_id is the ID of a task that may have changed; empty in the first
+	// event, which says that the subscription is in place.
+	TaskId        string `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotifyEvent) Reset() {
+	*x = NotifyEvent{}
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotifyEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotifyEvent) ProtoMessage() {}
+
+func (x *NotifyEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_drivers_plugin_proto_v1_driver_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotifyEvent.ProtoReflect.Descriptor instead.
+func (*NotifyEvent) Descriptor() ([]byte, []int) {
+	return file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *NotifyEvent) GetTaskId() string {
+	if x != nil {
+		return x.TaskId
+	}
+	return ""
+}
+
 var File_drivers_plugin_proto_v1_driver_proto protoreflect.FileDescriptor
 
 const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
@@ -2147,11 +2246,12 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x06driver\x18\x01 \x01(\tR\x06driver\"\x10\n" +
 	"\x0eHealthResponse\"-\n" +
 	"\x13CapabilitiesRequest\x12\x16\n" +
-	"\x06driver\x18\x01 \x01(\tR\x06driver\"s\n" +
+	"\x06driver\x18\x01 \x01(\tR\x06driver\"\x8f\x01\n" +
 	"\x14CapabilitiesResponse\x12\x14\n" +
 	"\x05kinds\x18\x01 \x03(\tR\x05kinds\x12!\n" +
 	"\fbackup_types\x18\x02 \x03(\tR\vbackupTypes\x12\"\n" +
-	"\frepositories\x18\x03 \x01(\bR\frepositories\"Z\n" +
+	"\frepositories\x18\x03 \x01(\bR\frepositories\x12\x1a\n" +
+	"\bnotifies\x18\x04 \x01(\bR\bnotifies\"Z\n" +
 	"\fStartRequest\x12\x16\n" +
 	"\x06driver\x18\x01 \x01(\tR\x06driver\x122\n" +
 	"\x04task\x18\x02 \x01(\v2\x1e.dataprotection.driver.v1.TaskR\x04task\"\x0f\n" +
@@ -2305,7 +2405,11 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\fsource_claim\x18\x03 \x01(\tR\vsourceClaim\x12!\n" +
 	"\frestore_size\x18\x04 \x01(\x03R\vrestoreSize\"A\n" +
 	"\vDriverError\x122\n" +
-	"\x04code\x18\x01 \x01(\x0e2\x1e.dataprotection.driver.v1.CodeR\x04code*k\n" +
+	"\x04code\x18\x01 \x01(\x0e2\x1e.dataprotection.driver.v1.CodeR\x04code\"'\n" +
+	"\rNotifyRequest\x12\x16\n" +
+	"\x06driver\x18\x01 \x01(\tR\x06driver\"&\n" +
+	"\vNotifyEvent\x12\x17\n" +
+	"\atask_id\x18\x01 \x01(\tR\x06taskId*k\n" +
 	"\x05Phase\x12\x15\n" +
 	"\x11PHASE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rPHASE_PENDING\x10\x01\x12\x11\n" +
@@ -2326,7 +2430,7 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x17CODE_RESOURCE_EXHAUSTED\x10\n" +
 	"\x12\x11\n" +
 	"\rCODE_CONFLICT\x10\v\x12\x11\n" +
-	"\rCODE_INTERNAL\x10\f2\xab\x05\n" +
+	"\rCODE_INTERNAL\x10\f2\x87\x06\n" +
 	"\x06Driver\x12a\n" +
 	"\bDescribe\x12).dataprotection.driver.v1.DescribeRequest\x1a*.dataprotection.driver.v1.DescribeResponse\x12[\n" +
 	"\x06Health\x12'.dataprotection.driver.v1.HealthRequest\x1a(.dataprotection.driver.v1.HealthResponse\x12m\n" +
@@ -2334,7 +2438,8 @@ const file_drivers_plugin_proto_v1_driver_proto_rawDesc = "" +
 	"\x05Start\x12&.dataprotection.driver.v1.StartRequest\x1a'.dataprotection.driver.v1.StartResponse\x12[\n" +
 	"\x06Status\x12'.dataprotection.driver.v1.StatusRequest\x1a(.dataprotection.driver.v1.StatusResponse\x12[\n" +
 	"\x06Cancel\x12'.dataprotection.driver.v1.CancelRequest\x1a(.dataprotection.driver.v1.CancelResponse\x12^\n" +
-	"\aCleanup\x12(.dataprotection.driver.v1.CleanupRequest\x1a).dataprotection.driver.v1.CleanupResponseBBZ@github.com/dpsdk/dataprotection/drivers/plugin/proto/v1;driverv1b\x06proto3"
+	"\aCleanup\x12(.dataprotection.driver.v1.CleanupRequest\x1a).dataprotection.driver.v1.CleanupResponse\x12Z\n" +
+	"\x06Notify\x12'.dataprotection.driver.v1.NotifyRequest\x1a%.dataprotection.driver.v1.NotifyEvent0\x01BBZ@github.com/dpsdk/dataprotection/drivers/plugin/proto/v1;driverv1b\x06proto3"
 
 var (
 	file_drivers_plugin_proto_v1_driver_proto_rawDescOnce sync.Once
@@ -2349,7 +2454,7 @@ func file_drivers_plugin_proto_v1_driver_proto_rawDescGZIP() []byte {
 }
 
 var file_drivers_plugin_proto_v1_driver_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_drivers_plugin_proto_v1_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_drivers_plugin_proto_v1_driver_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_drivers_plugin_proto_v1_driver_proto_goTypes = []any{
 	(Phase)(0),                   // 0: dataprotection.driver.v1.Phase
 	(Code)(0),                    // 1: dataprotection.driver.v1.Code
@@ -2383,15 +2488,17 @@ var file_drivers_plugin_proto_v1_driver_proto_goTypes = []any{
 	(*Artifact)(nil),             // 29: dataprotection.driver.v1.Artifact
 	(*Snapshot)(nil),             // 30: dataprotection.driver.v1.Snapshot
 	(*DriverError)(nil),          // 31: dataprotection.driver.v1.DriverError
-	nil,                          // 32: dataprotection.driver.v1.Task.LabelsEntry
-	nil,                          // 33: dataprotection.driver.v1.Target.LabelsEntry
-	nil,                          // 34: dataprotection.driver.v1.Target.EnvEntry
+	(*NotifyRequest)(nil),        // 32: dataprotection.driver.v1.NotifyRequest
+	(*NotifyEvent)(nil),          // 33: dataprotection.driver.v1.NotifyEvent
+	nil,                          // 34: dataprotection.driver.v1.Task.LabelsEntry
+	nil,                          // 35: dataprotection.driver.v1.Target.LabelsEntry
+	nil,                          // 36: dataprotection.driver.v1.Target.EnvEntry
 }
 var file_drivers_plugin_proto_v1_driver_proto_depIdxs = []int32{
 	17, // 0: dataprotection.driver.v1.StartRequest.task:type_name -> dataprotection.driver.v1.Task
 	28, // 1: dataprotection.driver.v1.StatusResponse.status:type_name -> dataprotection.driver.v1.TaskStatus
 	22, // 2: dataprotection.driver.v1.Task.owner:type_name -> dataprotection.driver.v1.ObjectRef
-	32, // 3: dataprotection.driver.v1.Task.labels:type_name -> dataprotection.driver.v1.Task.LabelsEntry
+	34, // 3: dataprotection.driver.v1.Task.labels:type_name -> dataprotection.driver.v1.Task.LabelsEntry
 	21, // 4: dataprotection.driver.v1.Task.steps:type_name -> dataprotection.driver.v1.Step
 	23, // 5: dataprotection.driver.v1.Task.target:type_name -> dataprotection.driver.v1.Target
 	24, // 6: dataprotection.driver.v1.Task.storage:type_name -> dataprotection.driver.v1.Storage
@@ -2400,8 +2507,8 @@ var file_drivers_plugin_proto_v1_driver_proto_depIdxs = []int32{
 	18, // 9: dataprotection.driver.v1.Task.repository:type_name -> dataprotection.driver.v1.Repository
 	19, // 10: dataprotection.driver.v1.Repository.pull:type_name -> dataprotection.driver.v1.Transfer
 	19, // 11: dataprotection.driver.v1.Repository.push:type_name -> dataprotection.driver.v1.Transfer
-	33, // 12: dataprotection.driver.v1.Target.labels:type_name -> dataprotection.driver.v1.Target.LabelsEntry
-	34, // 13: dataprotection.driver.v1.Target.env:type_name -> dataprotection.driver.v1.Target.EnvEntry
+	35, // 12: dataprotection.driver.v1.Target.labels:type_name -> dataprotection.driver.v1.Target.LabelsEntry
+	36, // 13: dataprotection.driver.v1.Target.env:type_name -> dataprotection.driver.v1.Target.EnvEntry
 	25, // 14: dataprotection.driver.v1.Storage.create:type_name -> dataprotection.driver.v1.ClaimTemplate
 	26, // 15: dataprotection.driver.v1.ClaimTemplate.persistent_volume_template:type_name -> dataprotection.driver.v1.ConfigMapRef
 	0,  // 16: dataprotection.driver.v1.TaskStatus.phase:type_name -> dataprotection.driver.v1.Phase
@@ -2419,15 +2526,17 @@ var file_drivers_plugin_proto_v1_driver_proto_depIdxs = []int32{
 	10, // 28: dataprotection.driver.v1.Driver.Status:input_type -> dataprotection.driver.v1.StatusRequest
 	12, // 29: dataprotection.driver.v1.Driver.Cancel:input_type -> dataprotection.driver.v1.CancelRequest
 	14, // 30: dataprotection.driver.v1.Driver.Cleanup:input_type -> dataprotection.driver.v1.CleanupRequest
-	3,  // 31: dataprotection.driver.v1.Driver.Describe:output_type -> dataprotection.driver.v1.DescribeResponse
-	5,  // 32: dataprotection.driver.v1.Driver.Health:output_type -> dataprotection.driver.v1.HealthResponse
-	7,  // 33: dataprotection.driver.v1.Driver.Capabilities:output_type -> dataprotection.driver.v1.CapabilitiesResponse
-	9,  // 34: dataprotection.driver.v1.Driver.Start:output_type -> dataprotection.driver.v1.StartResponse
-	11, // 35: dataprotection.driver.v1.Driver.Status:output_type -> dataprotection.driver.v1.StatusResponse
-	13, // 36: dataprotection.driver.v1.Driver.Cancel:output_type -> dataprotection.driver.v1.CancelResponse
-	15, // 37: dataprotection.driver.v1.Driver.Cleanup:output_type -> dataprotection.driver.v1.CleanupResponse
-	31, // [31:38] is the sub-list for method output_type
-	24, // [24:31] is the sub-list for method input_type
+	32, // 31: dataprotection.driver.v1.Driver.Notify:input_type -> dataprotection.driver.v1.NotifyRequest
+	3,  // 32: dataprotection.driver.v1.Driver.Describe:output_type -> dataprotection.driver.v1.DescribeResponse
+	5,  // 33: dataprotection.driver.v1.Driver.Health:output_type -> dataprotection.driver.v1.HealthResponse
+	7,  // 34: dataprotection.driver.v1.Driver.Capabilities:output_type -> dataprotection.driver.v1.CapabilitiesResponse
+	9,  // 35: dataprotection.driver.v1.Driver.Start:output_type -> dataprotection.driver.v1.StartResponse
+	11, // 36: dataprotection.driver.v1.Driver.Status:output_type -> dataprotection.driver.v1.StatusResponse
+	13, // 37: dataprotection.driver.v1.Driver.Cancel:output_type -> dataprotection.driver.v1.CancelResponse
+	15, // 38: dataprotection.driver.v1.Driver.Cleanup:output_type -> dataprotection.driver.v1.CleanupResponse
+	33, // 39: dataprotection.driver.v1.Driver.Notify:output_type -> dataprotection.driver.v1.NotifyEvent
+	32, // [32:40] is the sub-list for method output_type
+	24, // [24:32] is the sub-list for method input_type
 	24, // [24:24] is the sub-list for extension type_name
 	24, // [24:24] is the sub-list for extension extendee
 	0,  // [0:24] is the sub-list for field type_name
@@ -2445,7 +2554,7 @@ func file_drivers_plugin_proto_v1_driver_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_drivers_plugin_proto_v1_driver_proto_rawDesc), len(file_drivers_plugin_proto_v1_driver_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   33,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

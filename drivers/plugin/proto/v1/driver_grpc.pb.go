@@ -26,6 +26,7 @@ const (
 	Driver_Status_FullMethodName       = "/dataprotection.driver.v1.Driver/Status"
 	Driver_Cancel_FullMethodName       = "/dataprotection.driver.v1.Driver/Cancel"
 	Driver_Cleanup_FullMethodName      = "/dataprotection.driver.v1.Driver/Cleanup"
+	Driver_Notify_FullMethodName       = "/dataprotection.driver.v1.Driver/Notify"
 )
 
 // DriverClient is the client API for Driver service.
@@ -71,6 +72,14 @@ type DriverClient interface {
 	Cancel(ctx context.Context, in *CancelRequest, opts ...grpc.CallOption) (*CancelResponse, error)
 	// Cleanup is drivers.Driver.Cleanup: idempotent.
 	Cleanup(ctx context.Context, in *CleanupRequest, opts ...grpc.CallOption) (*CleanupResponse, error)
+	// Notify is drivers.Notifier.Notify, for drivers whose capabilities say
+	// notifies: the plugin subscribes to the driver's notifications and
+	// sends a first event with an empty task_id once it has, then one event
+	// per notification (a task that may have changed), until the host ends
+	// the call. A driver that cannot notify fails the call before the first
+	// event (UNIMPLEMENTED). Notifications sent while the stream was down
+	// (the process restarted) are lost: the host polls as a fallback.
+	Notify(ctx context.Context, in *NotifyRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[NotifyEvent], error)
 }
 
 type driverClient struct {
@@ -151,6 +160,25 @@ func (c *driverClient) Cleanup(ctx context.Context, in *CleanupRequest, opts ...
 	return out, nil
 }
 
+func (c *driverClient) Notify(ctx context.Context, in *NotifyRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[NotifyEvent], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Driver_ServiceDesc.Streams[0], Driver_Notify_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[NotifyRequest, NotifyEvent]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Driver_NotifyClient = grpc.ServerStreamingClient[NotifyEvent]
+
 // DriverServer is the server API for Driver service.
 // All implementations must embed UnimplementedDriverServer
 // for forward compatibility.
@@ -194,6 +222,14 @@ type DriverServer interface {
 	Cancel(context.Context, *CancelRequest) (*CancelResponse, error)
 	// Cleanup is drivers.Driver.Cleanup: idempotent.
 	Cleanup(context.Context, *CleanupRequest) (*CleanupResponse, error)
+	// Notify is drivers.Notifier.Notify, for drivers whose capabilities say
+	// notifies: the plugin subscribes to the driver's notifications and
+	// sends a first event with an empty task_id once it has, then one event
+	// per notification (a task that may have changed), until the host ends
+	// the call. A driver that cannot notify fails the call before the first
+	// event (UNIMPLEMENTED). Notifications sent while the stream was down
+	// (the process restarted) are lost: the host polls as a fallback.
+	Notify(*NotifyRequest, grpc.ServerStreamingServer[NotifyEvent]) error
 	mustEmbedUnimplementedDriverServer()
 }
 
@@ -224,6 +260,9 @@ func (UnimplementedDriverServer) Cancel(context.Context, *CancelRequest) (*Cance
 }
 func (UnimplementedDriverServer) Cleanup(context.Context, *CleanupRequest) (*CleanupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Cleanup not implemented")
+}
+func (UnimplementedDriverServer) Notify(*NotifyRequest, grpc.ServerStreamingServer[NotifyEvent]) error {
+	return status.Error(codes.Unimplemented, "method Notify not implemented")
 }
 func (UnimplementedDriverServer) mustEmbedUnimplementedDriverServer() {}
 func (UnimplementedDriverServer) testEmbeddedByValue()                {}
@@ -372,6 +411,17 @@ func _Driver_Cleanup_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Driver_Notify_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(NotifyRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(DriverServer).Notify(m, &grpc.GenericServerStream[NotifyRequest, NotifyEvent]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Driver_NotifyServer = grpc.ServerStreamingServer[NotifyEvent]
+
 // Driver_ServiceDesc is the grpc.ServiceDesc for Driver service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -408,6 +458,12 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Driver_Cleanup_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Notify",
+			Handler:       _Driver_Notify_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "drivers/plugin/proto/v1/driver.proto",
 }

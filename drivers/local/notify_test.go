@@ -1,0 +1,81 @@
+package local_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/drivers/local"
+)
+
+// subscribe returns a channel of the task IDs d notifies, until the test
+// ends.
+func subscribe(t *testing.T, d *local.Driver) <-chan string {
+	ch := make(chan string, 100)
+	require.NoError(t, d.Notify(t.Context(), func(id string) {
+		select {
+		case ch <- id:
+		default:
+		}
+	}))
+	return ch
+}
+
+// untilNotified waits for notifications of task id until its status, read
+// at each one, is terminal; a terminal status that no notification
+// announced fails the test.
+func untilNotified(t *testing.T, d *local.Driver, ch <-chan string, id string) *drivers.TaskStatus {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case got := <-ch:
+			if got != id {
+				continue
+			}
+			st, err := d.Status(context.Background(), id)
+			require.NoError(t, err)
+			t.Logf("notified: %+v", st)
+			if st.Phase.IsTerminal() {
+				return st
+			}
+		case <-timeout:
+			t.Fatalf("task %s: no notification of its end", id)
+		}
+	}
+}
+
+func TestNotifyWhenATaskExits(t *testing.T) {
+	f := newFixture(t)
+	ch := subscribe(t, f.d)
+	task := f.task("notified", `while [ ! -e "$BACKUP_DIR/../go-notified" ]; do sleep 0.01; done`, `echo data > "$BACKUP_DIR/data"`)
+	f.start(task)
+	waitFor(t, f.d, task.ID, func(s *drivers.TaskStatus) bool { return s.Phase == drivers.Running })
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-notified"), nil, 0o600))
+	st := untilNotified(t, f.d, ch, task.ID)
+	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
+}
+
+func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
+	f := newFixture(t)
+	task := f.task("adopted-notified", `while [ ! -e "$BACKUP_DIR/../go-adopted-notified" ]; do sleep 0.01; done`, `exit 3`)
+	f.startInOtherProcess(task)
+	d := f.newDriver()
+	ch := subscribe(t, d)
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-adopted-notified"), nil, 0o600))
+	st := untilNotified(t, d, ch, task.ID)
+	require.Equal(t, drivers.Failed, st.Phase, "%+v", st)
+}
+
+func TestNotifyAfterCloseFails(t *testing.T) {
+	f := newFixture(t)
+	require.NoError(t, f.d.Close())
+	err := f.d.Notify(t.Context(), func(string) {})
+	require.Error(t, err)
+	require.Equal(t, drivers.FailedPrecondition, drivers.ErrorCode(err))
+}

@@ -1,0 +1,41 @@
+package executor
+
+import (
+	"context"
+
+	"github.com/dpsdk/dataprotection/policy"
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// claimBackup adds the engine's finalizer to a New Backup and, in the same
+// write, records its target, driver and repository when the Backup
+// resolves now: the first and the second step of a Backup are one write.
+// A Backup that does not resolve yet (its policy not validated, no target)
+// or never will gets the finalizer alone, and startBackup records or fails
+// it at the next step as before. Either way a crash leaves the Backup
+// without the finalizer (nothing written) or with everything this write
+// carries.
+func (e *Executor) claimBackup(ctx context.Context, b *v1alpha1.Backup) (Result, error) {
+	if b.Status.Phase == "" || b.Status.Phase == v1alpha1.BackupNew {
+		e.recordPlan(ctx, b.DeepCopy(), b)
+	}
+	b.Finalizers = append(b.Finalizers, v1alpha1.Finalizer)
+	_, err := e.store.Backups().Update(ctx, b)
+	return Result{}, err
+}
+
+// recordPlan resolves probe (a copy of b, which planning defaults and may
+// change) and, when it resolves, records its target, driver and repository
+// on b. A problem is left to startBackup, which reports it.
+func (e *Executor) recordPlan(ctx context.Context, probe, b *v1alpha1.Backup) {
+	in, err := e.gatherBackup(ctx, probe)
+	if err != nil {
+		return
+	}
+	plan, err := policy.ResolveBackup(in.BackupInputs)
+	if err != nil {
+		return
+	}
+	recordRepository(b, in)
+	recordTarget(b, in.Target, plan.Driver)
+}

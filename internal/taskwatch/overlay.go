@@ -1,0 +1,128 @@
+package taskwatch
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
+)
+
+// staleAfter is how long an entry of the overlay is kept at most: far
+// longer than an informer takes to deliver a write's event. An entry whose
+// event never comes (the object was deleted by someone else before the
+// informer listed it) goes then.
+const staleAfter = 30 * time.Second
+
+// overlay makes a driver read its own writes: what each write returned, or
+// the deletion, is kept until the informer delivers it, and a read takes
+// the newer of the cache's object and the overlay's. Versions are compared
+// as the integers the API server issues; one that does not parse is never
+// taken for newer.
+type overlay[T Object] struct {
+	mu      sync.Mutex
+	entries map[string]*entry[T] // by namespace/name
+}
+
+// entry is what the driver wrote to one object and the informer has not
+// delivered yet.
+type entry[T Object] struct {
+	obj     T // the write's result; meaningless when deleted
+	deleted bool
+	rv      uint64
+	uid     types.UID
+	task    string
+	written time.Time
+}
+
+func objectKey(o Object) string { return o.GetNamespace() + "/" + o.GetName() }
+
+// record notes a write of obj, or its deletion.
+func (o *overlay[T]) record(obj T, deleted bool) {
+	rv, ok := parseRV(obj.GetResourceVersion())
+	if !ok && !deleted {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	key := objectKey(obj)
+	if e := o.entries[key]; e != nil && !deleted && !e.deleted && e.rv > rv {
+		return // a later write is recorded
+	}
+	o.entries[key] = &entry[T]{obj: obj, deleted: deleted, rv: rv, uid: obj.GetUID(),
+		task: obj.GetLabels()[v1alpha1.LabelTaskID], written: time.Now()}
+}
+
+// observe drops the entry of obj once the informer has caught up with it:
+// an event at the entry's version or later, the deletion of the object, or
+// another object of the name of a deleted one.
+func (o *overlay[T]) observe(obj T, deleted bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	key := objectKey(obj)
+	e := o.entries[key]
+	if e == nil {
+		return
+	}
+	if deleted || e.caughtUp(obj) {
+		delete(o.entries, key)
+	}
+}
+
+// clear drops every entry.
+func (o *overlay[T]) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	clear(o.entries)
+}
+
+// caughtUp reports whether the informer's obj is as new as the entry.
+func (e *entry[T]) caughtUp(obj Object) bool {
+	if e.deleted {
+		return e.uid != "" && obj.GetUID() != e.uid
+	}
+	rv, ok := parseRV(obj.GetResourceVersion())
+	return ok && rv >= e.rv
+}
+
+// resolve merges the cache's objects of task id with the overlay's.
+func (o *overlay[T]) resolve(id string, cached []T) []T {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.entries) == 0 {
+		return cached
+	}
+	now := time.Now()
+	out := make([]T, 0, len(cached)+1)
+	seen := map[string]bool{}
+	for _, c := range cached {
+		key := objectKey(c)
+		seen[key] = true
+		e := o.entries[key]
+		switch {
+		case e == nil || e.caughtUp(c):
+			out = append(out, c)
+		case !e.deleted && e.task == id:
+			out = append(out, e.obj)
+		}
+		// Otherwise the driver deleted the object, or took it from the
+		// task (removed its label).
+	}
+	for key, e := range o.entries {
+		if now.Sub(e.written) > staleAfter {
+			delete(o.entries, key)
+			continue
+		}
+		if e.task == id && !e.deleted && !seen[key] {
+			out = append(out, e.obj)
+		}
+	}
+	return out
+}
+
+func parseRV(s string) (uint64, bool) {
+	v, err := strconv.ParseUint(s, 10, 64)
+	return v, err == nil
+}
