@@ -20,7 +20,7 @@ import (
 
 // config is the file that --config names (dpctl.yaml): what embedded dpctl
 // needs to run work itself. Relative paths are relative to the file's
-// directory. See configHelp for the format.
+// directory. See help/config.txt for the format.
 type config struct {
 	// Storage is where the local driver keeps backups and task state.
 	Storage storageConfig `json:"storage"`

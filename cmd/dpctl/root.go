@@ -46,23 +46,9 @@ func register(newCmd func(*app) *cobra.Command) struct{} {
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "dpctl",
-		Short: "Operate dataprotection backups: get, describe, create, restore, delete, logs",
-		Long: `dpctl operates the dataprotection.kubeblocks.io/v1alpha1 API (Backup, BackupPolicy,
-BackupTool, RestoreJob) in one of two places:
-
-  a cluster     --kubeconfig FILE (or KUBECONFIG, or ~/.kube/config) [--context C]:
-                objects are custom resources; the operator in the cluster runs them.
-  a bolt file   --db FILE (or DPCTL_DB): the embedded store. The file is locked while a
-                host has it open, so dpctl runs the work itself (create backup --wait,
-                restore --wait, delete of a Backup with data) with the local driver and
-                the targets of --config FILE (or DPCTL_CONFIG); see "dpctl help config".
-
-push, pull, push-dir, pull-dir, ls, rm and verify work on a backup repository (S3 or a
-directory) that DP_REPOSITORY and the credentials in the environment name; see
-"dpctl help repository".
-
-Exit codes: 0 success, 1 error, 2 wrong usage.`,
+		Use:           "dpctl",
+		Short:         "Operate dataprotection backups: get, describe, create, restore, delete, logs",
+		Long:          helpText(rootHelpFile),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownSubcommand,
