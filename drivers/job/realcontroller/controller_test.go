@@ -38,9 +38,13 @@ func TestABackupRunsToSuccessUnderTheJobController(t *testing.T) {
 	st, _ := waitStatus(t, w.d, task.ID, "it ends", terminal)
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
 	assert.Equal(t, int64(5), st.TotalSize, "the result from the pod's termination message")
-	j, err := w.env.Client.BatchV1().Jobs(w.ns).Get(context.Background(), task.ID, metav1.GetOptions{})
-	require.NoError(t, err)
-	assert.Equal(t, int32(1), j.Status.Succeeded, "the Job controller counted the pod")
+	// The driver reads the pod's result as soon as the pod ends; the Job
+	// controller counts the pod and completes the Job on its own time.
+	waitStatus(t, w.d, task.ID, "the Job controller counted the pod", func(*drivers.TaskStatus, error) bool {
+		j, err := w.env.Client.BatchV1().Jobs(w.ns).Get(context.Background(), task.ID, metav1.GetOptions{})
+		require.NoError(t, err)
+		return j.Status.Succeeded == 1
+	})
 	assert.Len(t, w.podsOf(t, task.ID), 1)
 }
 
