@@ -400,3 +400,82 @@ func TestObjectsAtTheCapsAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestListsJustOverTheCapsAreRefused: each list of limits.go one element
+// over its cap is refused when it is written, by a message that names the
+// field and the cap; onFailAttempted over its cap is not refused but
+// counts as MaxOnFailAttempted (TestRetriesIsClamped).
+func TestListsJustOverTheCapsAreRefused(t *testing.T) {
+	over := func(n int) int { return n + 1 }
+	cmds := func(set func(*v1alpha1.BackupToolSpec, []string)) func(*v1alpha1.BackupTool) {
+		return func(tl *v1alpha1.BackupTool) { set(&tl.Spec, commands("cmd", over(v1alpha1.MaxCommands))) }
+	}
+	tools := map[string]func(*v1alpha1.BackupTool){
+		"spec.env": func(tl *v1alpha1.BackupTool) {
+			atCapEnv(tl)
+			tl.Spec.Env = append(tl.Spec.Env, corev1.EnvVar{Name: "ONE_MORE"})
+		},
+		"spec.envFrom": func(tl *v1alpha1.BackupTool) {
+			atCapEnvFrom(tl)
+			tl.Spec.EnvFrom = append(tl.Spec.EnvFrom, tl.Spec.EnvFrom[0])
+		},
+		"spec.backupCommands":                      cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.BackupCommands = c }),
+		"spec.incrementalBackupCommands":           cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.IncrementalBackupCommands = c }),
+		"spec.physical.restoreCommands":            cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.Physical.RestoreCommands = c }),
+		"spec.physical.incrementalRestoreCommands": cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.Physical.IncrementalRestoreCommands = c }),
+		"spec.logical.restoreCommands":             cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.Logical.RestoreCommands = c }),
+		"spec.logical.incrementalRestoreCommands":  cmds(func(s *v1alpha1.BackupToolSpec, c []string) { s.Logical.IncrementalRestoreCommands = c }),
+	}
+	caps := map[string]int{"spec.env": v1alpha1.MaxEnv, "spec.envFrom": v1alpha1.MaxEnvFrom,
+		"spec.datafile.backupStatusUpdates": v1alpha1.MaxStatusUpdates,
+		"spec.targetVolumes":                v1alpha1.MaxVolumes, "spec.targetVolumeMounts": v1alpha1.MaxVolumeMounts}
+	capOf := func(field string) int { return cmp.Or(caps[field], v1alpha1.MaxCommands) }
+	want := func(field string) string {
+		return fmt.Sprintf("%s: Too many: %d: must have at most %d items", field, capOf(field)+1, capOf(field))
+	}
+	h := newHarness(t, nil)
+	for field, mut := range tools {
+		tl := tool()
+		mut(tl)
+		_, err := h.store.BackupTools().Create(h.ctx, tl)
+		require.Error(t, err, field)
+		assert.Contains(t, err.Error(), want(field))
+	}
+	policies := map[string]func(*v1alpha1.BackupPolicy){
+		"spec.datafile.backupStatusUpdates": func(p *v1alpha1.BackupPolicy) {
+			atCapStatusUpdates(p)
+			p.Spec.Datafile.BackupStatusUpdates = append(p.Spec.Datafile.BackupStatusUpdates, p.Spec.Datafile.BackupStatusUpdates[0])
+		},
+		"spec.snapshot.hooks.preCommands": func(p *v1alpha1.BackupPolicy) {
+			atCapHooks(p)
+			p.Spec.Snapshot.Hooks.PreCommands = append(p.Spec.Snapshot.Hooks.PreCommands, "one-more")
+		},
+		"spec.snapshot.hooks.postCommands": func(p *v1alpha1.BackupPolicy) {
+			atCapHooks(p)
+			p.Spec.Snapshot.Hooks.PostCommands = append(p.Spec.Snapshot.Hooks.PostCommands, "one-more")
+		},
+	}
+	for field, mut := range policies {
+		p := backupPolicy(mut)
+		_, err := h.store.BackupPolicies().Create(h.ctx, p)
+		require.Error(t, err, field)
+		assert.Contains(t, err.Error(), want(field))
+	}
+	restores := map[string]func(*v1alpha1.RestoreJob){
+		"spec.targetVolumes": func(r *v1alpha1.RestoreJob) {
+			atCapVolumes(r)
+			r.Spec.TargetVolumes = append(r.Spec.TargetVolumes, corev1.Volume{Name: "one-more"})
+		},
+		"spec.targetVolumeMounts": func(r *v1alpha1.RestoreJob) {
+			atCapVolumes(r)
+			r.Spec.TargetVolumeMounts = append(r.Spec.TargetVolumeMounts, corev1.VolumeMount{Name: "vol-0", MountPath: "/mnt/more"})
+		},
+	}
+	for field, mut := range restores {
+		r := restoreJob("r1", "b1")
+		mut(r)
+		_, err := h.store.RestoreJobs().Create(h.ctx, r)
+		require.Error(t, err, field)
+		assert.Contains(t, err.Error(), want(field))
+	}
+}
