@@ -40,6 +40,11 @@ func TaskRecords(obj metav1.Object) []TaskRecord {
 func (e *Executor) recordTasks(obj metav1.Object, tasks []policy.PlannedTask) bool {
 	recs := TaskRecords(obj)
 	changed := false
+	// Only the latest MaxRecordedTasks of a plan can stay listed: adding
+	// earlier ones would change the annotation at every call (they are
+	// cut again), and a caller that writes when it changed would never get
+	// past the write (a Backup with 16 status updates stayed New).
+	tasks = tasks[max(len(tasks)-v1alpha1.MaxRecordedTasks, 0):]
 	for i := range tasks {
 		id := tasks[i].Task.ID
 		if slices.ContainsFunc(recs, func(r TaskRecord) bool { return r.ID == id }) {
