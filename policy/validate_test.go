@@ -73,9 +73,9 @@ func TestValidatePolicyFields(t *testing.T) {
 			want:   []string{`spec.retention.ttl: Invalid value: "1w"`},
 		},
 		{
-			name:   "retention.ttl of zero fails the policy rather than keeping nothing",
-			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Retention.TTL = ref("0d") },
-			want:   []string{`spec.retention.ttl: Invalid value: "0d"`},
+			name:   "retention.ttl with the unit first fails the policy",
+			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Retention.TTL = ref("d7") },
+			want:   []string{`spec.retention.ttl: Invalid value: "d7"`},
 		},
 		{
 			name:   "retention.ttl in hours with an upper-case unit is fine",
