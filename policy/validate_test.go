@@ -435,3 +435,27 @@ func TestValidateUnavailableDriverFailsOnlyItsTypesForNow(t *testing.T) {
 	assert.Equal(t, v1alpha1.PolicyAvailable, got.Phase, got.Reason)
 	assert.False(t, got.Retry)
 }
+
+// TestValidateTTLUpstreamReadAsZeroIsANote: a ttl that upstream accepted
+// but read as 0 leaves the policy Available, with a note (TTLIgnored, in
+// Reason) that its ttl retention is off.
+func TestValidateTTLUpstreamReadAsZeroIsANote(t *testing.T) {
+	for _, ttl := range []string{"7|", "0d", "0h", "99999999999999999999d"} {
+		t.Run(ttl, func(t *testing.T) {
+			f := load(t)
+			f.policy.Spec.Retention.TTL = ref(ttl)
+
+			got := policy.Validate(f.policy, f.inputs())
+
+			assert.Equal(t, v1alpha1.PolicyAvailable, got.Phase, got.Reason)
+			assert.Empty(t, got.Errors)
+			assert.Empty(t, got.Unavailable)
+			assert.True(t, strings.HasPrefix(got.TTLIgnored, `spec.retention.ttl: invalid ttl "`+ttl+`"`), got.TTLIgnored)
+			assert.Contains(t, got.TTLIgnored, "ttl retention is off")
+			assert.Equal(t, got.TTLIgnored, got.Reason)
+		})
+	}
+	f := load(t)
+	f.policy.Spec.Retention.TTL = ref("7d")
+	assert.Empty(t, policy.Validate(f.policy, f.inputs()).TTLIgnored)
+}
