@@ -59,7 +59,8 @@ func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name st
 }
 
 func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy) (policy.Validation, error) {
-	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Claims: e.claims, Repositories: e.repositoryNames()}
+	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Claims: e.claims, Repositories: e.repositoryNames(),
+		DefaultRepository: e.defaultRepo}
 	tools, err := e.store.BackupTools().List(ctx, "", nil)
 	if err != nil {
 		return policy.Validation{}, err

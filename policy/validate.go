@@ -35,6 +35,9 @@ type Inputs struct {
 	// which a policy may choose with the annotation
 	// v1alpha1.AnnotationRepository.
 	Repositories []string
+	// DefaultRepository is the repository of the policies without that
+	// annotation (see RepositoryOf); "" for none.
+	DefaultRepository string
 }
 
 // Validation is the verdict on a policy.
@@ -72,7 +75,8 @@ type Validation struct {
 // valid, has commands for the type), the driver that would run it (registered,
 // able to run the type's backups, hooks and status updates), the secret
 // (exists and holds the keys, when SecretKeys is given), and the repository
-// it chooses (registered, and its drivers run tasks with a repository). p should be
+// it chooses, or the default one (registered, and its drivers run tasks
+// with a repository). p should be
 // defaulted (v1alpha1.SetDefaults), as stored objects are.
 func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	errs := v1alpha1.ValidateBackupPolicy(p)
@@ -98,7 +102,7 @@ func available(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	v := Validation{Phase: v1alpha1.PolicyAvailable}
 	var why []string
 	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
-		if p.CommonPolicyFor(t) == nil || RepositoryName(p) != "" { // a repository needs no claim
+		if p.CommonPolicyFor(t) == nil || RepositoryOf(p, in.DefaultRepository) != "" { // a repository needs no claim
 			continue
 		}
 		if _, err := claimOf(p, t, in.Claims); err != nil {
