@@ -42,7 +42,7 @@ func (e *Executor) admitBackup(ctx context.Context, b *v1alpha1.Backup, p *v1alp
 		return admission{}, err
 	}
 	me := slot{key: types.NamespacedName{Namespace: b.Namespace, Name: b.Name}, created: b.CreationTimestamp.Time,
-		scopes: scopes{node: node, policy: b.Namespace + "/" + p.Name, repository: p.Annotations[v1alpha1.AnnotationRepository]}}
+		scopes: scopes{node: node, policy: b.Namespace + "/" + p.Name, repository: e.policyRepository(p)}}
 	if _, why := l.admit(running, waiting, &me, backups); why != "" {
 		e.limits.mu.Unlock()
 		return admission{wait: true, res: Result{RequeueAfter: e.opts.LimitRecheckInterval}}, e.noteBackupWaiting(ctx, b, why)
@@ -142,7 +142,7 @@ func (r *repositories) of(ctx context.Context, namespace, policy string) (string
 	}
 	repo := ""
 	if err == nil {
-		repo = p.Annotations[v1alpha1.AnnotationRepository]
+		repo = r.e.policyRepository(p)
 	}
 	if r.seen == nil {
 		r.seen = map[types.NamespacedName]string{}

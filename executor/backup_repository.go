@@ -12,12 +12,22 @@ import (
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
+// policyRepository is the repository of policy p's datafile and logfile
+// backups on this engine: its annotation, else Config.DefaultRepository
+// (policy.RepositoryOf). Every reader of a policy's repository goes
+// through it; a Backup records the result when it starts, and what reads a
+// started Backup's repository (its restores, its deletion, the limits'
+// count) reads that record.
+func (e *Executor) policyRepository(p *v1alpha1.BackupPolicy) string {
+	return policy.RepositoryOf(p, e.defaultRepo)
+}
+
 // gatherRepository describes the repository that holds (or is to hold) the
 // data of the Backup in to its tasks (policy.BackupRepository): the one
-// recorded on the Backup, else its policy's. A name the host did not
-// register fails the Backup.
+// recorded on the Backup, else its policy's (policyRepository). A name the
+// host did not register fails the Backup.
 func (e *Executor) gatherRepository(in *backupInputs) error {
-	name := policy.BackupRepository(in.Backup, in.Policy)
+	name := policy.BackupRepository(in.Backup, e.policyRepository(in.Policy))
 	if name == "" {
 		return nil
 	}
@@ -104,7 +114,7 @@ func formatBytes(n int64) string { return strconv.FormatInt(n, 10) }
 // when there is nothing (more) to delete, also for a Backup that is not in
 // a repository.
 func (e *Executor) deleteRepositoryData(ctx context.Context, b *v1alpha1.Backup) (done bool, res Result, err error) {
-	name := policy.BackupRepository(b, nil)
+	name := policy.BackupRepository(b, "")
 	if name == "" || b.Status.StartTimestamp == nil {
 		return true, Result{}, nil
 	}
@@ -124,7 +134,7 @@ func (e *Executor) deleteRepositoryData(ctx context.Context, b *v1alpha1.Backup)
 // holds the data of the backup to restore; nil when it is in a claim. A
 // name the host did not register fails the RestoreJob.
 func (e *Executor) restoreRepository(last *v1alpha1.Backup) (*drivers.Repository, error) {
-	name := policy.BackupRepository(last, nil)
+	name := policy.BackupRepository(last, "")
 	if name == "" {
 		return nil, nil
 	}

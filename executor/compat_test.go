@@ -3,6 +3,7 @@ package executor_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,4 +96,72 @@ func TestPolicyWithoutClaimNameUsesConfigBackupPVC(t *testing.T) {
 	cfg.BackupPVC.Name = "Not_A_Claim"
 	_, err = executor.New(cfg)
 	assert.ErrorContains(t, err, `Config.BackupPVC: backup claim defaults: name "Not_A_Claim"`)
+}
+
+// TestPolicyWithUpstreamTTLLoopholeKeepsItsBackups: a policy whose ttl
+// upstream's CRD accepted but read as 0 ("7|"; upstream deleted its backups
+// at once) stays Available with ttl retention off: its status says so, one
+// Warning event TTLIgnored says so (not one per reconcile, nor per status
+// change), and its completed Backups get no expiration and are not deleted,
+// however long the policy reconciles.
+func TestPolicyWithUpstreamTTLLoopholeKeepsItsBackups(t *testing.T) {
+	for _, ttl := range []string{"7|", "0d", "0H", "99999999999999999999d"} {
+		t.Run(ttl, func(t *testing.T) {
+			h := newHarness(t, nil)
+			h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Retention = &v1alpha1.RetentionSpec{TTL: &ttl} }))
+			p := h.policy()
+			require.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase, p.Status.FailureReason)
+			assert.Contains(t, p.Status.FailureReason, `spec.retention.ttl: invalid ttl "`+ttl+`"`)
+			assert.Contains(t, p.Status.FailureReason, "ttl retention is off: backups are kept until deleted")
+
+			h.create(backup("manual", v1alpha1.BackupTypeDataFile))
+			b := h.runBackup("manual", 20, terminalPhase)
+			require.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
+			assert.Nil(t, b.Status.Expiration)
+			for hour := 1; hour <= 3; hour++ { // scheduled ones too, and status changes (lastScheduleTime)
+				h.clock.SetTime(t0.Add(time.Duration(hour)*time.Hour + time.Second))
+				h.reconcilePolicy()
+				name := "pg-datafile-20261125" + twoDigits(10+hour) + "0000"
+				b := h.runBackup(name, 20, terminalPhase)
+				require.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
+				assert.Nil(t, b.Status.Expiration, name)
+			}
+			h.clock.Step(400 * 24 * time.Hour)
+			for range 3 {
+				h.reconcilePolicy()
+			}
+			bs := h.backups()
+			assert.Len(t, bs, 5, "one scheduled run for the missed slots, nothing deleted")
+			for _, b := range bs {
+				assert.Nil(t, b.DeletionTimestamp, "%s is kept", b.Name)
+				assert.Nil(t, b.Status.Expiration, b.Name)
+			}
+			events := h.drainEvents()
+			assert.Equal(t, 1, countEvents(events, "Warning "+policy.ReasonTTLIgnored), "%q", events)
+			assert.Zero(t, countEvents(events, "BackupDeleted"))
+			assert.Equal(t, v1alpha1.PolicyAvailable, h.policy().Status.Phase)
+		})
+	}
+}
+
+// TestPolicyTTLFixedUsesIt: once the ttl is fixed the note goes, and new
+// Backups expire.
+func TestPolicyTTLFixedUsesIt(t *testing.T) {
+	h := newHarness(t, nil)
+	ttl := "7|"
+	h.setup(backupPolicy(func(p *v1alpha1.BackupPolicy) { p.Spec.Retention = &v1alpha1.RetentionSpec{TTL: &ttl} }))
+	p := h.policy()
+	require.NotEmpty(t, p.Status.FailureReason)
+	p.Spec.Retention.TTL = new("7d")
+	p.Generation++
+	_, err := h.store.BackupPolicies().Update(h.ctx, p)
+	require.NoError(t, err)
+	h.reconcilePolicy()
+	p = h.policy()
+	assert.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase)
+	assert.Empty(t, p.Status.FailureReason)
+	h.create(backup("b1", v1alpha1.BackupTypeDataFile))
+	b := h.runBackup("b1", 20, terminalPhase)
+	require.NotNil(t, b.Status.Expiration)
+	assert.Equal(t, b.Status.StartTimestamp.Add(7*24*time.Hour), b.Status.Expiration.Time)
 }

@@ -35,6 +35,19 @@ type Config struct {
 	// (names are DNS-1123 labels; see Repository). Default: none, and a
 	// policy that chooses one is Failed.
 	Repositories map[string]Repository
+	// DefaultRepository names the repository, one of Repositories, of the
+	// BackupPolicies without the annotation
+	// dataprotection.kubeblocks.io/repository: their datafile and logfile
+	// backups are stored there instead of in a claim, so a policy whose
+	// claim has no name (what the KubeBlocks v0.5 cluster controller
+	// writes) runs without BackupPVC. The annotation wins: it names
+	// another repository, or, with an empty value, keeps the policy's
+	// backups in its claim. A Backup records the repository it started
+	// with, so that its restores and deletion, and the per-repository
+	// limit, use the same one whatever the default becomes. New refuses a
+	// name not in Repositories. Default: none (a policy without the
+	// annotation uses its claim).
+	DefaultRepository string
 	// Clock is the engine's time. Default: the real clock.
 	Clock clock.WithTicker
 	// Logger receives structured logs with each object's key. Default:
@@ -65,7 +78,8 @@ type Config struct {
 	RestoreLimits Limits
 	// BackupPVC is the default backup claim of the datafile and logfile
 	// policies that name none (persistentVolumeClaim.name ""), upstream's
-	// BACKUP_PVC_* settings. Default: none; such a policy stays Available,
+	// BACKUP_PVC_* settings; a policy whose backups go to a repository
+	// (DefaultRepository) needs none. Default: none; such a policy stays Available,
 	// says in its failureReason why its datafile and logfile backups cannot
 	// run, and they fail with the reason BackupPVCNameIsEmpty.
 	BackupPVC policy.BackupClaimDefaults
@@ -138,7 +152,14 @@ func (c Config) check() error {
 	if err := c.BackupPVC.Validate(); err != nil {
 		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.BackupPVC: %w", err)
 	}
-	return checkRepositories(c.Repositories)
+	if err := checkRepositories(c.Repositories); err != nil {
+		return err
+	}
+	if _, ok := c.Repositories[c.DefaultRepository]; c.DefaultRepository != "" && !ok {
+		return drivers.Errorf(drivers.InvalidArgument, "dataprotection: new engine: Config.DefaultRepository: %q is not in Config.Repositories (registered: %s)",
+			c.DefaultRepository, registeredNames(c.Repositories))
+	}
+	return nil
 }
 
 // withDefaults returns c with every zero optional field set to its default.

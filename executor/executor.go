@@ -50,6 +50,8 @@ type Executor struct {
 	progress progressMarks
 	opts     Options
 	claims   policy.BackupClaimDefaults
+	// defaultRepo is Config.DefaultRepository (see policyRepository).
+	defaultRepo string
 
 	workers      int
 	resyncPeriod time.Duration
@@ -74,7 +76,7 @@ func New(cfg Config) (*Executor, error) {
 	cfg = cfg.withDefaults()
 	e := &Executor{store: cfg.Store, drivers: cfg.Drivers, targets: cfg.Targets, secrets: cfg.Secrets, repos: maps.Clone(cfg.Repositories),
 		clock: cfg.Clock, events: truncatingRecorder{cfg.Events}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics), opts: cfg.Options,
-		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC}
+		workers: cfg.Workers, resyncPeriod: cfg.ResyncPeriod, leader: cfg.LeaderElection, claims: cfg.BackupPVC, defaultRepo: cfg.DefaultRepository}
 	e.limits.backups, e.limits.restores = cfg.BackupLimits, cfg.RestoreLimits
 	return e, nil
 }

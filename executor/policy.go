@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -58,7 +59,8 @@ func (e *Executor) reconcileBackupPolicy(ctx context.Context, namespace, name st
 }
 
 func (e *Executor) validatePolicy(ctx context.Context, p *v1alpha1.BackupPolicy) (policy.Validation, error) {
-	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Claims: e.claims, Repositories: e.repositoryNames()}
+	in := policy.Inputs{Tools: map[string]*v1alpha1.BackupTool{}, Claims: e.claims, Repositories: e.repositoryNames(),
+		DefaultRepository: e.defaultRepo}
 	tools, err := e.store.BackupTools().List(ctx, "", nil)
 	if err != nil {
 		return policy.Validation{}, err
@@ -115,12 +117,31 @@ func (e *Executor) writePolicyPhase(ctx context.Context, p *v1alpha1.BackupPolic
 	case v.Phase == v1alpha1.PolicyFailed:
 		e.events.Event(out, corev1.EventTypeWarning, "InvalidPolicy", v.Reason)
 	case v.Reason != "":
-		e.events.Event(out, corev1.EventTypeWarning, policy.ReasonBackupPVCNameIsEmpty, v.Reason)
+		e.availableNotes(out, s, v)
 	case s.Phase != v.Phase:
 		e.events.Event(out, corev1.EventTypeNormal, "Available", "the policy is valid")
 	}
 	v1alpha1.SetDefaultsBackupPolicy(out)
 	return out, nil
+}
+
+// availableNotes emits the Warning events of an Available policy with
+// notes (v.Reason) whose status was old: BackupPVCNameIsEmpty for the
+// types that cannot run, and TTLIgnored once, when the policy becomes
+// Available or its ttl note is new, not on every change of its status.
+func (e *Executor) availableNotes(p *v1alpha1.BackupPolicy, old v1alpha1.BackupPolicyStatus, v policy.Validation) {
+	var unavailable []string
+	for _, t := range v1alpha1.BackupTypes {
+		if why, ok := v.Unavailable[t]; ok {
+			unavailable = append(unavailable, why)
+		}
+	}
+	if len(unavailable) > 0 {
+		e.events.Event(p, corev1.EventTypeWarning, policy.ReasonBackupPVCNameIsEmpty, strings.Join(unavailable, "; "))
+	}
+	if v.TTLIgnored != "" && (old.Phase != v.Phase || !strings.Contains(old.FailureReason, v.TTLIgnored)) {
+		e.events.Event(p, corev1.EventTypeWarning, policy.ReasonTTLIgnored, v.TTLIgnored)
+	}
 }
 
 // policyBackups lists the Backups made with the policy, from the store's

@@ -133,3 +133,12 @@ func (e *Executor) repository(name string) (Repository, error) {
 
 // repositoryNames are the registered names, sorted.
 func (e *Executor) repositoryNames() []string { return slices.Sorted(maps.Keys(e.repos)) }
+
+// registeredNames lists the names of repos for an error: sorted, "none"
+// when there are none.
+func registeredNames(repos map[string]Repository) string {
+	if len(repos) == 0 {
+		return "none"
+	}
+	return strings.Join(slices.Sorted(maps.Keys(repos)), ", ")
+}

@@ -34,7 +34,7 @@ type DeletionInputs struct {
 func ResolveDeletion(in DeletionInputs) (*PlannedTask, error) {
 	b := in.Backup
 	driver := b.Annotations[v1alpha1.AnnotationDriver]
-	if driver == "" || b.Status.StartTimestamp == nil || BackupRepository(b, nil) != "" {
+	if driver == "" || b.Status.StartTimestamp == nil || BackupRepository(b, "") != "" {
 		return nil, nil // nothing stored, or stored in a repository (the engine deletes it there)
 	}
 	task := drivers.Task{

@@ -12,6 +12,10 @@ const (
 	// names no claim, on an engine with no default claim (upstream's
 	// reason).
 	ReasonBackupPVCNameIsEmpty = "BackupPVCNameIsEmpty"
+	// ReasonTTLIgnored: the event reason of an Available policy whose
+	// retention.ttl upstream accepted but that is not a positive duration
+	// (Validation.TTLIgnored): its ttl retention is off.
+	ReasonTTLIgnored = "TTLIgnored"
 )
 
 // ReasonError is a problem with a Backup's inputs that has a reason of its

@@ -11,19 +11,35 @@ import (
 )
 
 // A policy that chooses a repository (the annotation
-// v1alpha1.AnnotationRepository) stores the data of its datafile and
-// logfile backups there instead of in its claim. The tasks then stage their
-// data: BACKUP_DIR is DefaultMountPath/<namespace>/<backup name> in a
-// directory the driver provides, uploaded under RepositoryKey once the
-// tool succeeded, and downloaded there before a restore's commands run.
+// v1alpha1.AnnotationRepository, else the host's default repository; see
+// RepositoryOf) stores the data of its datafile and logfile backups there
+// instead of in its claim. The tasks then stage their data: BACKUP_DIR is
+// DefaultMountPath/<namespace>/<backup name> in a directory the driver
+// provides, uploaded under RepositoryKey once the tool succeeded, and
+// downloaded there before a restore's commands run.
 
 // RepositoryName returns the repository the policy p chooses with the
-// annotation v1alpha1.AnnotationRepository; "" when it chooses none.
+// annotation v1alpha1.AnnotationRepository; "" when it chooses none. It
+// ignores the host's default repository: see RepositoryOf.
 func RepositoryName(p *v1alpha1.BackupPolicy) string {
+	return RepositoryOf(p, "")
+}
+
+// RepositoryOf returns the repository that holds the datafile and logfile
+// backups of policy p on an engine whose default repository is
+// defaultRepository ("" for none): the annotation
+// v1alpha1.AnnotationRepository wins when p has it, even with an empty
+// value, which keeps p's backups in its claim despite a default; without
+// the annotation, defaultRepository. "" means a claim, and for a nil
+// policy.
+func RepositoryOf(p *v1alpha1.BackupPolicy, defaultRepository string) string {
 	if p == nil {
 		return ""
 	}
-	return p.Annotations[v1alpha1.AnnotationRepository]
+	if name, ok := p.Annotations[v1alpha1.AnnotationRepository]; ok {
+		return name
+	}
+	return defaultRepository
 }
 
 // RepositoryKey returns the key of backup b in its repository,
@@ -35,19 +51,21 @@ func RepositoryKey(b *v1alpha1.Backup) string {
 
 // BackupRepository returns the name of the repository that holds the data
 // of b: the one the engine recorded on b when it started (its annotation
-// v1alpha1.AnnotationRepository), else the one its policy p (nil when
-// gone) chooses; "" when b's data is not in a repository. The name can
-// only select among the repositories the host registered, and the key
-// within them is RepositoryKey, so a changed annotation can never reach
-// another namespace's data.
-func BackupRepository(b *v1alpha1.Backup, p *v1alpha1.BackupPolicy) string {
+// v1alpha1.AnnotationRepository), else policyRepository, the repository of
+// its policy (RepositoryOf, with the engine's default; "" when the policy
+// is gone or for a Backup that has started, whose record is final); "" when
+// b's data is not in a repository. The name can only select among the
+// repositories the host registered, and the key within them is
+// RepositoryKey, so a changed annotation can never reach another
+// namespace's data.
+func BackupRepository(b *v1alpha1.Backup, policyRepository string) string {
 	if b.Spec.BackupType == v1alpha1.BackupTypeSnapshot {
 		return ""
 	}
 	if name := b.Annotations[v1alpha1.AnnotationRepository]; name != "" {
 		return name
 	}
-	return RepositoryName(p)
+	return policyRepository
 }
 
 // stagingPath is the directory of backup namespace/name in a staging
@@ -94,7 +112,7 @@ func stageBackup(in BackupInputs, plan *BackupPlan, task *drivers.Task) error {
 	repo := in.Repository.DeepCopy()
 	repo.Pull, repo.Push = nil, &drivers.Transfer{Key: RepositoryKey(b), Path: stagingPath(b.Namespace, b.Name)}
 	if p := in.Parent; b.Spec.ParentBackupName != "" && p != nil {
-		if name := BackupRepository(p, in.Policy); name != repo.Name {
+		if name := BackupRepository(p, ""); name != repo.Name { // a started parent recorded where its data went
 			return fmt.Errorf("parent backup %q is not in repository %q (%s)", p.Name, repo.Name, storedIn(name))
 		}
 		if readsParentDir(in.Tool) {
@@ -146,7 +164,7 @@ func stageRestore(in RestoreInputs) (*drivers.Storage, []string, *drivers.Reposi
 	dirs := make([]string, len(in.Chain))
 	var rel string
 	for i, b := range in.Chain {
-		if name := BackupRepository(b, nil); name != repo.Name {
+		if name := BackupRepository(b, ""); name != repo.Name {
 			return nil, nil, nil, fmt.Errorf("backup %q is not in repository %q (%s)", b.Name, repo.Name, storedIn(name))
 		}
 		rel = stagingPath(b.Namespace, b.Name)

@@ -67,6 +67,40 @@ func TestValidateRepository(t *testing.T) {
 	}
 }
 
+// TestValidateDefaultRepository: a policy without the annotation uses the
+// engine's default repository: a claimless datafile policy is then
+// runnable (a repository needs no claim), and a driver without
+// repositories fails the policy with a reason that names the default.
+func TestValidateDefaultRepository(t *testing.T) {
+	f := load(t)
+	f.policy.Annotations = nil
+	f.policy.Spec.Datafile.PersistentVolumeClaim.Name = "" // the v0.5 cluster controller's default
+	in := f.inputs()
+	in.Repositories, in.Drivers = []string{repoName}, repositoryDrivers()
+
+	v := policy.Validate(f.policy, in)
+	require.Equal(t, v1alpha1.PolicyAvailable, v.Phase)
+	assert.Contains(t, v.Reason, "datafile backups cannot run", "no default repository, no default claim")
+
+	in.DefaultRepository = repoName
+	v = policy.Validate(f.policy, in)
+	require.Equal(t, v1alpha1.PolicyAvailable, v.Phase, v.Reason)
+	assert.Empty(t, v.Unavailable)
+	assert.Empty(t, v.Reason)
+
+	in.Drivers = allDrivers()
+	in.Drivers["local"] = drivers.Capabilities{Kinds: drivers.TaskKinds, BackupTypes: v1alpha1.BackupTypes}
+	v = policy.Validate(f.policy, in)
+	require.Equal(t, v1alpha1.PolicyFailed, v.Phase)
+	assert.Contains(t, v.Reason, `the engine's default repository "offsite"`)
+	assert.Contains(t, v.Reason, "which does not run tasks with a repository")
+
+	f.policy.Annotations = map[string]string{v1alpha1.AnnotationRepository: ""} // opts out of the default
+	v = policy.Validate(f.policy, in)
+	require.Equal(t, v1alpha1.PolicyAvailable, v.Phase, v.Reason)
+	assert.Contains(t, v.Unavailable[v1alpha1.BackupTypeDataFile], "persistentVolumeClaim")
+}
+
 // repositoryDrivers are allDrivers, all able to run repository tasks.
 func repositoryDrivers() policy.DriverCapabilities {
 	out := policy.DriverCapabilities{}
@@ -159,13 +193,29 @@ func TestResolveRestoreOfAChainInARepository(t *testing.T) {
 func TestBackupRepositoryPrefersWhatWasRecorded(t *testing.T) {
 	f := load(t)
 	b := backup(baseName, v1alpha1.BackupTypeDataFile)
-	assert.Empty(t, policy.BackupRepository(b, f.policy))
+	assert.Empty(t, policy.BackupRepository(b, policy.RepositoryOf(f.policy, "")))
 	f.policy.Annotations = map[string]string{v1alpha1.AnnotationRepository: "new"}
-	assert.Equal(t, "new", policy.BackupRepository(b, f.policy))
+	assert.Equal(t, "new", policy.BackupRepository(b, policy.RepositoryOf(f.policy, "")))
 	b.Annotations = map[string]string{v1alpha1.AnnotationRepository: "old"}
-	assert.Equal(t, "old", policy.BackupRepository(b, f.policy), "where the data went")
-	assert.Equal(t, "old", policy.BackupRepository(b, nil), "the policy is gone")
+	assert.Equal(t, "old", policy.BackupRepository(b, policy.RepositoryOf(f.policy, "")), "where the data went")
+	assert.Equal(t, "old", policy.BackupRepository(b, ""), "the policy is gone")
 	b.Spec.BackupType = v1alpha1.BackupTypeSnapshot
-	assert.Empty(t, policy.BackupRepository(b, f.policy), "snapshots are never in a repository")
+	assert.Empty(t, policy.BackupRepository(b, policy.RepositoryOf(f.policy, "")), "snapshots are never in a repository")
 	assert.Equal(t, "demo/pg-policy/"+baseName, policy.RepositoryKey(b))
+}
+
+// TestRepositoryOfTheAnnotationWinsOverTheDefault: the annotation chooses
+// the repository; without it the engine's default does; an annotation with
+// an empty value keeps the policy's backups in its claim despite a default.
+func TestRepositoryOfTheAnnotationWinsOverTheDefault(t *testing.T) {
+	f := load(t)
+	f.policy.Annotations = nil
+	assert.Equal(t, "", policy.RepositoryOf(f.policy, ""), "no annotation, no default: the claim")
+	assert.Equal(t, "offsite", policy.RepositoryOf(f.policy, "offsite"), "no annotation: the default")
+	assert.Equal(t, "", policy.RepositoryName(f.policy), "RepositoryName reads only the annotation")
+	f.policy.Annotations = map[string]string{v1alpha1.AnnotationRepository: "other"}
+	assert.Equal(t, "other", policy.RepositoryOf(f.policy, "offsite"), "the annotation wins")
+	f.policy.Annotations = map[string]string{v1alpha1.AnnotationRepository: ""}
+	assert.Equal(t, "", policy.RepositoryOf(f.policy, "offsite"), "an empty annotation opts out of the default")
+	assert.Equal(t, "", policy.RepositoryOf(nil, "offsite"))
 }

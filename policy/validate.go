@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,6 +35,9 @@ type Inputs struct {
 	// which a policy may choose with the annotation
 	// v1alpha1.AnnotationRepository.
 	Repositories []string
+	// DefaultRepository is the repository of the policies without that
+	// annotation (see RepositoryOf); "" for none.
+	DefaultRepository string
 }
 
 // Validation is the verdict on a policy.
@@ -43,7 +47,7 @@ type Validation struct {
 	// Reason says precisely why the policy failed, one sentence per
 	// problem, each starting with the field path. When the policy is
 	// Available it is empty, or says why the backups of some types cannot
-	// run (Unavailable).
+	// run (Unavailable) and why its ttl is ignored (TTLIgnored).
 	Reason string
 	// Errors are the problems, for callers that want them separately.
 	Errors field.ErrorList
@@ -52,6 +56,13 @@ type Validation struct {
 	// claim, on an engine without a default claim (upstream kept such a
 	// policy Available, its snapshots included).
 	Unavailable map[v1alpha1.BackupType]string
+	// TTLIgnored says why an Available policy's retention.ttl is ignored:
+	// upstream KubeBlocks v0.5 accepted it ("7|", "0d", "0h", a number too
+	// large) and read it as 0, expiring the policy's backups at once; here
+	// ttl retention is off instead and its Backups get no expiration
+	// (v1alpha1.ErrTTLIgnored). "" when the ttl is used or not set. Reason
+	// includes it.
+	TTLIgnored string
 	// Retry is set when a driver the policy uses is unavailable
 	// (Inputs.UnavailableDrivers): the verdict is Failed for now, and is
 	// to be computed again, since the driver may come back.
@@ -64,7 +75,8 @@ type Validation struct {
 // valid, has commands for the type), the driver that would run it (registered,
 // able to run the type's backups, hooks and status updates), the secret
 // (exists and holds the keys, when SecretKeys is given), and the repository
-// it chooses (registered, and its drivers run tasks with a repository). p should be
+// it chooses, or the default one (registered, and its drivers run tasks
+// with a repository). p should be
 // defaulted (v1alpha1.SetDefaults), as stored objects are.
 func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	errs := v1alpha1.ValidateBackupPolicy(p)
@@ -85,12 +97,12 @@ func Validate(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 }
 
 // available is the verdict on a valid policy: Available, with the types
-// that cannot run and why.
+// that cannot run and why, and why its ttl is ignored.
 func available(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 	v := Validation{Phase: v1alpha1.PolicyAvailable}
 	var why []string
 	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
-		if p.CommonPolicyFor(t) == nil || RepositoryName(p) != "" { // a repository needs no claim
+		if p.CommonPolicyFor(t) == nil || RepositoryOf(p, in.DefaultRepository) != "" { // a repository needs no claim
 			continue
 		}
 		if _, err := claimOf(p, t, in.Claims); err != nil {
@@ -99,6 +111,12 @@ func available(p *v1alpha1.BackupPolicy, in Inputs) Validation {
 			}
 			v.Unavailable[t] = err.Error()
 			why = append(why, err.Error())
+		}
+	}
+	if r := p.Spec.Retention; r != nil && r.TTL != nil {
+		if _, err := v1alpha1.ParseTTL(*r.TTL); errors.Is(err, v1alpha1.ErrTTLIgnored) {
+			v.TTLIgnored = "spec.retention.ttl: " + err.Error()
+			why = append(why, v.TTLIgnored)
 		}
 	}
 	v.Reason = v1alpha1.TruncateMessage(strings.Join(why, "; "))

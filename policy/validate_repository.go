@@ -11,21 +11,26 @@ import (
 )
 
 // checkRepository checks the repository a policy chooses (its annotation
-// v1alpha1.AnnotationRepository): the host registered it, and the driver
-// of each of its datafile and logfile backups runs tasks with a
-// repository. The errors' path is the annotation.
+// v1alpha1.AnnotationRepository, else in.DefaultRepository): the host
+// registered it, and the driver of each of its datafile and logfile
+// backups runs tasks with a repository. The errors' path is the
+// annotation; for the default repository they say so.
 func checkRepository(p *v1alpha1.BackupPolicy, in Inputs) field.ErrorList {
-	name := RepositoryName(p)
+	name := RepositoryOf(p, in.DefaultRepository)
 	if name == "" {
 		return nil
 	}
 	fp := field.NewPath("metadata", "annotations").Key(v1alpha1.AnnotationRepository)
+	chosen := ""
+	if _, ok := p.Annotations[v1alpha1.AnnotationRepository]; !ok {
+		chosen = fmt.Sprintf("the engine's default repository %q (set the annotation to \"\" to keep this policy's backups in its claim): ", name)
+	}
 	if !slices.Contains(in.Repositories, name) {
 		registered := "none"
 		if len(in.Repositories) > 0 {
 			registered = strings.Join(slices.Sorted(slices.Values(in.Repositories)), ", ")
 		}
-		return field.ErrorList{field.Invalid(fp, name, fmt.Sprintf("no repository is registered as %q (registered: %s)", name, registered))}
+		return field.ErrorList{field.Invalid(fp, name, fmt.Sprintf("%sno repository is registered as %q (registered: %s)", chosen, name, registered))}
 	}
 	var errs field.ErrorList
 	for _, t := range []v1alpha1.BackupType{v1alpha1.BackupTypeDataFile, v1alpha1.BackupTypeLogFile} {
@@ -36,8 +41,8 @@ func checkRepository(p *v1alpha1.BackupPolicy, in Inputs) field.ErrorList {
 		tool := in.Tools[c.BackupToolName]
 		driver := DriverName(t, tool)
 		if caps, ok := in.Drivers[driver]; ok && !caps.Repositories {
-			errs = append(errs, field.Invalid(fp, name, fmt.Sprintf("%s selects the driver %q for %s backups, which does not run tasks with a repository",
-				driverSelector(t, tool), driver, t)))
+			errs = append(errs, field.Invalid(fp, name, fmt.Sprintf("%s%s selects the driver %q for %s backups, which does not run tasks with a repository",
+				chosen, driverSelector(t, tool), driver, t)))
 		}
 	}
 	return errs

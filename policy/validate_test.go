@@ -73,9 +73,9 @@ func TestValidatePolicyFields(t *testing.T) {
 			want:   []string{`spec.retention.ttl: Invalid value: "1w"`},
 		},
 		{
-			name:   "retention.ttl of zero fails the policy rather than keeping nothing",
-			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Retention.TTL = ref("0d") },
-			want:   []string{`spec.retention.ttl: Invalid value: "0d"`},
+			name:   "retention.ttl with the unit first fails the policy",
+			policy: func(p *v1alpha1.BackupPolicy) { p.Spec.Retention.TTL = ref("d7") },
+			want:   []string{`spec.retention.ttl: Invalid value: "d7"`},
 		},
 		{
 			name:   "retention.ttl in hours with an upper-case unit is fine",
@@ -434,4 +434,28 @@ func TestValidateUnavailableDriverFailsOnlyItsTypesForNow(t *testing.T) {
 	got = policy.Validate(f.policy, in)
 	assert.Equal(t, v1alpha1.PolicyAvailable, got.Phase, got.Reason)
 	assert.False(t, got.Retry)
+}
+
+// TestValidateTTLUpstreamReadAsZeroIsANote: a ttl that upstream accepted
+// but read as 0 leaves the policy Available, with a note (TTLIgnored, in
+// Reason) that its ttl retention is off.
+func TestValidateTTLUpstreamReadAsZeroIsANote(t *testing.T) {
+	for _, ttl := range []string{"7|", "0d", "0h", "99999999999999999999d"} {
+		t.Run(ttl, func(t *testing.T) {
+			f := load(t)
+			f.policy.Spec.Retention.TTL = ref(ttl)
+
+			got := policy.Validate(f.policy, f.inputs())
+
+			assert.Equal(t, v1alpha1.PolicyAvailable, got.Phase, got.Reason)
+			assert.Empty(t, got.Errors)
+			assert.Empty(t, got.Unavailable)
+			assert.True(t, strings.HasPrefix(got.TTLIgnored, `spec.retention.ttl: invalid ttl "`+ttl+`"`), got.TTLIgnored)
+			assert.Contains(t, got.TTLIgnored, "ttl retention is off")
+			assert.Equal(t, got.TTLIgnored, got.Reason)
+		})
+	}
+	f := load(t)
+	f.policy.Spec.Retention.TTL = ref("7d")
+	assert.Empty(t, policy.Validate(f.policy, f.inputs()).TTLIgnored)
 }

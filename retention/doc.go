@@ -5,8 +5,10 @@
 // out. It covers three parts of the BackupPolicy contract:
 //
 //   - retention.ttl: [TTL] parses the policy's ttl with the strict grammar of
-//     [v1alpha1.ParseTTL] (a bad ttl is an error, never 0) and [Expiration]
-//     computes the status.expiration the executor stamps on a Backup.
+//     [v1alpha1.ParseTTL] (a bad ttl is an error, never 0; one that upstream
+//     accepted but that is not a positive duration turns retention off) and
+//     [Expiration] computes the status.expiration the executor stamps on a
+//     Backup.
 //   - backupsHistoryLimit: per policy and backup type, over automatic
 //     Backups only, counting Completed and Failed Backups separately so that
 //     failures never push out good backups.
@@ -19,6 +21,7 @@
 // Retain.
 //
 // Unlike upstream KubeBlocks v0.5, running Backups are never deleted, a ttl
-// such as "7|" or "0d" is an error instead of an immediate expiry, and the
-// history limit selects on the backup-policy label the scheduler sets.
+// such as "7|" or "0d" turns ttl retention off instead of expiring the
+// policy's backups at once, and the history limit selects on the
+// backup-policy label the scheduler sets.
 package retention

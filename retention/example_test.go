@@ -27,14 +27,20 @@ func ExampleExpiration() {
 	// Output: 2024-05-08 12:00:00 +0000 UTC
 }
 
-// A bad ttl is an error, never an immediate expiry.
+// A ttl that upstream accepted but that is not a positive duration, such
+// as "0d" or "7|", keeps the policy's Backups (upstream expired them at
+// once); any other bad ttl is an error.
 func ExampleTTL() {
-	ttl := "0d"
-	_, _, err := retention.TTL(&v1alpha1.BackupPolicy{Spec: v1alpha1.BackupPolicySpec{
-		Retention: &v1alpha1.RetentionSpec{TTL: &ttl},
-	}})
-	fmt.Println(err)
-	// Output: spec.retention.ttl: invalid ttl "0d": the number must be positive (remove the ttl to keep backups forever)
+	for _, ttl := range []string{"0d", "7|", "7x"} {
+		_, ok, err := retention.TTL(&v1alpha1.BackupPolicy{Spec: v1alpha1.BackupPolicySpec{
+			Retention: &v1alpha1.RetentionSpec{TTL: &ttl},
+		}})
+		fmt.Println(ttl, ok, err)
+	}
+	// Output:
+	// 0d false <nil>
+	// 7| false <nil>
+	// 7x false spec.retention.ttl: invalid ttl "7x": want a number followed by d, D, h or H, such as "7d"
 }
 
 // Plan keeps the newest backupsHistoryLimit automatic Backups of a policy,

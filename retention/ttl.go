@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,16 +11,23 @@ import (
 )
 
 // TTL returns the retention ttl of policy p. ok is false, with a nil error,
-// when p sets no ttl: its Backups are kept until deleted. A ttl that does not
-// follow the grammar of [v1alpha1.ParseTTL] (including an empty string and
-// "0d") is an error, never read as 0; the error names the field, so it can
-// be used as the policy's failure reason as it is.
+// when p's Backups get no expiration (they are kept until deleted): p sets
+// no ttl, or sets one that upstream KubeBlocks v0.5 accepted but that is not
+// a positive duration ("7|", "0d", "0h", or too long for a time.Duration;
+// see [v1alpha1.ErrTTLIgnored]), which upstream read as 0 and expired at
+// once. Any other ttl that does not follow the grammar of
+// [v1alpha1.ParseTTL] (including an empty string) is an error, never read
+// as 0; the error names the field, so it can be used as the policy's
+// failure reason as it is.
 func TTL(p *v1alpha1.BackupPolicy) (ttl time.Duration, ok bool, err error) {
 	if p == nil || p.Spec.Retention == nil || p.Spec.Retention.TTL == nil {
 		return 0, false, nil
 	}
 	ttl, err = v1alpha1.ParseTTL(*p.Spec.Retention.TTL)
-	if err != nil {
+	switch {
+	case errors.Is(err, v1alpha1.ErrTTLIgnored):
+		return 0, false, nil
+	case err != nil:
 		return 0, false, fmt.Errorf("spec.retention.ttl: %w", err)
 	}
 	return ttl, true, nil

@@ -31,10 +31,13 @@ func TestTTL(t *testing.T) {
 		{name: "no retention keeps forever", policy: &v1alpha1.BackupPolicy{}},
 		{name: "retention without ttl keeps forever", policy: withTTL(nil)},
 		{name: "a nil policy keeps forever", policy: nil},
-		{name: "zero is an error, not an immediate expiry", policy: withTTL(str("0d")), wantErr: "spec.retention.ttl: invalid ttl \"0d\""},
-		{name: "the upstream pipe loophole is an error", policy: withTTL(str("7|")), wantErr: "invalid ttl \"7|\""},
-		{name: "an empty ttl is an error", policy: withTTL(str("")), wantErr: "invalid ttl"},
+		{name: "zero keeps forever, never an immediate expiry", policy: withTTL(str("0d"))},
+		{name: "zero hours keep forever", policy: withTTL(str("0h"))},
+		{name: "the upstream pipe loophole keeps forever", policy: withTTL(str("7|"))},
+		{name: "a ttl too long for a duration keeps forever", policy: withTTL(str("99999999999999999999d"))},
+		{name: "an empty ttl is an error", policy: withTTL(str("")), wantErr: "spec.retention.ttl: invalid ttl"},
 		{name: "minutes are an error", policy: withTTL(str("30m")), wantErr: "invalid ttl"},
+		{name: "a unit first is an error", policy: withTTL(str("d7")), wantErr: "invalid ttl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -140,12 +140,13 @@ func TestClass02ValidationAndReasonsAreBounded(t *testing.T) {
 }
 
 // Class 11b, ParseTTL overflow: the tenant's policy keeps backups for
-// 99999999999999999999 days. Bound: the store refuses it, saying that the
-// ttl is too long (never "must be positive", never read as 0); through an
-// API server that accepts it the engine fails the policy with the same
-// reason (policy validation). (The parser: types/v1alpha1 TestParseTTL and
+// 99999999999999999999 days, which no time.Duration holds. Upstream's CRD
+// pattern accepted it, so the store does too; bound: it is never read as 0
+// (which would expire the tenant's backups at once) — ttl retention is off
+// for the policy, which stays Available, and its backups get no
+// expiration and stay. (The parser: types/v1alpha1 TestParseTTL and
 // FuzzParseTTL.)
-func TestClass11bAnOverflowingTTLIsTooLong(t *testing.T) {
+func TestClass11bAnOverflowingTTLNeverExpires(t *testing.T) {
 	w := tenantWorld(t)
 	w.tool("tool", "true")
 	ttl := "99999999999999999999d"
@@ -156,7 +157,15 @@ func TestClass11bAnOverflowingTTLIsTooLong(t *testing.T) {
 				PersistentVolumeClaim: v1alpha1.PersistentVolumeClaim{Name: "data"},
 				BasePolicy: v1alpha1.BasePolicy{Target: v1alpha1.TargetCluster{
 					LabelsSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "tenant"}}}}}}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "too long")
-	assert.NotContains(t, err.Error(), "positive")
+	require.NoError(t, err, "upstream's CRD accepted it")
+	b := w.backup("tenant", "b1", "p", time.Minute)
+	require.Equal(t, v1alpha1.BackupCompleted, b.Status.Phase, b.Status.FailureReason)
+	assert.Nil(t, b.Status.Expiration, "never an expiration, let alone now")
+	time.Sleep(300 * time.Millisecond) // several polls of the engine
+	b, err = w.st.Backups().Get(w.ctx, "tenant", "b1")
+	require.NoError(t, err, "the backup is kept")
+	assert.Nil(t, b.DeletionTimestamp)
+	p, err := w.st.BackupPolicies().Get(w.ctx, "tenant", "p")
+	require.NoError(t, err)
+	assert.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase)
 }

@@ -25,7 +25,7 @@
 //	10 plugin wedge                       drivers/plugin TestPluginWritingLongLinesToStdoutKeepsServing,
 //	                                      TestStuckPluginIsRestarted, TestHangingCallsRestartThePlugin
 //	11 state directory deletion           TestClass11aDeletedStateNeverRunsATaskTwiceAtOnce
-//	   ParseTTL overflow                  TestClass11bAnOverflowingTTLIsTooLong
+//	   ParseTTL overflow                  TestClass11bAnOverflowingTTLNeverExpires
 //
 // A plugin is the operator's code, which a tenant cannot make write to its
 // standard output, so class 10 is tested where plugins are, with a plugin

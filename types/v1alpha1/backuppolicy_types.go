@@ -33,8 +33,11 @@ type BackupPolicySpec struct {
 type RetentionSpec struct {
 	// ttl is a number followed by d or D (days) or h or H (hours), such as
 	// "7d". Backups expire that long after they start. Not set: forever.
+	// The pattern is upstream's, which also admits a '|' ("7|"); such a
+	// ttl, and one that is zero or too long, turns retention off (see
+	// ParseTTL).
 	// +optional
-	// +kubebuilder:validation:Pattern:=`^\d+[dDhH]$`
+	// +kubebuilder:validation:Pattern:=`^\d+[d|D|h|H]$`
 	TTL *string `json:"ttl,omitempty"`
 }
 

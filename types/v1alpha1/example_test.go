@@ -1,6 +1,7 @@
 package v1alpha1_test
 
 import (
+	"errors"
 	"fmt"
 
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -41,15 +42,18 @@ spec:
 	// true
 }
 
-// ParseTTL reads the retention grammar strictly.
+// ParseTTL reads the retention grammar strictly. A value that upstream's
+// CRD accepted but that is not a positive duration is ErrTTLIgnored: valid,
+// and it turns retention off. Any other is invalid.
 func ExampleParseTTL() {
-	for _, s := range []string{"7d", "36H", "0d", "7|"} {
+	for _, s := range []string{"7d", "36H", "0d", "7|", "7x"} {
 		d, err := v1alpha1.ParseTTL(s)
-		fmt.Println(s, d, err != nil)
+		fmt.Println(s, d, err != nil, errors.Is(err, v1alpha1.ErrTTLIgnored))
 	}
 	// Output:
-	// 7d 168h0m0s false
-	// 36H 36h0m0s false
-	// 0d 0s true
-	// 7| 0s true
+	// 7d 168h0m0s false false
+	// 36H 36h0m0s false false
+	// 0d 0s true true
+	// 7| 0s true true
+	// 7x 0s true false
 }

@@ -49,7 +49,9 @@ const (
 	AnnotationDriver = GroupName + "/driver"
 	// AnnotationRepository on a BackupPolicy names the repository, one the
 	// host registered by that name, where its datafile and logfile
-	// backups are stored (instead of its claim). On a Backup, the engine
+	// backups are stored (instead of its claim). A policy without it uses
+	// the engine's default repository, if any (Config.DefaultRepository);
+	// with an empty value, its claim despite a default. On a Backup, the engine
 	// records the repository that holds its data, so that it is restored
 	// and deleted from there; the key within it is always derived from
 	// the Backup's namespace, policy and name. On a Job that moves a

@@ -1,6 +1,7 @@
 package v1alpha1_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,27 +13,33 @@ import (
 
 func TestParseTTL(t *testing.T) {
 	cases := []struct {
-		in   string
-		want time.Duration
-		err  string
+		in      string
+		want    time.Duration
+		err     string
+		ignored bool // upstream accepted it: retention off, not invalid
 	}{
-		{"7d", 7 * 24 * time.Hour, ""},
-		{"7D", 7 * 24 * time.Hour, ""},
-		{"36h", 36 * time.Hour, ""},
-		{"1H", time.Hour, ""},
-		{"", 0, "invalid ttl"},
-		{"0h", 0, "positive"},
-		{"7", 0, "invalid ttl"},
-		{"d", 0, "invalid ttl"},
-		{"7dd", 0, "invalid ttl"},
-		{"7|", 0, "invalid ttl"},
-		{"-1d", 0, "invalid ttl"},
-		{"1.5d", 0, "invalid ttl"},
-		{" 7d", 0, "invalid ttl"},
-		{"7m", 0, "invalid ttl"},
-		{"99999999999999999999d", 0, "too long"},
-		{"000d", 0, "positive"},
-		{"9999999d", 0, "too long"},
+		{"7d", 7 * 24 * time.Hour, "", false},
+		{"7D", 7 * 24 * time.Hour, "", false},
+		{"36h", 36 * time.Hour, "", false},
+		{"1H", time.Hour, "", false},
+		{"", 0, "invalid ttl", false},
+		{"0h", 0, "positive", true},
+		{"0d", 0, "positive", true},
+		{"7", 0, "invalid ttl", false},
+		{"d", 0, "invalid ttl", false},
+		{"d7", 0, "invalid ttl", false},
+		{"7x", 0, "invalid ttl", false},
+		{"7dd", 0, "invalid ttl", false},
+		{"7|", 0, "invalid ttl", true},
+		{"|", 0, "invalid ttl", false},
+		{"7|d", 0, "invalid ttl", false},
+		{"-1d", 0, "invalid ttl", false},
+		{"1.5d", 0, "invalid ttl", false},
+		{" 7d", 0, "invalid ttl", false},
+		{"7m", 0, "invalid ttl", false},
+		{"99999999999999999999d", 0, "too long", true},
+		{"000d", 0, "positive", true},
+		{"9999999d", 0, "too long", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
@@ -40,6 +47,7 @@ func TestParseTTL(t *testing.T) {
 			if tc.err != "" {
 				require.ErrorContains(t, err, tc.err)
 				require.Zero(t, got)
+				require.Equal(t, tc.ignored, errors.Is(err, v1alpha1.ErrTTLIgnored), "%v", err)
 				return
 			}
 			require.NoError(t, err)
@@ -48,8 +56,17 @@ func TestParseTTL(t *testing.T) {
 	}
 }
 
+// upstreamAccepted is KubeBlocks v0.5's CRD pattern for ttl, written out
+// without a regexp: digits, then one of d | D h H.
+func upstreamAccepted(s string) bool {
+	if len(s) < 2 || !strings.ContainsRune("d|DhH", rune(s[len(s)-1])) {
+		return false
+	}
+	return strings.Trim(s[:len(s)-1], "0123456789") == ""
+}
+
 func FuzzParseTTL(f *testing.F) {
-	for _, s := range []string{"7d", "1H", "0d", "7|", "", "12345678901234567890h", "99999999999999999999d"} {
+	for _, s := range []string{"7d", "1H", "0d", "7|", "", "12345678901234567890h", "99999999999999999999d", "7x", "d7"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -59,8 +76,11 @@ func FuzzParseTTL(f *testing.F) {
 			if strings.Contains(err.Error(), "positive") {
 				require.Empty(t, strings.Trim(s[:len(s)-1], "0"), "only a zero is reported as not positive: %v", err)
 			}
+			require.Equal(t, upstreamAccepted(s), errors.Is(err, v1alpha1.ErrTTLIgnored),
+				"a ttl upstream accepted turns retention off, any other is invalid: %v", err)
 			return
 		}
+		require.True(t, upstreamAccepted(s), "every valid ttl is one upstream accepted")
 		require.Positive(t, d)
 		require.Zero(t, d%time.Hour)
 	})

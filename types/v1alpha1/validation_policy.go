@@ -1,11 +1,14 @@
 package v1alpha1
 
 import (
+	"errors"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // ValidateBackupPolicy validates a BackupPolicy's metadata and spec,
-// including the ttl and cron grammars and that every enabled schedule has a
+// including the ttl and cron grammars (a ttl that upstream accepted but
+// that turns retention off, ErrTTLIgnored, is valid) and that every enabled schedule has a
 // policy for its backup type. It does not look up the BackupTools the policy
 // names; the policy package does that.
 func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
@@ -15,7 +18,7 @@ func ValidateBackupPolicy(p *BackupPolicy) field.ErrorList {
 	}
 	spec := field.NewPath("spec")
 	if r := p.Spec.Retention; r != nil && r.TTL != nil {
-		if _, err := ParseTTL(*r.TTL); err != nil {
+		if _, err := ParseTTL(*r.TTL); err != nil && !errors.Is(err, ErrTTLIgnored) {
 			errs = append(errs, field.Invalid(spec.Child("retention", "ttl"), *r.TTL, err.Error()))
 		}
 	}

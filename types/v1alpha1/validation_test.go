@@ -118,14 +118,14 @@ func TestValidateRejectsBadFieldsWithTheirPath(t *testing.T) {
 			p.Spec.Retention.TTL = ptr("7")
 			return p
 		}, "spec.retention.ttl", "invalid ttl"},
-		{"ttl with the upstream regex's pipe", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
-			p.Spec.Retention.TTL = ptr("7|")
+		{"ttl with another unit", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
+			p.Spec.Retention.TTL = ptr("7x")
 			return p
 		}, "spec.retention.ttl", "invalid ttl"},
-		{"ttl of zero", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
-			p.Spec.Retention.TTL = ptr("0d")
+		{"ttl with the unit first", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
+			p.Spec.Retention.TTL = ptr("d7")
 			return p
-		}, "spec.retention.ttl", "positive"},
+		}, "spec.retention.ttl", "invalid ttl"},
 		{"cron with six fields", func(_ *v1alpha1.Backup, p *v1alpha1.BackupPolicy, _ *v1alpha1.BackupTool, _ *v1alpha1.RestoreJob) runtime.Object {
 			p.Spec.Schedule.Datafile.CronExpression = "0 0 1 * * *"
 			return p
@@ -221,3 +221,16 @@ func TestValidateRejectsBadFieldsWithTheirPath(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestValidateAcceptsTTLsUpstreamAccepted: a ttl that KubeBlocks v0.5's CRD
+// pattern admitted but that is not a positive duration is valid; it turns
+// retention off (ParseTTL's ErrTTLIgnored) rather than failing the policy.
+func TestValidateAcceptsTTLsUpstreamAccepted(t *testing.T) {
+	for _, ttl := range []string{"7|", "0d", "0h", "0|", "99999999999999999999d", "9999999D"} {
+		t.Run(ttl, func(t *testing.T) {
+			p := golden[*v1alpha1.BackupPolicy](t)
+			p.Spec.Retention.TTL = ptr(ttl)
+			require.Empty(t, v1alpha1.ValidateBackupPolicy(p))
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
+	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 	"github.com/dpsdk/dataprotection/types/v1alpha1/crds"
 )
 
@@ -29,4 +30,22 @@ func TestEmbeddedCRDsMatchTheAPI(t *testing.T) {
 		"BackupTool":   apiextensionsv1.ClusterScoped,
 		"RestoreJob":   apiextensionsv1.NamespaceScoped,
 	}, scopes)
+}
+
+// TestTTLPatternIsUpstreams: the CRD admits exactly the ttls KubeBlocks
+// v0.5's CRD admitted, so no manifest upstream accepted is refused.
+func TestTTLPatternIsUpstreams(t *testing.T) {
+	all, err := crds.CRDs()
+	require.NoError(t, err)
+	for _, c := range all {
+		if c.Spec.Names.Kind != "BackupPolicy" {
+			continue
+		}
+		spec := c.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
+		ttl := spec.Properties["retention"].Properties["ttl"]
+		require.Equal(t, v1alpha1.UpstreamTTLPattern, ttl.Pattern)
+		require.Equal(t, `^\d+[d|D|h|H]$`, ttl.Pattern)
+		return
+	}
+	t.Fatal("no BackupPolicy CRD")
 }

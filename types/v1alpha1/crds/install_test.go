@@ -126,12 +126,13 @@ func TestServerRejectsInvalidEnumAndPattern(t *testing.T) {
 	require.True(t, apierrors.IsInvalid(err), "got %v", err)
 	assert.Contains(t, err.Error(), "spec.backupType")
 
-	policy := minimalPolicyObject("bad-ttl", "tool")
-	ttl := "7x"
-	policy.Spec.Retention = &v1alpha1.RetentionSpec{TTL: &ttl}
-	_, err = c.BackupPolicies(ns).Create(ctx, policy, metav1.CreateOptions{})
-	require.True(t, apierrors.IsInvalid(err), "got %v", err)
-	assert.Contains(t, err.Error(), "spec.retention.ttl")
+	for _, ttl := range []string{"7x", "d7", "7|d"} { // upstream's pattern refused these too
+		policy := minimalPolicyObject("bad-ttl", "tool")
+		policy.Spec.Retention = &v1alpha1.RetentionSpec{TTL: &ttl}
+		_, err = c.BackupPolicies(ns).Create(ctx, policy, metav1.CreateOptions{})
+		require.True(t, apierrors.IsInvalid(err), "%s: got %v", ttl, err)
+		assert.Contains(t, err.Error(), "spec.retention.ttl")
+	}
 
 	badName := &v1alpha1.Backup{ObjectMeta: metav1.ObjectMeta{Name: "bad-policy-name"},
 		Spec: v1alpha1.BackupSpec{BackupPolicyName: "Not_A_Name", BackupType: v1alpha1.BackupTypeDataFile}}
