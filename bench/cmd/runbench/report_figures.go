@@ -14,7 +14,7 @@ func (p *report) lifecycle() {
 	}
 	p.f("## 1. Backup lifecycle on a real API server\n\n")
 	p.f("N Backups are created at once (four goroutines) in a fresh namespace and run by an engine over the kube store\n")
-	p.f("and the Job driver, with the engine's defaults (2 workers, PollInterval 2 s). %s Time is\n", lifecycleJobs(r))
+	p.f("and the Job driver, with the engine's defaults (2 workers, PollInterval 2 s).\n%s Time is\n", lifecycleJobs(r))
 	p.f("from the first creation to the last Backup Completed. Requests are counted by wrapping http.RoundTrippers on\n")
 	p.f("the rest.Configs of the engine's store and of the Job driver, apart; the store's informers made their initial\n")
 	p.f("lists and watches before (watches are not reads). The baseline is a plain client-go loop (the generated typed\n")
@@ -36,17 +36,17 @@ func (p *report) lifecycle() {
 // lifecycleJobs says what ran figure 1's Jobs.
 func lifecycleJobs(r *results) string {
 	if r.Controllers == "" { // the JSON of a run before the Job controller
-		return "A simulated kubelet (an informer\non Jobs) created each Job's pod and at once wrote it terminated " +
-			"with the script's result, and marked the Job\nComplete, as the kubelet and the Job controller would " +
-			"(3 writes per Job, not counted as the engine's)."
+		return "A simulated kubelet (an informer on Jobs) created each Job's pod and at once wrote it terminated with\n" +
+			"the script's result, and marked the Job Complete, as the kubelet and the Job controller would (3 writes\n" +
+			"per Job, not counted as the engine's)."
 	}
-	return "The Jobs are run by the real Job controller\n(kube-controller-manager, with the garbage collector and " +
-		"the TTL-after-finished controller); no scheduler\nor kubelet runs, so a test kubelet (internal/testkubelet, " +
-		"an informer on the namespace's task pods) plays the\nnode: it binds each pod the Job controller creates, " +
-		"marks it running and at once writes it terminated with\nexit code 0 and the script's result as its " +
-		"termination message. The kubelet's requests are counted apart\n(kubelet writes: binding, running, " +
-		"terminated, which conflicts once on a stale pod and is written again), the\nJob controller's not at all; " +
-		"the Job controller and the garbage collector share the 2 cores with the\nengine and with the baseline."
+	return "The Jobs are run by the real Job controller (kube-controller-manager, with the garbage collector and the\n" +
+		"TTL-after-finished controller); no scheduler or kubelet runs, so a test kubelet (internal/testkubelet, an\n" +
+		"informer on the namespace's task pods) plays the node: it binds each pod the Job controller creates, marks\n" +
+		"it running and at once writes it terminated with exit code 0 and the script's result as its termination\n" +
+		"message. The kubelet's requests are counted apart (kubelet writes: binding, running, terminated, which\n" +
+		"conflicts once on a stale pod and is written again), the Job controller's not at all; the Job controller\n" +
+		"and the garbage collector share the 2 cores with the engine and with the baseline."
 }
 
 func (p *report) lifecycleRow(n int, runs []bench.LifecycleResult) {
