@@ -24,6 +24,10 @@ type Cluster struct {
 	Config *rest.Config
 	// Client uses Config.
 	Client kubernetes.Interface
+	// JobController says that the control plane runs the Job controller
+	// and the garbage collector (kube-controller-manager, as
+	// testenv.Env.StartControllers starts it); Lifecycle needs them.
+	JobController bool
 }
 
 // NewCluster returns a Cluster for cfg (copied, its client-side rate limit

@@ -11,10 +11,11 @@
 // another's RSS.
 //
 //  1. Lifecycle: Backups from creation to Completed through the Job driver
-//     on a real kube-apiserver (internal/testenv), a simulated kubelet
-//     finishing each Job at once; API requests counted by a wrapping
-//     http.RoundTripper; baseline: the same number of writes by a plain
-//     client-go loop.
+//     on a real kube-apiserver with the real Job controller
+//     (internal/testenv with kube-controller-manager), a test kubelet
+//     playing the node and terminating each pod at once; API requests
+//     counted by a wrapping http.RoundTripper; baseline: the same number of
+//     writes by a plain client-go loop.
 //  2. Scheduler: 10,000 BackupPolicies × 3 schedules in one engine (memory
 //     store, a driver that completes at once) on a compressed clock;
 //     baseline: robfig/cron's own runner holding the same 30,000 entries,

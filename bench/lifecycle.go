@@ -45,7 +45,9 @@ type LifecycleResult struct {
 	Engine, Raw time.Duration
 	// EngineRequests are the requests of the engine's store during Engine
 	// (its informers' initial lists came before); DriverRequests those of
-	// the Job driver; Kubelet those of the simulated kubelet.
+	// the Job driver; Kubelet those of the test kubelet, which plays the
+	// node of the Jobs' pods (the Job controller's own requests, made by
+	// kube-controller-manager, are not counted).
 	EngineRequests, DriverRequests, Kubelet RequestCounts
 	// RawWrites is the number of writes of the raw loop: the N creations
 	// plus the engine's and the driver's writes.
@@ -54,10 +56,14 @@ type LifecycleResult struct {
 
 // Lifecycle runs one lifecycle measurement: N Backups created at once and
 // run by an engine over the kube store and the Job driver (both counted),
-// a simulated kubelet completing each Job, then the raw loop in a second
-// namespace. Engine options are the defaults (PollInterval 2s) but for
-// Workers.
+// their Jobs run by the real Job controller of c (c.JobController must be
+// set) with the test kubelet as the node, terminating each pod at once
+// with the script's result, then the raw loop in a second namespace.
+// Engine options are the defaults (PollInterval 2s) but for Workers.
 func Lifecycle(ctx context.Context, c *Cluster, opts LifecycleOptions) (LifecycleResult, error) {
+	if !c.JobController {
+		return LifecycleResult{}, errors.New("the lifecycle figure needs the Job controller (kube-controller-manager; testenv.Env.StartControllers)")
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = 2
 	}
@@ -238,8 +244,12 @@ func forEach(ctx context.Context, n, workers int, f func(i int) error) error {
 }
 
 // purgeNamespace deletes the Backups (finalizers removed), BackupPolicies,
-// Jobs and pods of ns, so that the next run's engine, which watches every
-// namespace, does not see them.
+// Jobs and pods of ns and waits until the Jobs and pods are gone, so that
+// the next run's engine and driver, which watch every namespace, do not
+// see them, and the garbage collector's work on them is over before the
+// raw loop starts. The Jobs are deleted in the background (the garbage
+// collector deletes their pods); the pods are deleted directly too, at
+// once (grace period 0: the kubelet has stopped).
 func purgeNamespace(ctx context.Context, c *Cluster, st store.Store, ns string) error {
 	bs, err := st.Backups().List(ctx, ns, nil)
 	if err != nil {
@@ -261,11 +271,26 @@ func purgeNamespace(ctx context.Context, c *Cluster, st store.Store, ns string) 
 	if err != nil {
 		return err
 	}
-	all, orphan := metav1.ListOptions{}, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationOrphan)}
-	return errors.Join(
-		c.Client.BatchV1().Jobs(ns).DeleteCollection(ctx, orphan, all),
-		c.Client.CoreV1().Pods(ns).DeleteCollection(ctx, orphan, all),
+	all, background := metav1.ListOptions{}, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)}
+	err = errors.Join(
+		c.Client.BatchV1().Jobs(ns).DeleteCollection(ctx, background, all),
+		c.Client.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)}, all),
 		deletePolicies(ctx, st, ns))
+	if err != nil {
+		return err
+	}
+	return poll(ctx, "the Jobs and pods of "+ns+" gone", 100*time.Millisecond, 2*time.Minute, func() (bool, error) {
+		one := metav1.ListOptions{Limit: 1}
+		jobs, err := c.Client.BatchV1().Jobs(ns).List(ctx, one)
+		if err != nil {
+			return false, err
+		}
+		pods, err := c.Client.CoreV1().Pods(ns).List(ctx, one)
+		if err != nil {
+			return false, err
+		}
+		return len(jobs.Items) == 0 && len(pods.Items) == 0, nil
+	})
 }
 
 func deletePolicies(ctx context.Context, st store.Store, ns string) error {

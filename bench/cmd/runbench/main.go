@@ -5,7 +5,8 @@
 //
 //	DP_TESTENV_BIN="$(hack/testenv-binaries.sh | tail -1)" go run ./bench/cmd/runbench
 //
-// Figures 1 (lifecycle) and 5 (memory) need the control plane, figure 7
+// Figures 1 (lifecycle) and 5 (memory) need the control plane (each gets
+// one of its own; figure 1's also runs kube-controller-manager), figure 7
 // (repository push) the S3 server and the go command; the others need
 // nothing but tar. Every figure is repeated (-runs, -fast-runs,
 // -sched-runs) and reported as the median with the range and relative

@@ -54,7 +54,7 @@ func (p *report) header() {
 		p.f("| load average (1, 5, 15 min) | %s at the start, %s at the end (the cores are shared with other work) |\n", m.Load, r.LoadEnd)
 	}
 	if r.APIServer != "" {
-		p.f("| control plane | kube-apiserver %s + etcd from internal/testenv, loopback, no controllers (no kubelet, no Job controller) |\n", r.APIServer)
+		p.f("| control plane | %s |\n", controlPlane(r))
 	}
 	p.f("| command | `%s` |\n\n", r.Command)
 	p.f("Each figure runs side by side with its baseline, in the same run of the program, alternating. Numbers are\n")
@@ -63,6 +63,16 @@ func (p *report) header() {
 	for _, n := range sortedKeys(r.Failed) {
 		p.f("**Figure %d failed:** `%s`\n\n", n, r.Failed[n])
 	}
+}
+
+// controlPlane describes the control plane of figures 1 and 5.
+func controlPlane(r *results) string {
+	plane := "kube-apiserver " + r.APIServer + " + etcd from internal/testenv, loopback"
+	if r.Controllers == "" {
+		return plane + ", no controllers (no kubelet, no Job controller)"
+	}
+	return plane + "; for figure 1 also kube-controller-manager (" + r.Controllers + "), no scheduler, a test kubelet " +
+		"as the node; figure 5 on a fresh one without controllers"
 }
 
 func (p *report) summary() {

@@ -20,6 +20,7 @@ func TestRenderEveryFigure(t *testing.T) {
 	r := &results{
 		Machine: bench.Machine{CPU: "Test CPU", Cores: 2, GoVersion: "go1.26.8", OS: "linux", Arch: "amd64"},
 		Started: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Took: time.Minute, Command: "-quick",
+		APIServer: "v1.37.2", Controllers: "job-controller,garbage-collector-controller",
 		Lifecycle: map[int][]bench.LifecycleResult{100: {{N: 100, Engine: 8 * time.Second, Raw: time.Second, RawWrites: 600,
 			EngineRequests: bench.RequestCounts{Writes: 400}, DriverRequests: bench.RequestCounts{Gets: 300, Lists: 200, Writes: 100},
 			Kubelet: bench.RequestCounts{Writes: 300}}}},
@@ -42,7 +43,8 @@ func TestRenderEveryFigure(t *testing.T) {
 		"| 3 | retention.Plan, 100 Backups", "100/10 time: 20.0×", "| 4 | Data path", "2.00× (vs tar + sha256: 1.33×)",
 		"| 5 | Memory", "| 6 | Plugin round trip", "200.00×", "## 6. Plugin round trip",
 		"| 100 | ≤ 4 engine writes per Backup (the Job driver's apart: 1.00) | 4.00 | met |", "engine time ≤ 1.67× the raw write loop | 8.00× | **not met**",
-		"**Steady state.**"} {
+		"**Steady state.**", "kube-controller-manager (job-controller,garbage-collector-controller)",
+		"run by the real Job controller", "--kube-api-qps=20"} {
 		assert.Contains(t, out, want)
 	}
 	rows := 0
