@@ -47,6 +47,13 @@ func (e *Executor) planBackup(ctx context.Context, b *v1alpha1.Backup) (*backupI
 		return nil, nil, res, err
 	}
 	if w := (*errWaiting)(nil); errors.As(err, &w) {
+		if w.event != "" {
+			out, err := e.store.Backups().Update(ctx, b)
+			if err != nil {
+				return nil, nil, Result{}, err
+			}
+			e.events.Eventf(out, corev1.EventTypeNormal, "WaitingForPolicy", "%s", w.event)
+		}
 		return nil, nil, w.res, nil
 	}
 	if err != nil {
@@ -72,9 +79,7 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 	if in == nil {
 		return res, err
 	}
-	repoChanged := recordRepository(b, in)
-	tasksChanged, dataChanged := e.recordTasks(b, plan.Tasks), e.recordDataPath(b, plan)
-	if targetChanged := recordTarget(b, in.Target, plan.Driver); repoChanged || targetChanged || tasksChanged || dataChanged {
+	if e.recordPlan(b, in, plan) {
 		_, err := e.store.Backups().Update(ctx, b)
 		return Result{}, err
 	}
@@ -108,6 +113,16 @@ func (e *Executor) startBackup(ctx context.Context, b *v1alpha1.Backup) (Result,
 	e.events.Eventf(out, corev1.EventTypeNormal, "Started", "%s backup started on target %s with driver %s",
 		b.Spec.BackupType, in.Target.Name, plan.Driver)
 	return Result{}, nil
+}
+
+// recordPlan records on b, in memory, what its plan decided before the run
+// starts: its repository, target and driver, its tasks and where its data
+// will be. It reports whether b changed (then the caller writes it).
+func (e *Executor) recordPlan(b *v1alpha1.Backup, in *backupInputs, plan *policy.BackupPlan) bool {
+	repoChanged := recordRepository(b, in)
+	tasksChanged, dataChanged := e.recordTasks(b, plan.Tasks), e.recordDataPath(b, plan)
+	targetChanged := recordTarget(b, in.Target, plan.Driver)
+	return repoChanged || targetChanged || tasksChanged || dataChanged
 }
 
 func startManifests(m *v1alpha1.ManifestsStatus, t drivers.Target, plan *policy.BackupPlan) *v1alpha1.ManifestsStatus {
@@ -164,7 +179,7 @@ func (e *Executor) gatherBackup(ctx context.Context, b *v1alpha1.Backup) (*backu
 func (e *Executor) backupPolicy(ctx context.Context, b *v1alpha1.Backup, ready bool) (*v1alpha1.BackupPolicy, error) {
 	p, err := e.store.BackupPolicies().Get(ctx, b.Namespace, b.Spec.BackupPolicyName)
 	if drivers.IsNotFound(err) && ready {
-		return nil, e.awaitPolicy(ctx, b)
+		return nil, e.awaitPolicy(b)
 	}
 	if drivers.IsNotFound(err) {
 		return nil, terminal("PolicyNotFound", "BackupPolicy %q not found", b.Spec.BackupPolicyName)

@@ -23,7 +23,8 @@ const probeNamespace = "testenv-controllers"
 
 // controllerManagerArgs returns kube-controller-manager's flags: the
 // controllers of Controllers, authenticated as the administrator through
-// kubeconfig, no leader election, and no serving port.
+// kubeconfig, no leader election, no serving port, and a client rate limit
+// high enough that Jobs are not paced by it.
 func controllerManagerArgs(f pkiFiles, kubeconfig string) []string {
 	return []string{
 		"--kubeconfig=" + kubeconfig,
@@ -34,6 +35,11 @@ func controllerManagerArgs(f pkiFiles, kubeconfig string) []string {
 		"--use-service-account-credentials=false",
 		"--bind-address=127.0.0.1",
 		"--secure-port=0",
+		// The controllers' client rate limit (20 requests/s by default)
+		// would pace every test and benchmark with many Jobs; the tests
+		// measure the engine and the drivers, not that limit.
+		"--kube-api-qps=1000",
+		"--kube-api-burst=2000",
 		"--service-account-private-key-file=" + f.saPrivate,
 		"--root-ca-file=" + f.caCert,
 	}
