@@ -39,10 +39,12 @@ func checkDeletable(root string, pl placement) error {
 }
 
 // runDelete removes a backup's directory, in the driver's own process, and
-// records the outcome as a supervisor would. The lock is held meanwhile: if
-// the host dies half-way, the task reports that its process vanished, and
-// the engine runs the deletion again (removal is idempotent).
-func (d *Driver) runDelete(dir string, pl placement, lock *os.File) {
+// records the outcome as a supervisor would, notifying its end as a
+// supervisor's exit is notified. The lock is held meanwhile: if the host
+// dies half-way, the task reports that its process vanished, and the engine
+// runs the deletion again (removal is idempotent).
+func (d *Driver) runDelete(id, dir string, pl placement, lock *os.File) {
+	defer d.notify(id) // after the lock is released: the status is final
 	defer lock.Close()
 	rec := exitRecord{Step: -1, Command: -1}
 	err := checkDeletable(d.root, pl)

@@ -61,6 +61,19 @@ func TestNotifyWhenATaskExits(t *testing.T) {
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
 }
 
+func TestNotifyWhenADeletionEnds(t *testing.T) {
+	f := newFixture(t)
+	backup := f.task("to-delete", `echo data > "$BACKUP_DIR/data"`)
+	f.start(backup)
+	require.Equal(t, drivers.Succeeded, wait(t, f.d, backup.ID).Phase)
+	ch := subscribe(t, f.d)
+	del := f.task("delete-to-delete")
+	del.Kind, del.Steps, del.Storage.Path = drivers.KindDeleteArtifacts, nil, backup.Storage.Path
+	f.start(del)
+	st := untilNotified(t, f.d, ch, del.ID)
+	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
+}
+
 func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
 	f := newFixture(t)
 	task := f.task("adopted-notified", `while [ ! -e "$BACKUP_DIR/../go-adopted-notified" ]; do sleep 0.01; done`, `exit 3`)

@@ -80,7 +80,7 @@ func (d *Driver) start(ctx context.Context, t *drivers.Task) error {
 		lock.Close()
 		return d.stopLocked(t.ID, drivers.DeadlineExceeded, deadlineReason(t.Deadline))
 	case t.Kind == drivers.KindDeleteArtifacts:
-		go d.runDelete(dir, pl, lock)
+		go d.runDelete(t.ID, dir, pl, lock)
 	case staged(t) && len(t.Repository.Pull) > 0:
 		go d.pullThenLaunch(t, dir, work, rt, lock)
 	default:
