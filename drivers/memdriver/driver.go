@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/dpsdk/dataprotection/drivers"
+	"github.com/dpsdk/dataprotection/internal/notify"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -29,7 +30,7 @@ type Driver struct {
 	Notifies bool
 
 	mu         sync.Mutex
-	listeners  listeners
+	listeners  notify.Listeners
 	tasks      map[string]*task
 	executions map[string]int
 	started    []drivers.Task
@@ -77,7 +78,7 @@ func (d *Driver) Start(ctx context.Context, t *drivers.Task) error {
 		status: drivers.TaskStatus{ID: t.ID, Phase: drivers.Running, StartTime: d.now()}}
 	d.executions[t.ID]++
 	d.started = append(d.started, *t)
-	d.listeners.notify(t.ID)
+	d.listeners.Notify(t.ID)
 	return nil
 }
 
@@ -118,7 +119,7 @@ func (d *Driver) Cancel(_ context.Context, id string) error {
 	defer d.mu.Unlock()
 	if t, ok := d.tasks[id]; ok && !t.status.Phase.IsTerminal() {
 		t.end(d.now(), drivers.Canceled, "memdriver: cancelled")
-		d.listeners.notify(id)
+		d.listeners.Notify(id)
 	}
 	return nil
 }
