@@ -21,9 +21,9 @@ func (p *report) lifecycle() {
 	p.f("client, 2 goroutines like the engine's 2 workers) that issues as many writes as the run had (the N creations\n")
 	p.f("plus the engine's and the driver's writes): each creates a Backup, then writes its status from the object it got\n")
 	p.f("back, no reads. Client-side rate limiting is off for both. The store reads from its informers and reads its own\n")
-	p.f("writes, so the engine's steps read nothing from the server; the Job driver, as it is today, reads its Job and\n")
-	p.f("lists its pods at each Status and does not notify the engine (drivers.Notifier), so each Backup waits one\n")
-	p.f("PollInterval between the start of its Job and its completion.%s\n\n", took(r, 1))
+	p.f("writes, so the engine's steps read nothing from the server. The Job driver serves Status from its own\n")
+	p.f("label-selected informers on Jobs and pods (their lists and watches are its reads) and notifies the engine\n")
+	p.f("when a task's Job or pod changes (drivers.Notifier), so PollInterval is only a fallback.%s\n\n", took(r, 1))
 	p.f("| N | engine time | backups/s | raw loop time (writes) | engine / raw | engine per Backup: reads (lists) | writes |")
 	p.f(" Job driver per Backup: reads (lists) | writes | kubelet writes |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, n := range sortedKeys(r.Lifecycle) {
