@@ -124,6 +124,11 @@ func (r observed[T]) ListBy(ctx context.Context, namespace string, idx store.Ind
 	return r.Resource.ListBy(ctx, namespace, idx, value)
 }
 
+func (r observed[T]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	defer r.obs.begin()(nil)
+	return store.ListByShared(ctx, r.Resource, namespace, idx, value)
+}
+
 func (r observed[T]) Create(ctx context.Context, obj T) (T, error) {
 	defer r.obs.begin()(nil)
 	return r.Resource.Create(ctx, obj)

@@ -94,7 +94,7 @@ func (e *Executor) backupSlots(ctx context.Context, self types.UID) (running, wa
 		phase v1alpha1.BackupPhase
 		out   *[]slot
 	}{{v1alpha1.BackupInProgress, &running}, {v1alpha1.BackupNew, &waiting}} {
-		items, err := e.store.Backups().ListBy(ctx, "", store.IndexPhase, string(q.phase))
+		items, err := store.ListByShared(ctx, e.store.Backups(), "", store.IndexPhase, string(q.phase))
 		if err != nil {
 			return nil, nil, err
 		}

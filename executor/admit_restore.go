@@ -85,7 +85,7 @@ func (e *Executor) restoreSlots(ctx context.Context, self types.UID, repos *repo
 		out   *[]slot
 	}{{v1alpha1.RestoreJobInProgressPhy, &running}, {v1alpha1.RestoreJobInProgressLogic, &running},
 		{v1alpha1.RestoreJobNew, &waiting}} {
-		items, err := e.store.RestoreJobs().ListBy(ctx, "", store.IndexPhase, string(q.phase))
+		items, err := store.ListByShared(ctx, e.store.RestoreJobs(), "", store.IndexPhase, string(q.phase))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -138,6 +138,11 @@ type crashResource[T store.Object] struct {
 	ks *killSwitch
 }
 
+// ListByShared keeps the store's shared reads on the harness's path.
+func (r crashResource[T]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	return store.ListByShared(ctx, r.Resource, namespace, idx, value)
+}
+
 func (r crashResource[T]) Create(ctx context.Context, o T) (T, error) {
 	defer r.ks.tick()
 	return r.Resource.Create(ctx, o)

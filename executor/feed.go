@@ -106,7 +106,7 @@ func (e *Executor) allPolicies(ctx context.Context) ([]types.NamespacedName, err
 // toolPolicies is the Policies of the engine's Router: the policies that
 // name the tool, from the store's index.
 func (e *Executor) toolPolicies(ctx context.Context, tool string) ([]types.NamespacedName, error) {
-	items, err := e.store.BackupPolicies().ListBy(ctx, "", store.IndexBackupTool, tool)
+	items, err := store.ListByShared(ctx, e.store.BackupPolicies(), "", store.IndexBackupTool, tool)
 	return policyKeys(items), err
 }
 

@@ -145,9 +145,11 @@ func (e *Executor) availableNotes(p *v1alpha1.BackupPolicy, old v1alpha1.BackupP
 }
 
 // policyBackups lists the Backups made with the policy, from the store's
-// index: a reconcile costs the policy's Backups, not the namespace's.
+// index: a reconcile costs the policy's Backups, not the namespace's. They
+// are the store's own objects, not copies (store.ListByShared): schedule,
+// writePolicyTimes and retain only read them.
 func (e *Executor) policyBackups(ctx context.Context, p *v1alpha1.BackupPolicy) ([]*v1alpha1.Backup, error) {
-	return e.store.Backups().ListBy(ctx, p.Namespace, store.IndexBackupPolicy, p.Name)
+	return store.ListByShared(ctx, e.store.Backups(), p.Namespace, store.IndexBackupPolicy, p.Name)
 }
 
 // writePolicyTimes records the latest scheduled slot and the latest

@@ -33,6 +33,27 @@ type Store interface {
 	Close() error
 }
 
+// SharedLister is an optional interface of a Resource: ListByShared is
+// ListBy without the copies. The objects it returns are the store's own
+// (its cache's, or the memory store's), shared with every other reader: the
+// caller must not modify them or anything they reference, and their
+// TypeMeta and managed fields are as the store holds them (either may be
+// unset). The executor uses it where it only reads many objects, such as a
+// policy's reconcile over the policy's Backups.
+type SharedLister[T Object] interface {
+	ListByShared(ctx context.Context, namespace string, index Index, value string) ([]T, error)
+}
+
+// ListByShared lists through r's SharedLister when it has one, and through
+// ListBy (copies) when it has not: either way the caller must treat the
+// objects as read-only.
+func ListByShared[T Object](ctx context.Context, r Resource[T], namespace string, index Index, value string) ([]T, error) {
+	if sl, ok := r.(SharedLister[T]); ok {
+		return sl.ListByShared(ctx, namespace, index, value)
+	}
+	return r.ListBy(ctx, namespace, index, value)
+}
+
 // Resource is the access to one kind. Objects passed in are not retained or
 // modified; objects returned are the caller's to modify.
 type Resource[T Object] interface {

@@ -64,13 +64,14 @@ func (c *kindCache) list(ctx context.Context, namespace string, selector labels.
 		}
 		items = append(items, part...)
 	}
-	return c.merge(namespace, items, func(o store.Object) bool {
+	return c.merge(namespace, items, c.output, func(o store.Object) bool {
 		return selector == nil || selector.Matches(labels.Set(o.GetLabels()))
 	})
 }
 
-// listBy returns the objects of namespace that have value in idx, sorted.
-func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Index, value string) ([]store.Object, error) {
+// listBy returns the objects of namespace that have value in idx, sorted:
+// copies, or with shared the cache's own objects (store.SharedLister).
+func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Index, value string, shared bool) ([]store.Object, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -82,12 +83,17 @@ func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Inde
 		}
 		items = append(items, part...)
 	}
-	return c.merge(namespace, items, func(o store.Object) bool { return store.Matches(idx, value, o) })
+	emit := c.output
+	if shared {
+		emit = func(o store.Object) store.Object { return o }
+	}
+	return c.merge(namespace, items, emit, func(o store.Object) bool { return store.Matches(idx, value, o) })
 }
 
-// merge copies out the items of namespace ("" for all) that match, with
-// the overlay's version of every key it has instead of the informers'.
-func (c *kindCache) merge(namespace string, items []any, match func(store.Object) bool) ([]store.Object, error) {
+// merge emits the items of namespace ("" for all) that match, with the
+// overlay's version of every key it has instead of the informers'.
+func (c *kindCache) merge(namespace string, items []any, emit func(store.Object) store.Object,
+	match func(store.Object) bool) ([]store.Object, error) {
 	pending := map[string]bool{}
 	for _, key := range c.overlay.pendingKeys() {
 		pending[key] = true
@@ -96,7 +102,7 @@ func (c *kindCache) merge(namespace string, items []any, match func(store.Object
 	for _, item := range items {
 		o, ok := item.(store.Object)
 		if ok && !pending[c.key(o.GetNamespace(), o.GetName())] && match(o) {
-			out = append(out, c.output(o))
+			out = append(out, emit(o))
 		}
 	}
 	for key := range pending {
@@ -107,7 +113,7 @@ func (c *kindCache) merge(namespace string, items []any, match func(store.Object
 		}
 		o := c.overlay.resolve(key, cached)
 		if o != nil && (namespace == "" || o.GetNamespace() == namespace) && c.covers(o.GetNamespace()) && match(o) {
-			out = append(out, c.output(o))
+			out = append(out, emit(o))
 		}
 	}
 	objstore.SortObjects(out)

@@ -92,7 +92,7 @@ func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store
 		return nil, err
 	}
 	if r.cached(namespace) {
-		return typedList[T](r.c.listBy(ctx, namespace, idx, value))
+		return typedList[T](r.c.listBy(ctx, namespace, idx, value, false))
 	}
 	all, err := r.listDirect(ctx, namespace, nil)
 	if err != nil {
@@ -105,6 +105,22 @@ func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store
 		}
 	}
 	return out, nil
+}
+
+// ListByShared is ListBy without copies when the kind is cached: the
+// objects are the informers' own (see store.SharedLister). Uncached, it
+// is ListBy.
+func (r *resource[T, L]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	if err := r.check(namespace, true); err != nil {
+		return nil, err
+	}
+	if err := objstore.CheckIndexArg(r.k, idx); err != nil {
+		return nil, err
+	}
+	if r.cached(namespace) {
+		return typedList[T](r.c.listBy(ctx, namespace, idx, value, true))
+	}
+	return r.ListBy(ctx, namespace, idx, value)
 }
 
 // Create defaults and validates a copy of obj and creates it.

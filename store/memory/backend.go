@@ -77,6 +77,12 @@ func (t *tx) Get(k *objstore.Kind, key string) (store.Object, error) {
 	return clone(t.lookup(k, key)), nil
 }
 
+// GetShared returns the object under key itself, or nil: stored objects
+// are never modified (Put stores a copy, commit swaps it in).
+func (t *tx) GetShared(k *objstore.Kind, key string) (store.Object, error) {
+	return t.lookup(k, key), nil
+}
+
 // List returns copies of the objects whose keys start with prefix.
 func (t *tx) List(k *objstore.Kind, prefix string) ([]store.Object, error) {
 	var out []store.Object

@@ -18,6 +18,7 @@ func indexCases() []testCase {
 		{"list by phase follows status writes and deletions; the empty phase is New", testListByPhase},
 		{"list by tool returns the policies that name the tool in any type", testListByTool},
 		{"list by an index the kind does not have is BadRequest", testListByUnknownIndex},
+		{"a shared list (store.ListByShared) returns what ListBy does, its own writes included", testListByShared},
 	}
 }
 
@@ -87,14 +88,64 @@ func requirePhase(t *testing.T, e *env, phase v1alpha1.BackupPhase, want ...stri
 	for _, ns := range []string{e.ns, ""} {
 		got, err := e.s.Backups().ListBy(e.ctx, ns, store.IndexPhase, string(phase))
 		require.NoError(t, err)
-		var mine []string
+		shared, err := store.ListByShared(e.ctx, e.s.Backups(), ns, store.IndexPhase, string(phase))
+		require.NoError(t, err)
+		var mine, mineShared []string
 		for _, b := range got {
 			if b.Labels[LabelID] == e.id {
 				mine = append(mine, b.Name)
 			}
 		}
+		for _, b := range shared {
+			if b.Labels[LabelID] == e.id {
+				mineShared = append(mineShared, b.Name)
+			}
+		}
 		assert.Equal(t, want, mine, "Backups in phase %s, namespace %q", phase, ns)
+		assert.Equal(t, want, mineShared, "Backups in phase %s, namespace %q, shared list", phase, ns)
 	}
+}
+
+// testListByShared checks the shared list against ListBy after creations,
+// a spec write, a status write and a deletion, each read at once.
+func testListByShared(t *testing.T, e *env) {
+	policy := "p-" + e.id
+	for _, name := range []string{"b", "a", "c"} {
+		b := e.backup(e.ns, name)
+		b.Spec.BackupPolicyName = policy
+		e.createBackup(b)
+	}
+	same := func(step string) {
+		t.Helper()
+		for _, ns := range []string{e.ns, ""} {
+			copies, err := e.s.Backups().ListBy(e.ctx, ns, store.IndexBackupPolicy, policy)
+			require.NoError(t, err)
+			shared, err := store.ListByShared(e.ctx, e.s.Backups(), ns, store.IndexBackupPolicy, policy)
+			require.NoError(t, err)
+			require.Equal(t, names(copies), names(shared), "%s: names, namespace %q", step, ns)
+			for i := range copies {
+				assert.Equal(t, copies[i].ResourceVersion, shared[i].ResourceVersion, "%s: %s", step, copies[i].Name)
+				assert.Equal(t, copies[i].Spec, shared[i].Spec, "%s: %s", step, copies[i].Name)
+				assert.Equal(t, copies[i].Status, shared[i].Status, "%s: %s", step, copies[i].Name)
+			}
+		}
+	}
+	same("created")
+	b := e.getBackup(e.ns, "a")
+	b.Labels["written"] = "yes"
+	_, err := e.s.Backups().Update(e.ctx, b)
+	require.NoError(t, err)
+	same("after a spec write")
+	b = e.getBackup(e.ns, "b")
+	b.Status.Phase = v1alpha1.BackupInProgress
+	_, err = e.s.Backups().UpdateStatus(e.ctx, b)
+	require.NoError(t, err)
+	same("after a status write")
+	require.NoError(t, e.s.Backups().Delete(e.ctx, e.ns, "c", ""))
+	same("after a deletion")
+	got, err := store.ListByShared(e.ctx, e.s.Backups(), e.ns, store.IndexBackupPolicy, policy)
+	require.NoError(t, err)
+	assert.Equal(t, []string{e.ns + "/a", e.ns + "/b"}, names(got))
 }
 
 func testListByTool(t *testing.T, e *env) {

@@ -16,6 +16,13 @@ type Backend interface {
 	Close() error
 }
 
+// SharedTx is an optional interface of a Tx whose stored objects are never
+// modified once stored (a write stores a new object): GetShared returns the
+// stored object itself, for reads that do not modify it (ListByShared).
+type SharedTx interface {
+	GetShared(k *Kind, key string) (store.Object, error)
+}
+
 // Tx is a transaction of a Backend. Objects passed to a Tx are not retained
 // (the Tx stores copies) and objects returned are the caller's to modify.
 // Keys are Kind.Key values.

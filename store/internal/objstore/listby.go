@@ -14,7 +14,9 @@ import (
 // idx, sorted by namespace and name. It reads only the objects the index
 // names, and checks each again: an index read just before a write may name
 // an object that no longer matches.
-func (s *Store) listBy(ctx context.Context, k *Kind, namespace string, idx store.Index, value string) ([]store.Object, error) {
+// With shared, a backend whose Tx is a SharedTx returns its own objects,
+// not copies, and their TypeMeta is left as stored.
+func (s *Store) listBy(ctx context.Context, k *Kind, namespace string, idx store.Index, value string, shared bool) ([]store.Object, error) {
 	if err := CheckNamespaceArg(k, namespace, true); err != nil {
 		return nil, err
 	}
@@ -28,13 +30,19 @@ func (s *Store) listBy(ctx context.Context, k *Kind, namespace string, idx store
 	keys := x.keys(idx, namespace, value)
 	var out []store.Object
 	err = s.view(ctx, func(tx Tx) error {
+		get, sharing := tx.Get, false
+		if st, ok := tx.(SharedTx); ok && shared {
+			get, sharing = st.GetShared, true
+		}
 		for _, key := range keys {
-			obj, err := tx.Get(k, key)
+			obj, err := get(k, key)
 			if err != nil {
 				return err
 			}
 			if obj != nil && store.Matches(idx, value, obj) && (namespace == "" || obj.GetNamespace() == namespace) {
-				k.SetTypeMeta(obj)
+				if !sharing {
+					k.SetTypeMeta(obj)
+				}
 				out = append(out, obj)
 			}
 		}

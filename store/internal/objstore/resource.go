@@ -16,7 +16,10 @@ type resource[T store.Object] struct {
 	k *Kind
 }
 
-var _ store.Resource[store.Object] = resource[store.Object]{}
+var (
+	_ store.Resource[store.Object]     = resource[store.Object]{}
+	_ store.SharedLister[store.Object] = resource[store.Object]{}
+)
 
 // Get returns the object; NotFound when it does not exist.
 func (r resource[T]) Get(ctx context.Context, namespace, name string) (T, error) {
@@ -25,21 +28,22 @@ func (r resource[T]) Get(ctx context.Context, namespace, name string) (T, error)
 
 // List returns the matching objects, sorted by namespace and name.
 func (r resource[T]) List(ctx context.Context, namespace string, selector labels.Selector) ([]T, error) {
-	objs, err := r.s.list(ctx, r.k, namespace, selector)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(objs))
-	for i, o := range objs {
-		out[i] = o.(T)
-	}
-	return out, nil
+	return typedObjects[T](r.s.list(ctx, r.k, namespace, selector))
 }
 
 // ListBy returns the objects that have value in idx, sorted by namespace
 // and name.
 func (r resource[T]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
-	objs, err := r.s.listBy(ctx, r.k, namespace, idx, value)
+	return typedObjects[T](r.s.listBy(ctx, r.k, namespace, idx, value, false))
+}
+
+// ListByShared is ListBy without copies when the backend can share its
+// objects (memory); see store.SharedLister.
+func (r resource[T]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	return typedObjects[T](r.s.listBy(ctx, r.k, namespace, idx, value, true))
+}
+
+func typedObjects[T store.Object](objs []store.Object, err error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
