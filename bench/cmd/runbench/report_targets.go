@@ -42,8 +42,10 @@ func (p *report) lifecycleTargets() {
 	}
 	p.f("\nThe Job driver's own reads (%s per Backup) are not the engine's: they go when it serves Status from an\n",
 		p.driverReads())
-	p.f("informer. The time target needs the driver to notify: until it does, every Backup waits a PollInterval (2 s)\n")
-	p.f("after its Job started, which alone is more than the raw loop takes for the smaller N.\n\n")
+	p.f("informer. The engine is at its floor of requests (no reads, three writes per Backup); the time that the raw\n")
+	p.f("loop does not have is the rest of each Job's life on the same 2 cores: the Job controller creates the pod and\n")
+	p.f("writes the Job's status as the pod runs and ends, the test kubelet writes the pod (kubelet writes above), and\n")
+	p.f("the controllers' informers and the garbage collector watch all of it, each with its own work queue.\n\n")
 }
 
 // driverReads describes the Job driver's reads per Backup over the sizes.
