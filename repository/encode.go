@@ -23,12 +23,13 @@ type encoded struct {
 	err  error
 }
 
-// encode reads src to the end and writes its encoding to dst. It holds no
-// more than the compressor's window and one age chunk.
+// encode reads src to the end and writes its encoding to dst, hashing the
+// logical bytes beside the compressor. It holds no more than the
+// compressor's window, one age chunk and the hasher's buffers.
 func (e *encoder) encode(dst io.Writer, src io.Reader) encoded {
-	logical := newHashingReader(src)
+	logical := newHashAsideReader(src)
 	err := e.encodeTo(dst, logical)
-	return encoded{size: logical.n, sum: logical.sum(), err: err}
+	return encoded{size: logical.n, sum: logical.finish(), err: err}
 }
 
 func (e *encoder) encodeTo(dst io.Writer, src io.Reader) error {
