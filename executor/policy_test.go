@@ -136,12 +136,7 @@ func TestRetentionDeletesExpiredBackups(t *testing.T) {
 
 func TestHistoryLimitKeepsTheNewestGoodBackupsDespiteFailures(t *testing.T) {
 	fail := map[string]bool{}
-	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
-		if fail[task.Owner.Name] {
-			return memdriver.Outcome{Fail: true, Message: "boom"}
-		}
-		return memdriver.Outcome{}
-	})
+	h := newHarness(t, failing(fail))
 	limit := int32(2)
 	h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.BackupsHistoryLimit = &limit }))
 	for hour := 1; hour <= 6; hour++ {
@@ -165,6 +160,17 @@ func TestHistoryLimitKeepsTheNewestGoodBackupsDespiteFailures(t *testing.T) {
 	}
 	assert.Equal(t, []string{"pg-datafile-20261125120000", "pg-datafile-20261125130000"}, completed)
 	assert.Equal(t, []string{"pg-datafile-20261125150000", "pg-datafile-20261125160000"}, failed)
+}
+
+// failing is a driver script that fails the tasks of the Backups named in
+// fail (which the test may fill as it goes) and completes the others.
+func failing(fail map[string]bool) func(*drivers.Task) memdriver.Outcome {
+	return func(task *drivers.Task) memdriver.Outcome {
+		if fail[task.Owner.Name] {
+			return memdriver.Outcome{Fail: true, Message: "boom"}
+		}
+		return memdriver.Outcome{}
+	}
 }
 
 func twoDigits(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10)) }

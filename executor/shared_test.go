@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 
-	"github.com/dpsdk/dataprotection/drivers"
-	"github.com/dpsdk/dataprotection/drivers/memdriver"
 	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
@@ -62,12 +60,7 @@ func (r sharingResource[T]) ListByShared(ctx context.Context, namespace string, 
 // and admission under limits must leave every shared object as it was.
 func TestTheExecutorNeverModifiesSharedObjects(t *testing.T) {
 	fail := map[string]bool{}
-	h := newHarness(t, func(task *drivers.Task) memdriver.Outcome {
-		if fail[task.Owner.Name] {
-			return memdriver.Outcome{Fail: true, Message: "boom"}
-		}
-		return memdriver.Outcome{}
-	})
+	h := newHarness(t, failing(fail))
 	reads := &sharedReads{}
 	cfg := h.config()
 	cfg.Store = sharingStore{Store: h.store, reads: reads}

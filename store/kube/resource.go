@@ -85,6 +85,17 @@ func (r *resource[T, L]) listDirect(ctx context.Context, namespace string, selec
 // ListBy reads the cache's index, or lists the namespace from the API
 // server and keeps the objects that have value in idx.
 func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	return r.listBy(ctx, namespace, idx, value, false)
+}
+
+// ListByShared is ListBy without copies when the kind is cached: the
+// objects are the informers' own (see store.SharedLister). Uncached, it
+// is ListBy.
+func (r *resource[T, L]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
+	return r.listBy(ctx, namespace, idx, value, true)
+}
+
+func (r *resource[T, L]) listBy(ctx context.Context, namespace string, idx store.Index, value string, shared bool) ([]T, error) {
 	if err := r.check(namespace, true); err != nil {
 		return nil, err
 	}
@@ -92,7 +103,7 @@ func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store
 		return nil, err
 	}
 	if r.cached(namespace) {
-		return typedList[T](r.c.listBy(ctx, namespace, idx, value, false))
+		return typedList[T](r.c.listBy(ctx, namespace, idx, value, shared))
 	}
 	all, err := r.listDirect(ctx, namespace, nil)
 	if err != nil {
@@ -105,22 +116,6 @@ func (r *resource[T, L]) ListBy(ctx context.Context, namespace string, idx store
 		}
 	}
 	return out, nil
-}
-
-// ListByShared is ListBy without copies when the kind is cached: the
-// objects are the informers' own (see store.SharedLister). Uncached, it
-// is ListBy.
-func (r *resource[T, L]) ListByShared(ctx context.Context, namespace string, idx store.Index, value string) ([]T, error) {
-	if err := r.check(namespace, true); err != nil {
-		return nil, err
-	}
-	if err := objstore.CheckIndexArg(r.k, idx); err != nil {
-		return nil, err
-	}
-	if r.cached(namespace) {
-		return typedList[T](r.c.listBy(ctx, namespace, idx, value, true))
-	}
-	return r.ListBy(ctx, namespace, idx, value)
 }
 
 // Create defaults and validates a copy of obj and creates it.
