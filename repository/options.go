@@ -26,9 +26,11 @@ type WriteOptions struct {
 	// Compression is CompressionZstd when empty.
 	Compression Compression
 	// Level is the zstd level of github.com/klauspost/compress: 1
-	// (fastest, about zstd's level 1) to 4 (best); 0 means 1. Level 1
-	// keeps a push as fast as an upload of the raw bytes; level 2 (about
-	// zstd's 3) stores pg_dump-like data about 8% smaller at a third of the
+	// (fastest, about zstd's level 1) to 4 (best); 0 means 1. At level 1
+	// a push is bound by the compressor: on 2 cores shared with a local S3
+	// server, pushing pg_dump-like data took about 1.9× an upload of the
+	// raw bytes and stored 3.4× fewer (bench/RESULTS.md, figure 7); level 2
+	// (about zstd's 3) stores such data about 8% smaller at a third of the
 	// speed.
 	Level int
 	// Concurrency is the number of goroutines compressing one object;
