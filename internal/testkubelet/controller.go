@@ -3,14 +3,10 @@ package testkubelet
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -50,31 +46,21 @@ type Controller struct {
 	client kubernetes.Interface
 	node   Node
 	opts   Options
-	slots  chan struct{}
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	mu     sync.Mutex
-	runs   map[types.UID]context.CancelFunc
-	closed bool
-	err    error
+	runs   *runs
 }
 
 // Start plays the Job controller for the Jobs of namespace until ctx ends
 // or Stop is called.
 func Start(ctx context.Context, client kubernetes.Interface, namespace string, node Node, opts Options) (*Controller, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	c := &Controller{client: client, node: node, opts: opts, cancel: cancel, runs: map[types.UID]context.CancelFunc{}}
-	if opts.Workers > 0 {
-		c.slots = make(chan struct{}, opts.Workers)
-	}
+	c := &Controller{client: client, node: node, opts: opts, runs: newRuns(cancel, opts.Workers, opts.Logf)}
 	factory := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithNamespace(namespace))
 	_, err := factory.Batch().V1().Jobs().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { c.sync(ctx, obj.(*batchv1.Job)) },
 		UpdateFunc: func(_, obj any) { c.sync(ctx, obj.(*batchv1.Job)) },
 		DeleteFunc: func(obj any) {
 			if job, ok := obj.(*batchv1.Job); ok {
-				c.stop(job.UID)
+				c.runs.kill(job.UID)
 			}
 		},
 	})
@@ -84,81 +70,29 @@ func Start(ctx context.Context, client kubernetes.Interface, namespace string, n
 	}
 	factory.Start(ctx.Done())
 	factory.WaitForCacheSync(ctx.Done())
-	c.wg.Go(func() { <-ctx.Done(); factory.Shutdown() })
+	c.runs.wg.Go(func() { <-ctx.Done(); factory.Shutdown() })
 	return c, nil
 }
 
 // Stop stops playing: the pods that run are stopped, and nothing is
 // written any more. It returns the first error of a Job it could not play.
-func (c *Controller) Stop() error {
-	c.mu.Lock()
-	c.closed = true
-	for _, kill := range c.runs {
-		kill()
-	}
-	c.mu.Unlock()
-	c.cancel()
-	c.wg.Wait()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
+func (c *Controller) Stop() error { return c.runs.stop() }
 
 // sync starts a new Job and stops a suspended or deleted one.
 func (c *Controller) sync(ctx context.Context, job *batchv1.Job) {
 	if ptr.Deref(job.Spec.Suspend, false) || job.DeletionTimestamp != nil {
-		c.stop(job.UID)
+		c.runs.kill(job.UID)
 		return
 	}
 	if len(job.Status.Conditions) > 0 {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, seen := c.runs[job.UID]; seen || c.closed {
-		return
-	}
-	runCtx, kill := context.WithCancel(ctx)
-	c.runs[job.UID] = kill
-	c.wg.Go(func() {
-		defer kill()
-		if err := c.play(runCtx, job.DeepCopy()); err != nil && runCtx.Err() == nil && !apierrors.IsNotFound(err) {
-			c.fail(fmt.Errorf("play Job %s/%s: %w", job.Namespace, job.Name, err))
-		}
-	})
-}
-
-// stop kills the run of the Job uid, which then writes nothing.
-func (c *Controller) stop(uid types.UID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if kill, ok := c.runs[uid]; ok {
-		kill()
-	}
-}
-
-func (c *Controller) fail(err error) {
-	c.mu.Lock()
-	if c.err == nil {
-		c.err = err
-	}
-	closed := c.closed
-	c.mu.Unlock()
-	if c.opts.Logf != nil && !closed {
-		c.opts.Logf("testkubelet: %v", err)
-	}
+	job = job.DeepCopy()
+	c.runs.start(ctx, job.UID, "Job "+job.Namespace+"/"+job.Name, func(ctx context.Context) error { return c.play(ctx, job) })
 }
 
 // play plays one Job to its end.
 func (c *Controller) play(ctx context.Context, job *batchv1.Job) error {
-	if c.slots != nil {
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
-			return nil
-		}
-	}
 	pod, err := CreatePod(ctx, c.client, job)
 	if err == nil && !c.opts.SkipRunning {
 		err = MarkRunning(ctx, c.client, job)

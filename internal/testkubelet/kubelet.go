@@ -3,12 +3,10 @@ package testkubelet
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -46,14 +44,7 @@ type Kubelet struct {
 	client kubernetes.Interface
 	node   Node
 	opts   KubeletOptions
-	slots  chan struct{}
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	mu     sync.Mutex
-	runs   map[types.UID]context.CancelFunc
-	closed bool
-	err    error
+	runs   *runs
 }
 
 // StartKubelet plays the node for the selected pods until ctx ends or
@@ -66,10 +57,7 @@ func StartKubelet(ctx context.Context, client kubernetes.Interface, node Node, o
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	k := &Kubelet{client: client, node: node, opts: opts, cancel: cancel, runs: map[types.UID]context.CancelFunc{}}
-	if opts.Workers > 0 {
-		k.slots = make(chan struct{}, opts.Workers)
-	}
+	k := &Kubelet{client: client, node: node, opts: opts, runs: newRuns(cancel, opts.Workers, opts.Logf)}
 	factory := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithNamespace(opts.Namespace),
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = opts.LabelSelector }))
 	_, err := factory.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
@@ -77,7 +65,7 @@ func StartKubelet(ctx context.Context, client kubernetes.Interface, node Node, o
 		UpdateFunc: func(_, obj any) { k.sync(ctx, obj.(*corev1.Pod)) },
 		DeleteFunc: func(obj any) {
 			if pod, ok := obj.(*corev1.Pod); ok {
-				k.stop(pod.UID)
+				k.runs.kill(pod.UID)
 			}
 		},
 	})
@@ -87,7 +75,7 @@ func StartKubelet(ctx context.Context, client kubernetes.Interface, node Node, o
 	}
 	factory.Start(ctx.Done())
 	factory.WaitForCacheSync(ctx.Done())
-	k.wg.Go(func() { <-ctx.Done(); factory.Shutdown() })
+	k.runs.wg.Go(func() { <-ctx.Done(); factory.Shutdown() })
 	return k, nil
 }
 
@@ -103,78 +91,26 @@ func ensureNode(ctx context.Context, c kubernetes.Interface, name string) error 
 
 // Stop stops playing: the pods that run are stopped and nothing is
 // written any more. It returns the first error of a pod it could not play.
-func (k *Kubelet) Stop() error {
-	k.mu.Lock()
-	k.closed = true
-	for _, kill := range k.runs {
-		kill()
-	}
-	k.mu.Unlock()
-	k.cancel()
-	k.wg.Wait()
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.err
-}
+func (k *Kubelet) Stop() error { return k.runs.stop() }
 
 // sync starts a new pod and stops one being deleted.
 func (k *Kubelet) sync(ctx context.Context, pod *corev1.Pod) {
 	if pod.DeletionTimestamp != nil {
-		k.stop(pod.UID)
+		k.runs.kill(pod.UID)
 		if pod.Spec.NodeName == k.opts.NodeName {
-			k.wg.Go(func() { k.reap(context.WithoutCancel(ctx), pod) })
+			k.runs.wg.Go(func() { k.reap(context.WithoutCancel(ctx), pod) })
 		}
 		return
 	}
 	if pod.Spec.NodeName != "" || pod.Status.Phase != corev1.PodPending && pod.Status.Phase != "" {
 		return
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, seen := k.runs[pod.UID]; seen || k.closed {
-		return
-	}
-	runCtx, kill := context.WithCancel(ctx)
-	k.runs[pod.UID] = kill
-	k.wg.Go(func() {
-		defer kill()
-		if err := k.play(runCtx, pod.DeepCopy()); err != nil && runCtx.Err() == nil && !apierrors.IsNotFound(err) {
-			k.fail(fmt.Errorf("play pod %s/%s: %w", pod.Namespace, pod.Name, err))
-		}
-	})
-}
-
-// stop kills the run of the pod uid, which then writes nothing.
-func (k *Kubelet) stop(uid types.UID) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if kill, ok := k.runs[uid]; ok {
-		kill()
-	}
-}
-
-func (k *Kubelet) fail(err error) {
-	k.mu.Lock()
-	if k.err == nil {
-		k.err = err
-	}
-	closed := k.closed
-	k.mu.Unlock()
-	if k.opts.Logf != nil && !closed {
-		k.opts.Logf("testkubelet: %v", err)
-	}
+	pod = pod.DeepCopy()
+	k.runs.start(ctx, pod.UID, "pod "+pod.Namespace+"/"+pod.Name, func(ctx context.Context) error { return k.play(ctx, pod) })
 }
 
 // play binds the pod, marks it running, runs it and reports how it ended.
 func (k *Kubelet) play(ctx context.Context, pod *corev1.Pod) error {
-	if k.slots != nil {
-		select {
-		case k.slots <- struct{}{}:
-			defer func() { <-k.slots }()
-		case <-ctx.Done():
-			return nil
-		}
-	}
 	binding := &corev1.Binding{ObjectMeta: metav1.ObjectMeta{Name: pod.Name, Namespace: pod.Namespace},
 		Target: corev1.ObjectReference{Kind: "Node", Name: k.opts.NodeName}}
 	if err := k.client.CoreV1().Pods(pod.Namespace).Bind(ctx, binding, metav1.CreateOptions{}); err != nil {
@@ -199,13 +135,13 @@ func (k *Kubelet) reap(ctx context.Context, pod *corev1.Pod) {
 	if pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
 		err := TerminatePod(ctx, k.client, pod, Termination{ExitCode: 137, Reason: "Error"})
 		if err != nil && !apierrors.IsNotFound(err) {
-			k.fail(fmt.Errorf("report pod %s/%s killed: %w", pod.Namespace, pod.Name, err))
+			k.runs.fail(fmt.Errorf("report pod %s/%s killed: %w", pod.Namespace, pod.Name, err))
 		}
 	}
 	err := k.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
 		GracePeriodSeconds: ptr.To[int64](0), Preconditions: &metav1.Preconditions{UID: &pod.UID}})
 	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-		k.fail(fmt.Errorf("delete pod %s/%s: %w", pod.Namespace, pod.Name, err))
+		k.runs.fail(fmt.Errorf("delete pod %s/%s: %w", pod.Namespace, pod.Name, err))
 	}
 }
 
