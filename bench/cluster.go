@@ -28,6 +28,9 @@ type Cluster struct {
 	// and the garbage collector (kube-controller-manager, as
 	// testenv.Env.StartControllers starts it); Lifecycle needs them.
 	JobController bool
+	// PIDs are the control plane's processes by name (testenv.Env.PIDs),
+	// whose CPU Lifecycle reports; nil reports this process's alone.
+	PIDs map[string]int
 }
 
 // NewCluster returns a Cluster for cfg (copied, its client-side rate limit

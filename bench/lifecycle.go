@@ -52,6 +52,10 @@ type LifecycleResult struct {
 	// RawWrites is the number of writes of the raw loop: the N creations
 	// plus the engine's and the driver's writes.
 	RawWrites int64
+	// CPU is the CPU time each process used during Engine: "bench" (this
+	// process: the engine, the Job driver, the test kubelet) and the
+	// control plane's (Cluster.PIDs); RawCPU the same during Raw.
+	CPU, RawCPU map[string]time.Duration
 }
 
 // Lifecycle runs one lifecycle measurement: N Backups created at once and
@@ -89,7 +93,9 @@ func Lifecycle(ctx context.Context, c *Cluster, opts LifecycleOptions) (Lifecycl
 		return res, fmt.Errorf("clean up: %w", err)
 	}
 	res.RawWrites = int64(opts.N) + res.EngineRequests.Writes + res.DriverRequests.Writes
+	cpu := cpuOf(c.PIDs)
 	res.Raw, err = RawWrites(ctx, c, opts.Namespace+"-raw", opts.N, res.RawWrites, opts.Workers)
+	res.RawCPU = cpuSince(cpu, c.PIDs)
 	return res, err
 }
 
@@ -124,7 +130,9 @@ func runLifecycle(ctx context.Context, c *Cluster, admin *kube.Store, opts Lifec
 	err = waitPolicyAvailable(ctx, admin, opts.Namespace, "bench")
 	if err == nil {
 		before, dBefore, kBefore := engineReqs.Counts(), driverReqs.Counts(), kubeletReqs.Counts()
+		cpu := cpuOf(c.PIDs)
 		res.Engine, err = createAndWait(ctx, admin, opts)
+		res.CPU = cpuSince(cpu, c.PIDs)
 		res.EngineRequests, res.DriverRequests = engineReqs.Counts().Sub(before), driverReqs.Counts().Sub(dBefore)
 		res.Kubelet = kubeletReqs.Counts().Sub(kBefore)
 	}

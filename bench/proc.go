@@ -3,6 +3,8 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -69,6 +71,59 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ProcessCPUTime returns the user + system CPU time the process pid has
+// used, from /proc/<pid>/stat (Linux; its clock ticks are taken as the
+// usual 100 a second).
+func ProcessCPUTime(pid int) (time.Duration, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command (field 2) is in parentheses and may hold spaces: the
+	// fields counted are those after its closing parenthesis, where utime
+	// and stime are the 12th and 13th.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return time.Duration(utime+stime) * (time.Second / clockTicks), nil
+}
+
+// clockTicks is Linux's USER_HZ, the unit of /proc's CPU times.
+const clockTicks = 100
+
+// cpuOf returns the CPU time of this process (as "bench") and of each
+// process of pids.
+func cpuOf(pids map[string]int) map[string]time.Duration {
+	out := map[string]time.Duration{"bench": CPUTime()}
+	for name, pid := range pids {
+		if d, err := ProcessCPUTime(pid); err == nil {
+			out[name] = d
+		}
+	}
+	return out
+}
+
+// cpuSince returns the CPU each process used since before (a cpuOf).
+func cpuSince(before map[string]time.Duration, pids map[string]int) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for name, d := range cpuOf(pids) {
+		if b, ok := before[name]; ok {
+			out[name] = d - b
+		}
+	}
+	return out
 }
 
 // ChildrenCPUTime returns the CPU time of this process's waited-for

@@ -154,6 +154,7 @@ func withControlPlane(ctx context.Context, r *results, controllers bool, f func(
 		return err
 	}
 	c.JobController = controllers
+	c.PIDs = env.PIDs()
 	if v, err := c.Client.Discovery().ServerVersion(); err == nil {
 		r.APIServer = v.GitVersion
 	}

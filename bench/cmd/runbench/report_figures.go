@@ -30,6 +30,7 @@ func (p *report) lifecycle() {
 		p.lifecycleRow(n, r.Lifecycle[n])
 	}
 	p.f("\n")
+	p.lifecycleCPU()
 	p.lifecycleTargets()
 }
 

@@ -53,6 +53,9 @@ func StartProcess(name, path, logPath string, env []string, args ...string) (*Pr
 	return p, nil
 }
 
+// PID is the process's ID.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
 // Done returns a channel that is closed when the process has exited.
 func (p *Process) Done() <-chan struct{} {
 	return p.done
