@@ -57,4 +57,6 @@ func (p *report) lifecycleCPU() {
 	p.f("\n")
 }
 
-func msPer(d time.Duration, n int) float64 { return float64(d) / float64(time.Millisecond) / float64(n) }
+func msPer(d time.Duration, n int) float64 {
+	return float64(d) / float64(time.Millisecond) / float64(n)
+}
