@@ -45,7 +45,9 @@ func (p *report) lifecycleTargets() {
 	p.f("informer. The engine is at its floor of requests (no reads, three writes per Backup); the time that the raw\n")
 	p.f("loop does not have is the rest of each Job's life on the same 2 cores: the Job controller creates the pod and\n")
 	p.f("writes the Job's status as the pod runs and ends, the test kubelet writes the pod (kubelet writes above), and\n")
-	p.f("the controllers' informers and the garbage collector watch all of it, each with its own work queue.\n\n")
+	p.f("the controllers' informers and the garbage collector watch all of it, each with its own work queue. The\n")
+	p.f("CPU table above says where the cores go: compare this process's share with the API server's and the\n")
+	p.f("controllers', and the engine run's total with the raw loop's.\n\n")
 }
 
 // driverReads describes the Job driver's reads per Backup over the sizes.
