@@ -11,8 +11,10 @@ import (
 
 // Logs implements drivers.LogReader: the end of the task's combined output
 // that its state directory keeps (at most drivers.MaxLogBytes, secret
-// values redacted, see Log). NotFound when the driver has no state of the
-// task.
+// values redacted, see Log). Each stream keeps its own order, but standard
+// output passes through the capture's tee while standard error does not,
+// so a line of one may come before an earlier line of the other. NotFound
+// when the driver has no state of the task.
 func (d *Driver) Logs(ctx context.Context, id string) (io.ReadCloser, error) {
 	out, err := d.Log(ctx, id)
 	if err != nil {

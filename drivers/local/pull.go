@@ -23,6 +23,11 @@ func (d *Driver) pullThenLaunch(t *drivers.Task, dir, work string, rt *resolvedT
 	})
 	<-tr.done
 	if tr.err != nil {
+		// The transfer's end was notified already, but the task ends here:
+		// notify again once the exit record is written and the lock
+		// released, or a Status at that first notification reads Running
+		// and nothing announces the end.
+		defer d.notify(t.ID)
 		defer lock.Close()
 		rec := transferRecord{Code: drivers.ErrorCode(tr.err),
 			Message: "download from repository " + strconv.Quote(t.Repository.Name) + ": " + tr.err.Error()}

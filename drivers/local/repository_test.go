@@ -165,8 +165,9 @@ func TestStagedRestoreOfBadDataRunsNothing(t *testing.T) {
 			d = rf.newDriver()
 			marker := filepath.Join(t.TempDir(), "ran")
 			restore := rf.stagedRestore(fmt.Sprintf("bad-r%d", i), []string{key}, `touch "`+marker+`"`)
+			ch := subscribe(t, d)
 			require.NoError(t, d.Start(rf.ctx, restore))
-			st := wait(t, d, restore.ID)
+			st := untilNotified(t, d, ch, restore.ID) // a notification announces the end, not only a poll
 			require.Equal(t, drivers.Failed, st.Phase)
 			assert.Equal(t, c.code, st.ErrorCode, st.Message)
 			assert.Contains(t, st.Message, `download from repository "offsite": repository file://`)
