@@ -137,15 +137,7 @@ func TestRetentionDeletesExpiredBackups(t *testing.T) {
 func TestHistoryLimitKeepsTheNewestGoodBackupsDespiteFailures(t *testing.T) {
 	fail := map[string]bool{}
 	h := newHarness(t, failing(fail))
-	limit := int32(2)
-	h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.BackupsHistoryLimit = &limit }))
-	for hour := 1; hour <= 6; hour++ {
-		h.clock.SetTime(t0.Add(time.Duration(hour)*time.Hour + time.Second))
-		h.reconcilePolicy()
-		name := "pg-datafile-20261125" + twoDigits(10+hour) + "0000"
-		fail[name] = hour > 3 // the three newest fail
-		h.runBackup(name, 20, terminalPhase)
-	}
+	h.runHours(fail, 6, func(hour int) bool { return hour > 3 }) // the three newest fail
 	h.reconcilePolicy()
 	var completed, failed []string
 	for _, b := range h.backups() {
@@ -160,6 +152,22 @@ func TestHistoryLimitKeepsTheNewestGoodBackupsDespiteFailures(t *testing.T) {
 	}
 	assert.Equal(t, []string{"pg-datafile-20261125120000", "pg-datafile-20261125130000"}, completed)
 	assert.Equal(t, []string{"pg-datafile-20261125150000", "pg-datafile-20261125160000"}, failed)
+}
+
+// runHours sets up an hourly policy that keeps 2 datafile Backups, then
+// runs hours of it: each hour the clock moves on, the policy's schedule
+// fires and its Backup runs to its end, failed when failAt(hour) says so
+// (fail is the map of the harness's failing script).
+func (h *harness) runHours(fail map[string]bool, hours int, failAt func(hour int) bool) {
+	limit := int32(2)
+	h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.BackupsHistoryLimit = &limit }))
+	for hour := 1; hour <= hours; hour++ {
+		h.clock.SetTime(t0.Add(time.Duration(hour)*time.Hour + time.Second))
+		h.reconcilePolicy()
+		name := "pg-datafile-20261125" + twoDigits(10+hour) + "0000"
+		fail[name] = failAt(hour)
+		h.runBackup(name, 20, terminalPhase)
+	}
 }
 
 // failing is a driver script that fails the tasks of the Backups named in

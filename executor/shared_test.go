@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,15 +65,7 @@ func TestTheExecutorNeverModifiesSharedObjects(t *testing.T) {
 	cfg.Store = sharingStore{Store: h.store, reads: reads}
 	cfg.BackupLimits.Total = 1
 	h.ex = newEngine(cfg)
-	limit := int32(2)
-	h.setup(backupPolicy(hourly, func(p *v1alpha1.BackupPolicy) { p.Spec.Datafile.BackupsHistoryLimit = &limit }))
-	for hour := 1; hour <= 6; hour++ {
-		h.clock.SetTime(t0.Add(time.Duration(hour)*time.Hour + time.Second))
-		h.reconcilePolicy()
-		name := "pg-datafile-20261125" + twoDigits(10+hour) + "0000"
-		fail[name] = hour%2 == 0
-		h.runBackup(name, 20, terminalPhase)
-	}
+	h.runHours(fail, 6, func(hour int) bool { return hour%2 == 0 })
 	h.reconcilePolicy()
 
 	require.NotEmpty(t, reads.seen, "the executor lists a policy's Backups through ListByShared")
