@@ -44,7 +44,7 @@ func TestRenderEveryFigure(t *testing.T) {
 		"| 5 | Memory", "| 6 | Plugin round trip", "200.00×", "## 6. Plugin round trip",
 		"| 100 | ≤ 4 engine writes per Backup (the Job driver's apart: 1.00) | 4.00 | met |", "engine time ≤ 1.67× the raw write loop | 8.00× | **not met**",
 		"**Steady state.**", "kube-controller-manager (job-controller,garbage-collector-controller)",
-		"run by the real Job controller", "--kube-api-qps=20"} {
+		"run by the real Job controller", "--kube-api-qps=1000"} {
 		assert.Contains(t, out, want)
 	}
 	rows := 0
