@@ -39,13 +39,10 @@ func checkDeletable(root string, pl placement) error {
 }
 
 // runDelete removes a backup's directory, in the driver's own process, and
-// records the outcome as a supervisor would, notifying its end as a
-// supervisor's exit is notified. The lock is held meanwhile: if the host
-// dies half-way, the task reports that its process vanished, and the engine
-// runs the deletion again (removal is idempotent).
+// ends the task as a supervisor would (endHere). The lock is held
+// meanwhile: if the host dies half-way, the task reports that its process
+// vanished, and the engine runs the deletion again (removal is idempotent).
 func (d *Driver) runDelete(id, dir string, pl placement, lock *os.File) {
-	defer d.notify(id) // after the lock is released: the status is final
-	defer lock.Close()
 	rec := exitRecord{Step: -1, Command: -1}
 	err := checkDeletable(d.root, pl)
 	if err == nil {
@@ -54,8 +51,6 @@ func (d *Driver) runDelete(id, dir string, pl placement, lock *os.File) {
 	if err != nil {
 		rec.ExitCode, rec.Message = 1, "delete the backup directory: "+err.Error()
 	}
-	if err := writeJSON(dir, fileExit, rec); err != nil {
-		d.log.Error(err, "cannot record the end of a deletion", "stateDir", dir)
-	}
+	d.endHere(id, dir, rec, lock)
 	d.log.V(1).Info("deleted a backup directory", "dir", pl.dir, "ok", rec.ExitCode == 0)
 }

@@ -23,21 +23,13 @@ func (d *Driver) pullThenLaunch(t *drivers.Task, dir, work string, rt *resolvedT
 	})
 	<-tr.done
 	if tr.err != nil {
-		// The transfer's end was notified already, but the task ends here:
-		// notify again once the exit record is written and the lock
-		// released, or a Status at that first notification reads Running
-		// and nothing announces the end.
-		defer d.notify(t.ID)
-		defer lock.Close()
 		rec := transferRecord{Code: drivers.ErrorCode(tr.err),
 			Message: "download from repository " + strconv.Quote(t.Repository.Name) + ": " + tr.err.Error()}
 		if err := writeJSON(dir, fileTransfer, rec); err != nil {
 			d.log.Error(err, "cannot record a failed download", "task", t.ID)
 		}
-		exit := exitRecord{ExitCode: 1, Step: -1, Command: -1, Message: rec.Message}
-		if err := writeJSON(dir, fileExit, exit); err != nil {
-			d.log.Error(err, "cannot record the end of a task", "task", t.ID)
-		}
+		// The transfer's own notification came before this end.
+		d.endHere(t.ID, dir, exitRecord{ExitCode: 1, Step: -1, Command: -1, Message: rec.Message}, lock)
 		return
 	}
 	d.launch(t.ID, dir, work, rt, lock)

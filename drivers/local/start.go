@@ -228,15 +228,15 @@ func (d *Driver) populate(dir string, t *drivers.Task, pl placement, work string
 // lock file, whose lock therefore lasts as long as any of them. A task that
 // cannot start is recorded as failed.
 func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
-	defer lock.Close()
 	cmd, err := d.spawn(id, dir, work, rt, lock)
 	if err != nil {
 		d.log.Error(err, "cannot start the supervisor", "task", id)
-		_ = writeJSON(dir, fileExit, exitRecord{ExitCode: 127, Step: -1, Command: -1,
-			Message: "the local driver could not start the task's supervisor: " + err.Error()})
-		d.notify(id)
+		d.endHere(id, dir, exitRecord{ExitCode: 127, Step: -1, Command: -1,
+			Message: "the local driver could not start the task's supervisor: " + err.Error()}, lock)
 		return
 	}
+	_ = lock.Close() // the supervisor and the capture hold the lock now
+
 	pid := cmd.Process.Pid // until the supervisor records it
 	d.mu.Lock()
 	d.pids[id] = pid
@@ -251,6 +251,19 @@ func (d *Driver) launch(id, dir, work string, rt *resolvedTask, lock *os.File) {
 		d.mu.Unlock()
 		d.notify(id)
 	}()
+}
+
+// endHere ends a task that ends in the driver's own process (a deletion, a
+// failed download, a supervisor that could not start) as a supervisor's
+// exit does: it records rec, releases the task's lock and only then
+// notifies, so that a Status at the notification reads the end (with the
+// lock held it would read Running, and nothing would announce the end).
+func (d *Driver) endHere(id, dir string, rec exitRecord, lock *os.File) {
+	if err := writeJSON(dir, fileExit, rec); err != nil {
+		d.log.Error(err, "cannot record the end of a task", "task", id)
+	}
+	_ = lock.Close()
+	d.notify(id)
 }
 
 // spawn starts the capture, then the supervisor with its standard output

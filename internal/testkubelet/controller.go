@@ -87,8 +87,7 @@ func (c *Controller) sync(ctx context.Context, job *batchv1.Job) {
 	if len(job.Status.Conditions) > 0 {
 		return
 	}
-	job = job.DeepCopy()
-	c.runs.start(ctx, job.UID, "Job "+job.Namespace+"/"+job.Name, func(ctx context.Context) error { return c.play(ctx, job) })
+	c.runs.start(ctx, job.UID, "Job "+job.Namespace+"/"+job.Name, func(ctx context.Context) error { return c.play(ctx, job.DeepCopy()) })
 }
 
 // play plays one Job to its end.

@@ -105,8 +105,7 @@ func (k *Kubelet) sync(ctx context.Context, pod *corev1.Pod) {
 	if pod.Spec.NodeName != "" || pod.Status.Phase != corev1.PodPending && pod.Status.Phase != "" {
 		return
 	}
-	pod = pod.DeepCopy()
-	k.runs.start(ctx, pod.UID, "pod "+pod.Namespace+"/"+pod.Name, func(ctx context.Context) error { return k.play(ctx, pod) })
+	k.runs.start(ctx, pod.UID, "pod "+pod.Namespace+"/"+pod.Name, func(ctx context.Context) error { return k.play(ctx, pod.DeepCopy()) })
 }
 
 // play binds the pod, marks it running, runs it and reports how it ended.

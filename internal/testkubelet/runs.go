@@ -33,7 +33,8 @@ func newRuns(cancel context.CancelFunc, workers int, logf func(string, ...any)) 
 }
 
 // start runs play once for uid, in a goroutine, unless it has run or
-// stop has been called; what names the object in errors. A NotFound error,
+// stop has been called; what names the object in errors. play runs only
+// then: it copies the informer's object it plays, not every event. A NotFound error,
 // or any error after the run was killed, is not one.
 func (r *runs) start(ctx context.Context, uid types.UID, what string, play func(ctx context.Context) error) {
 	r.mu.Lock()

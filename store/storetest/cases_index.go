@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -90,20 +91,20 @@ func requirePhase(t *testing.T, e *env, phase v1alpha1.BackupPhase, want ...stri
 		require.NoError(t, err)
 		shared, err := store.ListByShared(e.ctx, e.s.Backups(), ns, store.IndexPhase, string(phase))
 		require.NoError(t, err)
-		var mine, mineShared []string
-		for _, b := range got {
-			if b.Labels[LabelID] == e.id {
-				mine = append(mine, b.Name)
-			}
-		}
-		for _, b := range shared {
-			if b.Labels[LabelID] == e.id {
-				mineShared = append(mineShared, b.Name)
-			}
-		}
-		assert.Equal(t, want, mine, "Backups in phase %s, namespace %q", phase, ns)
-		assert.Equal(t, want, mineShared, "Backups in phase %s, namespace %q, shared list", phase, ns)
+		assert.Equal(t, want, e.mineOf(got), "Backups in phase %s, namespace %q", phase, ns)
+		assert.Equal(t, want, e.mineOf(shared), "Backups in phase %s, namespace %q, shared list", phase, ns)
 	}
+}
+
+// mineOf returns the names of the subtest's Backups among bs (e.mine).
+func (e *env) mineOf(bs []*v1alpha1.Backup) []string {
+	var out []string
+	for _, b := range bs {
+		if e.mine().Matches(labels.Set(b.Labels)) {
+			out = append(out, b.Name)
+		}
+	}
+	return out
 }
 
 // testListByShared checks the shared list against ListBy after creations,

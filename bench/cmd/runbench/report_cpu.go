@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/dpsdk/dataprotection/bench"
@@ -29,7 +30,7 @@ func (p *report) lifecycleCPU() {
 	for _, c := range cpuProcesses {
 		p.f(" %s |", c.title)
 	}
-	p.f(" all |\n|---|---|---|---|---|---|---|\n")
+	p.f(" all |\n|%s\n", strings.Repeat("---|", len(cpuProcesses)+3))
 	for _, n := range sizes {
 		runs := r.Lifecycle[n]
 		for _, side := range []struct {
