@@ -125,17 +125,14 @@ func fromStatus(ctx context.Context, err error) error {
 const deadlineSlack = 100 * time.Millisecond
 
 // awaitDeadline waits, when ctx's deadline is at most deadlineSlack away,
-// until it passes: a call the server ended for its deadline then reports
-// the deadline, not a bare cancellation.
+// until ctx is done: a call the server ended for its deadline then reports
+// the deadline, not a bare cancellation. It waits on ctx itself, not on a
+// timer of its own: a timer may fire before ctx's, and ctx.Err would still
+// be nil.
 func awaitDeadline(ctx context.Context) {
 	dl, ok := ctx.Deadline()
 	if !ok || ctx.Err() != nil || time.Until(dl) > deadlineSlack {
 		return
 	}
-	t := time.NewTimer(time.Until(dl) + time.Millisecond)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
+	<-ctx.Done()
 }

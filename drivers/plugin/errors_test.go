@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,5 +68,17 @@ func TestErrorsSurviveTheWire(t *testing.T) {
 		assert.Equal(t, drivers.DeadlineExceeded, drivers.ErrorCode(got))
 		assert.ErrorIs(t, got, context.DeadlineExceeded)
 		assert.Equal(t, "context deadline exceeded", got.Error())
+	})
+	t.Run("a call the server ended just before the deadline still wraps it", func(t *testing.T) {
+		// The server may reach the deadline first; fromStatus waits for ctx
+		// itself, so the error wraps context.DeadlineExceeded every time
+		// (an own timer once raced ctx's and left ctx.Err nil under load).
+		for range 200 {
+			ctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+			got := fromStatus(ctx, status.Error(codes.DeadlineExceeded, context.DeadlineExceeded.Error()))
+			cancel()
+			require.ErrorIs(t, got, context.DeadlineExceeded)
+			require.Equal(t, drivers.DeadlineExceeded, drivers.ErrorCode(got))
+		}
 	})
 }
