@@ -43,7 +43,7 @@ func TestBackgroundChildrenDieWhenTheTaskEnds(t *testing.T) {
 			ended := time.Now()
 			eventually(t, func() bool { return !alive(pid) }, "the child dies with the task")
 			eventually(t, func() bool { return !f.processesLive(task.ID) }, "no process of the task holds its lock")
-			assert.Less(t, time.Since(ended), 2*time.Second)
+			assert.Less(t, time.Since(ended), 10*time.Second, "not the child's own 300 s")
 			eventually(t, func() bool { // the final status is recorded once the processes are gone
 				_, err := f.d.Status(f.ctx, task.ID)
 				require.NoError(t, err)

@@ -38,7 +38,9 @@ func (f *fixture) childPIDs(id, file string, n int) []int {
 }
 
 func TestCancelKillsTheWholeProcessGroup(t *testing.T) {
-	f := newFixture(t)
+	// A grace period far beyond the bound below: a SIGKILL could not come
+	// in time, so the children dying proves that SIGTERM was enough.
+	f := newFixture(t, func(o *local.Options) { o.KillGrace = time.Minute })
 	task := f.task("group",
 		`sleep 300 & echo $! >> "$BACKUP_DIR/pids"; sh -c 'sleep 300' & echo $! >> "$BACKUP_DIR/pids"; wait`)
 	f.start(task)
@@ -53,12 +55,12 @@ func TestCancelKillsTheWholeProcessGroup(t *testing.T) {
 	assert.Equal(t, drivers.Failed, st.Phase, "a cancelled task is Failed at once")
 	assert.Equal(t, drivers.Canceled, st.ErrorCode)
 	eventually(t, func() bool { return !alive(pids[0]) && !alive(pids[1]) }, "the children die with the group")
-	assert.Less(t, time.Since(start), time.Second, "SIGTERM was enough")
+	assert.Less(t, time.Since(start), 30*time.Second, "SIGTERM was enough")
 	eventually(t, func() bool { return !f.processesLive(task.ID) }, "no process of the task lives")
 }
 
 func TestCancelKillsWhatIgnoresSIGTERMAfterTheGracePeriod(t *testing.T) {
-	f := newFixture(t, func(o *local.Options) { o.KillGrace = 200 * time.Millisecond })
+	f := newFixture(t, func(o *local.Options) { o.KillGrace = time.Second })
 	// An ignored signal stays ignored across exec: this sleep ignores SIGTERM.
 	task := f.task("stubborn",
 		`sh -c 'trap "" TERM; echo ready > "$BACKUP_DIR/ready"; exec sleep 300' & echo $! >> "$BACKUP_DIR/pids"; wait`)

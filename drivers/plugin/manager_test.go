@@ -164,7 +164,7 @@ func TestHangPastTheDeadline(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, drivers.DeadlineExceeded, drivers.ErrorCode(err), "%v", err)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Less(t, time.Since(start), 2*time.Second, "the call returned at its deadline")
+			assert.Less(t, time.Since(start), 10*time.Second, "the call returned at its deadline, not when the driver did (never)")
 		})
 	}
 	t.Run("a cancelled call", func(t *testing.T) {
