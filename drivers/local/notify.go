@@ -22,8 +22,8 @@ var _ drivers.Notifier = (*Driver)(nil)
 // waits in this process), when a
 // transfer to or from a repository or the measurement of a backup's files
 // ends, and, for a task a Driver before it started (found running in
-// StateDir when Notify is first called), when its exit record appears or
-// its processes are gone (looked at every second).
+// StateDir when Notify is first called), when its exit record and the end
+// of its output are in, or its processes are gone (looked at every second).
 func (d *Driver) Notify(ctx context.Context, fn func(taskID string)) error {
 	if err := d.begin(ctx, "notify"); err != nil {
 		return err
@@ -75,12 +75,27 @@ func (d *Driver) watchAdopted(ids map[string]bool) {
 			return
 		}
 		for id := range ids {
-			if exists(filepath.Join(d.taskDir(id), fileExit)) || !d.lives(id) {
+			if d.adoptedOver(id) {
 				delete(ids, id)
 				d.notify(id)
 			}
 		}
 	}
+}
+
+// adoptedOver reports whether Status would find adopted task id over: its
+// exit is recorded and its output complete (the exit record alone can come
+// before the end of the output, and Status is Running until then), or no
+// process of it lives.
+func (d *Driver) adoptedOver(id string) bool {
+	dir := d.taskDir(id)
+	if exit, err := readExit(dir); err == nil && exit != nil {
+		var st taskState
+		if found, err := readJSON(dir, fileState, &st); found && err == nil && outputComplete(dir, &st, exit) {
+			return true
+		}
+	}
+	return !d.lives(id)
 }
 
 // lives reports whether some process of task id lives (an error counts as

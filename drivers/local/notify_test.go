@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -83,6 +84,25 @@ func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-adopted-notified"), nil, 0o600))
 	st := untilNotified(t, d, ch, task.ID)
 	require.Equal(t, drivers.Failed, st.Phase, "%+v", st)
+}
+
+// TestNotifyWhenAnAdoptedTasksOutputEndsAfterItsExit: the exit record of a
+// task an earlier Driver started can come before the end of its output (a
+// process outside its group holds the pipe for a while); Status is Running
+// until the output ends, and the notification comes then, not at the exit
+// record (which left the engine to its fallback poll).
+func TestNotifyWhenAnAdoptedTasksOutputEndsAfterItsExit(t *testing.T) {
+	f := newFixture(t)
+	task := f.task("adopted-late-output",
+		`while [ ! -e "$BACKUP_DIR/../go-adopted-late-output" ]; do sleep 0.01; done`,
+		`setsid sh -c 'sleep 2; echo late' & echo done`)
+	f.startInOtherProcess(task)
+	d := f.newDriver()
+	ch := subscribe(t, d)
+	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-adopted-late-output"), nil, 0o600))
+	st := untilNotified(t, d, ch, task.ID)
+	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
+	assert.Contains(t, st.LogTail, "late", "the status came after the whole output")
 }
 
 func TestNotifyAfterCloseFails(t *testing.T) {
