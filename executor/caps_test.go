@@ -48,13 +48,15 @@ import (
 // case has bounds of its own; its live heap (+26 MiB) is memdriver's record
 // of every task started.
 //
-// The bounds asserted (capReconcileTime, capReconcileAlloc, capLiveHeap)
-// are five to fifty times the worst -race measurement: the work is linear
-// in each list, so a quadratic regression at these sizes (100 to 1000
-// elements) exceeds them.
+// The bounds asserted (capReconcileAlloc, capLiveHeap) are five to fifty
+// times the worst -race measurement: the work is linear in each list, so a
+// quadratic regression at these sizes (100 to 1000 elements) exceeds them.
+// The time bound is fifty times the worst single-cap reconcile: it is the
+// slowest of hundreds of reconciles on a shared machine, where one stall
+// is not a regression; the allocation bound catches those first.
 const (
 	// capReconcileTime bounds one reconcile of an object at the caps.
-	capReconcileTime = time.Second
+	capReconcileTime = 10 * time.Second
 	// capReconcileAlloc bounds the bytes one such reconcile allocates.
 	capReconcileAlloc = 64 << 20
 	// capLiveHeap bounds the heap a whole scenario leaves live.
@@ -345,7 +347,7 @@ func capsCases() []capsCase {
 			attempts: v1alpha1.MaxOnFailAttempted,
 			// The caps multiply: a reconcile that plans every attempt's
 			// tasks plans 101 attempts of 33 tasks of 1000 variables.
-			slowest: 10 * time.Second, mostAlloc: 1 << 30},
+			slowest: 30 * time.Second, mostAlloc: 1 << 30},
 	}
 }
 

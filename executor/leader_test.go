@@ -38,11 +38,13 @@ func TestLeaderElectionHandsOverOnTheKubeStore(t *testing.T) {
 	start := func(identity string) (context.CancelFunc, <-chan error) {
 		lock := &resourcelock.LeaseLock{LeaseMeta: metav1.ObjectMeta{Namespace: ns, Name: "dataprotection"},
 			Client: env.Client.CoordinationV1(), LockConfig: resourcelock.ResourceLockConfig{Identity: identity}}
+		// A slow renewal under load is not a handover; the lease is
+		// released on stop, so the handover is quick all the same.
 		e, err := dataprotection.New(dataprotection.Config{Store: st, Drivers: drivers.Registry{"job": drv},
 			Targets: targets.Static{{Name: "pg-0", Labels: map[string]string{"app": "pg"}}},
 			Options: dataprotection.Options{PollInterval: 50 * time.Millisecond},
-			LeaderElection: &dataprotection.LeaderElection{Lock: lock, LeaseDuration: 2 * time.Second,
-				RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond}})
+			LeaderElection: &dataprotection.LeaderElection{Lock: lock, LeaseDuration: 15 * time.Second,
+				RenewDeadline: 10 * time.Second, RetryPeriod: 200 * time.Millisecond}})
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(ctx)
 		done := make(chan error, 1)

@@ -112,16 +112,21 @@ func TestFailedBackup(t *testing.T) {
 }
 
 // TestWaitTimeout: --timeout ends a wait with what to do next, and the
-// backup, whose task went on running, completes under a later wait.
+// backup, whose task went on running, completes under a later wait. The
+// tool waits for a gate file, so the first wait ends while it runs however
+// slowly this machine starts dpctl.
 func TestWaitTimeout(t *testing.T) {
 	s := newSite(t)
-	slow := replaceOnce(t, toolManifest+"---\n"+policyManifest, `tar -C "$DATA_DIR" -czf`, `sleep 3; tar -C "$DATA_DIR" -czf`)
+	gate := s.path("gate")
+	slow := replaceOnce(t, toolManifest+"---\n"+policyManifest, `tar -C "$DATA_DIR" -czf`,
+		`while [ ! -e '`+gate+`' ]; do sleep 0.05; done; tar -C "$DATA_DIR" -czf`)
 	require.NoError(t, os.WriteFile(s.path("slow.yaml"), []byte(slow), 0o644))
 	must(t, s.env, "apply", "-f", s.path("slow.yaml"))
-	r := dpctl(t, s.env, "", "create", "backup", "--policy", "db", "--name", "b1", "--wait", "--timeout", "1s")
+	r := dpctl(t, s.env, "", "create", "backup", "--policy", "db", "--name", "b1", "--wait", "--timeout", "10s")
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "Error: timed out after 1s (--timeout): backup default/b1 is still InProgress; "+
+	assert.Contains(t, r.stderr, "Error: timed out after 10s (--timeout): backup default/b1 is still InProgress; "+
 		"dpctl wait backup b1 waits again")
+	require.NoError(t, os.WriteFile(gate, nil, 0o644))
 	r = must(t, s.env, "wait", "backup", "b1", "--timeout", "1m")
 	assert.Contains(t, r.stdout, "backup default/b1 Completed")
 }

@@ -34,7 +34,9 @@ func TestBackgroundChildrenDieWhenTheTaskEnds(t *testing.T) {
 		"grandchild":         {`sh -c 'sleep 300 >/dev/null 2>&1 & echo $! > "$BACKUP_DIR/pids"' &`, drivers.Succeeded, ``},
 	} {
 		t.Run(name, func(t *testing.T) {
-			task := f.task("children-"+name, c.cmd, `sleep 0.1`)
+			// The last command waits for the pid, which the grandchild's
+			// shell writes in the background.
+			task := f.task("children-"+name, c.cmd, `while [ ! -s "$BACKUP_DIR/pids" ]; do sleep 0.01; done`)
 			f.start(task)
 			pid := f.childPIDs(task.ID, "pids", 1)[0]
 			st := wait(t, f.d, task.ID)
@@ -64,7 +66,7 @@ func TestAProcessThatLeftTheGroupDoesNotHoldTheTask(t *testing.T) {
 	if _, err := exec.LookPath("setsid"); err != nil {
 		t.Skip("needs setsid")
 	}
-	defer local.SetCaptureGrace(500 * time.Millisecond)()
+	defer local.SetCaptureGrace(3 * time.Second)() // far below the escaped sleep 300
 	f := newFixture(t)
 	task := f.task("escaped", `setsid sh -c 'echo $$$$ > "$BACKUP_DIR/pids"; exec sleep 300' &
 while [ ! -s "$BACKUP_DIR/pids" ]; do sleep 0.01; done; echo '{"a":1}'`)

@@ -95,7 +95,8 @@ func TestNotifyWhenAnAdoptedTasksOutputEndsAfterItsExit(t *testing.T) {
 	f := newFixture(t)
 	task := f.task("adopted-late-output",
 		`while [ ! -e "$BACKUP_DIR/../go-adopted-late-output" ]; do sleep 0.01; done`,
-		`setsid sh -c 'sleep 2; echo late' & echo done`)
+		`setsid sh -c 'echo up > "$BACKUP_DIR/escaped"; sleep 2; echo late' &
+		 while [ ! -s "$BACKUP_DIR/escaped" ]; do sleep 0.01; done; echo done`)
 	f.startInOtherProcess(task)
 	d := f.newDriver()
 	ch := subscribe(t, d)

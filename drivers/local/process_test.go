@@ -67,10 +67,10 @@ func TestCancelKillsWhatIgnoresSIGTERMAfterTheGracePeriod(t *testing.T) {
 	f.start(task)
 	pid := f.childPIDs(task.ID, "pids", 1)[0]
 	eventually(t, func() bool { _, err := os.Stat(filepath.Join(f.dir(task.ID), "ready")); return err == nil }, "SIGTERM is ignored")
+	canceled := time.Now()
 	require.NoError(t, f.d.Cancel(f.ctx, task.ID))
-	time.Sleep(50 * time.Millisecond) // within the grace period, SIGTERM only
-	assert.True(t, alive(pid), "a process that ignores SIGTERM outlives it")
 	eventually(t, func() bool { return !alive(pid) }, "SIGKILL after the grace period")
+	assert.GreaterOrEqual(t, time.Since(canceled), time.Second, "a process that ignores SIGTERM outlives it until the grace period ends")
 	st := wait(t, f.d, task.ID)
 	assert.Equal(t, drivers.Canceled, st.ErrorCode)
 }
@@ -92,7 +92,7 @@ func TestCleanupOfARunningTaskKillsItAndKeepsTheData(t *testing.T) {
 func TestDeadlineKillsTheProcessGroup(t *testing.T) {
 	f := newFixture(t)
 	task := f.task("deadline", `sleep 300 & echo $! >> "$BACKUP_DIR/pids"; wait`)
-	task.Deadline = timeIn(400)
+	task.Deadline = timeIn(2000) // time for the pid to be written first, on a loaded machine
 	f.start(task)
 	pid := f.childPIDs(task.ID, "pids", 1)[0]
 	st := wait(t, f.d, task.ID)

@@ -273,7 +273,9 @@ func (w *world) startOperator(cfg *rest.Config, identity string, log logr.Logger
 	go func() {
 		done <- Run(ctx, cfg, Options{
 			LeaseNamespace: w.ns, Identity: identity,
-			LeaseDuration: 2 * time.Second, RenewDeadline: time.Second, RetryPeriod: 200 * time.Millisecond,
+			// A slow renewal under load must not end the leadership; the
+			// lease is released on stop, so a handover is quick all the same.
+			LeaseDuration: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 200 * time.Millisecond,
 			Engine: dataprotection.Options{PollInterval: 100 * time.Millisecond, RetryDelay: 100 * time.Millisecond,
 				RestoreJobTTL: time.Second},
 			Logger: log,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -51,12 +50,15 @@ func TestValidationChecksListLimitsFirst(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			start := time.Now()
 			errs := tc.errs()
-			took := time.Since(start)
 			require.Len(t, errs, 1, "only the limit is reported, not the elements: %v", errs)
 			assert.Equal(t, tc.want, errs[0].Error()[:len(tc.want)])
-			assert.Less(t, took, 100*time.Millisecond)
+			// Not even looked at: checking each of the elements would
+			// allocate for each (their names are invalid), and a time bound
+			// would depend on this machine's load.
+			allocs := testing.AllocsPerRun(3, func() { tc.errs() })
+			t.Logf("allocations: %.0f", allocs)
+			assert.Less(t, allocs, 1000.0)
 		})
 	}
 	assert.Len(t, v1alpha1.ValidateBackupTool(tool(v1alpha1.MaxEnv)), v1alpha1.MaxReportedErrors+1,
