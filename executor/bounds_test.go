@@ -81,7 +81,8 @@ func TestRestoreJobWithTwentyThousandInvalidMountsFailsAtOnce(t *testing.T) {
 	})
 	require.NoError(t, err)
 	t.Logf("reconcile of a RestoreJob with 20,000 invalid mounts: %s, %d KiB allocated", took, alloc>>10)
-	assert.Less(t, took, 2*time.Second)
+	assert.Less(t, took, 10*time.Second, "prompt, on a loaded machine too; the allocation bound is the tight one")
+	assert.Less(t, alloc, uint64(64<<20))
 	r, err := h.store.RestoreJobs().Get(h.ctx, ns, "r1")
 	require.NoError(t, err)
 	assert.Equal(t, v1alpha1.RestoreJobFailed, r.Status.Phase)
@@ -153,7 +154,7 @@ func TestDeletionWithAForgedAttemptIsBounded(t *testing.T) {
 
 	took, alloc := measure(func() { h.reconcileUntilGone("b1", 20) })
 	t.Logf("deletion of a Backup with attempt %s: %s, %d KiB allocated", forgedAttempt, took, alloc>>10)
-	assert.Less(t, took, 2*time.Second)
+	assert.Less(t, took, 10*time.Second, "prompt, on a loaded machine too; the allocation bound is the tight one")
 	assert.Less(t, alloc, uint64(64<<20))
 }
 
@@ -175,7 +176,7 @@ func TestRestoreExpiryWithAForgedAttemptIsBounded(t *testing.T) {
 	t.Logf("expiry of a RestoreJob with attempt %s: %s, %d KiB allocated", forgedAttempt, took, alloc>>10)
 	_, err = h.store.RestoreJobs().Get(h.ctx, ns, "r1")
 	require.True(t, drivers.IsNotFound(err), "the expired RestoreJob is deleted: %v", err)
-	assert.Less(t, took, 2*time.Second)
+	assert.Less(t, took, 10*time.Second, "prompt, on a loaded machine too; the allocation bound is the tight one")
 	assert.Less(t, alloc, uint64(64<<20))
 }
 

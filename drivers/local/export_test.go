@@ -10,3 +10,13 @@ func SetCaptureGrace(d time.Duration) (restore func()) {
 	captureGrace = d
 	return func() { captureGrace = old }
 }
+
+// HoldMeasurements makes every backup measurement started from now on wait
+// until release is called, and Status calls wait for one up to wait; the
+// returned function restores both.
+func HoldMeasurements(wait time.Duration) (release, restore func()) {
+	oldWait, oldGate := measureWait, measureGate
+	gate := make(chan struct{})
+	measureWait, measureGate = wait, gate
+	return func() { close(gate) }, func() { measureWait, measureGate = oldWait, oldGate }
+}

@@ -30,8 +30,12 @@ const (
 
 // measureWait bounds how long a Status call waits for a backup's
 // measurement; a larger backup reports Running until a later call finds it
-// measured.
-const measureWait = 2 * time.Second
+// measured. A variable for tests.
+var measureWait = 2 * time.Second
+
+// measureGate, when a test sets it, holds every measurement until it is
+// closed.
+var measureGate chan struct{}
 
 // measurement is the measurement of a finished backup's directory, made
 // once, in the background, so that Status calls stay short however large
@@ -52,9 +56,13 @@ func (d *Driver) artifacts(ctx context.Context, id, backupDir string) *measureme
 	if m == nil {
 		m = &measurement{done: make(chan struct{})}
 		d.measuring[id] = m
+		gate := measureGate
 		go func() {
 			defer d.notify(id)
 			defer close(m.done)
+			if gate != nil {
+				<-gate
+			}
 			m.artifacts, m.total, m.err = d.measure(backupDir)
 		}()
 	}

@@ -258,9 +258,12 @@ func TestKilledMidTask(t *testing.T) {
 // a new process.
 func TestUnhealthyProcessIsReplaced(t *testing.T) {
 	m, d, _ := newHelperManager(t, "serve", func(o *ManagerOptions) {
-		o.HealthInterval, o.HealthTimeout, o.HealthFailures = 50*time.Millisecond, 50*time.Millisecond, 2
+		// A timeout a loaded machine meets: a stopped process never
+		// answers, however long the check waits.
+		o.HealthInterval, o.HealthTimeout, o.HealthFailures = 50*time.Millisecond, time.Second, 2
 	})
 	stopped := pid(m)
+	require.Positive(t, stopped, "the process serves") // kill(0) would stop this test's own group
 	require.NoError(t, syscall.Kill(stopped, syscall.SIGSTOP))
 	require.Eventually(t, func() bool { return pid(m) == 0 }, 10*time.Second, 10*time.Millisecond,
 		"the stopped process is taken out of service")

@@ -19,6 +19,12 @@ import (
 // forgedAttempt is the attempt annotation the tenant writes.
 const forgedAttempt = "2000000"
 
+// boundSlack multiplies the time bounds of this file's classes: they are
+// what a person would call prompt, the work is done by a process that
+// shares a loaded machine with others, and the allocation bounds, which no
+// load changes, are what catches a regression first.
+const boundSlack = 6
+
 // measure runs f and returns how long it took and how many bytes the
 // process allocated meanwhile (the engine's other work included).
 func measure(f func()) (time.Duration, uint64) {
@@ -45,9 +51,9 @@ func waitGone(t *testing.T, what string, timeout time.Duration, get func() error
 
 // Class 1, unbounded attempts: the tenant writes attempt 2,000,000 on its
 // completed Backup and on its finished RestoreJob. Bound: deleting the
-// Backup, and the RestoreJob's expiry, each end within 5 s with under 64
-// MiB allocated by the whole process (it was minutes and GiBs). (Executor
-// level: executor TestDeletionWithAForgedAttemptIsBounded,
+// Backup, and the RestoreJob's expiry, each end within 5 s (times
+// boundSlack) with under 64 MiB allocated by the whole process (it was
+// minutes and GiBs). (Executor level: executor TestDeletionWithAForgedAttemptIsBounded,
 // TestRestoreExpiryWithAForgedAttemptIsBounded.)
 func TestClass01ForgedAttemptsAreBounded(t *testing.T) {
 	w := newWorld(t, worldOptions{restoreJobTTL: time.Second,
@@ -69,7 +75,7 @@ func TestClass01ForgedAttemptsAreBounded(t *testing.T) {
 		waitGone(t, "the expired RestoreJob", time.Minute, func() error { _, err := w.st.RestoreJobs().Get(w.ctx, "tenant", "r1"); return err })
 	})
 	t.Logf("expiry of a RestoreJob with attempt %s: %s (TTL 1s included), %d KiB allocated", forgedAttempt, took, alloc>>10)
-	assert.Less(t, took, 5*time.Second)
+	assert.Less(t, took, 5*time.Second*boundSlack)
 	assert.Less(t, alloc, uint64(64<<20))
 
 	b, err = w.st.Backups().Get(w.ctx, "tenant", "b1")
@@ -82,14 +88,15 @@ func TestClass01ForgedAttemptsAreBounded(t *testing.T) {
 		waitGone(t, "the deleted Backup", time.Minute, func() error { _, err := w.st.Backups().Get(w.ctx, "tenant", "b1"); return err })
 	})
 	t.Logf("deletion of a Backup with attempt %s: %s, %d KiB allocated", forgedAttempt, took, alloc>>10)
-	assert.Less(t, took, 5*time.Second)
+	assert.Less(t, took, 5*time.Second*boundSlack)
 	assert.Less(t, alloc, uint64(64<<20))
 }
 
 // Class 2, quadratic validation and unbounded reasons: the tenant creates
 // a RestoreJob with 20,000 invalid mounts, the operator a BackupTool with
 // 100,000 env entries, and a tool fails after printing a 1 MiB line.
-// Bound: the store refuses each object in under 1 s with an error of at
+// Bound: the store refuses each object promptly (under 1 s, times
+// boundSlack), allocating under 64 MiB, with an error of at
 // most v1alpha1.MaxReportedErrors (+1) problems; the failed Backup's
 // failureReason and every event message are at most
 // v1alpha1.MaxMessageLength bytes. (With an API server that accepts the
@@ -102,14 +109,15 @@ func TestClass02ValidationAndReasonsAreBounded(t *testing.T) {
 		mounts[i] = corev1.VolumeMount{Name: fmt.Sprintf("missing-%d", i), MountPath: "relative"}
 	}
 	var err error
-	took, _ := measure(func() {
+	took, alloc := measure(func() {
 		_, err = w.st.RestoreJobs().Create(w.ctx, &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant", Name: "r1"},
 			Spec: v1alpha1.RestoreJobSpec{BackupJobName: "b1", TargetVolumeMounts: mounts,
 				Target: v1alpha1.TargetCluster{LabelsSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "tenant"}}}}})
 	})
 	require.Error(t, err)
-	t.Logf("RestoreJob with 20,000 invalid mounts refused in %s: %v", took, err)
-	assert.Less(t, took, time.Second)
+	t.Logf("RestoreJob with 20,000 invalid mounts refused in %s, %d KiB allocated: %v", took, alloc>>10, err)
+	assert.Less(t, took, time.Second*boundSlack)
+	assert.Less(t, alloc, uint64(64<<20))
 	_, err = w.st.RestoreJobs().Create(w.ctx, &v1alpha1.RestoreJob{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant", Name: "r2"},
 		Spec: v1alpha1.RestoreJobSpec{BackupJobName: "b1", TargetVolumeMounts: mounts[:v1alpha1.MaxVolumeMounts],
 			Target: v1alpha1.TargetCluster{LabelsSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "tenant"}}}}})
@@ -121,13 +129,14 @@ func TestClass02ValidationAndReasonsAreBounded(t *testing.T) {
 	for i := range env {
 		env[i] = corev1.EnvVar{Name: fmt.Sprintf("V%d", i), Value: "x"}
 	}
-	took, _ = measure(func() {
+	took, alloc = measure(func() {
 		_, err = w.st.BackupTools().Create(w.ctx, &v1alpha1.BackupTool{ObjectMeta: metav1.ObjectMeta{Name: "huge"},
 			Spec: v1alpha1.BackupToolSpec{Image: "busybox", Env: env, BackupCommands: []string{"true"}}})
 	})
 	require.Error(t, err)
-	t.Logf("BackupTool with 100,000 env entries refused in %s", took)
-	assert.Less(t, took, time.Second)
+	t.Logf("BackupTool with 100,000 env entries refused in %s, %d KiB allocated", took, alloc>>10)
+	assert.Less(t, took, time.Second*boundSlack)
+	assert.Less(t, alloc, uint64(64<<20))
 
 	w.tool("shouting", `head -c 1048576 /dev/zero | tr '\0' 'x'; echo; exit 1`)
 	w.policy("tenant", "p", "shouting")
