@@ -65,6 +65,12 @@ func newHarness(_ context.Context, t testing.TB) (drivertest.Harness, error) {
 	return h, nil
 }
 
+// Timeouts: what the suite waits for comes through the API server and the
+// driver's informers.
+func (h *harness) Timeouts() drivertest.Timeouts {
+	return drivertest.Timeouts{Finish: time.Minute, Prompt: 10 * time.Second}
+}
+
 func (h *harness) MakeDriver(context.Context) (drivers.Driver, error) {
 	rewrite := func(s string) string { return strings.ReplaceAll(s, drivertest.MountPath, h.root) }
 	return csi.New(h.kube, h.snap, csi.Options{PodExec: podexectest.Local{Rewrite: rewrite}})

@@ -130,11 +130,12 @@ func (f *fixture) playController(played map[string]bool) {
 	}
 }
 
-// until calls step until it returns true, for at most ten seconds.
+// until calls step until it returns true, for at most a minute.
 func until(t *testing.T, what string, step func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !step() {
-		require.False(t, time.Now().After(deadline), "%s: not done after 10s", what)
+		require.False(t, time.Now().After(deadline), "%s: not done after a minute", what)
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -168,7 +168,9 @@ func testRestart(t *testing.T, e *env) {
 	done := e.behaving(f, Succeed)
 	e.start(t, done, Succeed)
 	before := e.waitSucceeded(t, done.ID)
-	running := e.newTask("restart", f.kind, f.typ, nil, step("slow", mkdir, `echo run >> "$BACKUP_DIR/runs"`, `sleep 0.5`))
+	// Long enough to be seen Running on a loaded machine (through a Job,
+	// its pod and an informer), short enough to finish after the restart.
+	running := e.newTask("restart", f.kind, f.typ, nil, step("slow", mkdir, `echo run >> "$BACKUP_DIR/runs"`, `sleep 3`))
 	e.start(t, running, Succeed)
 	e.waitRunning(t, running.ID)
 
