@@ -172,6 +172,11 @@ func (sc *pgScenario) scheduledBackup(t *testing.T) *v1alpha1.Backup {
 	create(t, h.st.BackupTools(), pgDumpTool())
 	policy := datafilePolicy(logicalPolicy, "pg-source", logicalTool)
 	policy.Spec.Schedule = &v1alpha1.Schedule{Datafile: &v1alpha1.SchedulePolicy{CronExpression: "* * * * *", Enable: true}}
+	// The policy starts just after a minute boundary of the engine's clock:
+	// its first slot is then most of a minute away, however long the
+	// loading before took, and the test jumps there.
+	now := h.clock.Now()
+	h.clock.Step(now.Truncate(time.Minute).Add(time.Minute + time.Second).Sub(now))
 	create(t, h.st.BackupPolicies(), policy)
 	p := h.waitPolicy(t, logicalPolicy, 20*time.Second)
 	require.Equal(t, v1alpha1.PolicyAvailable, p.Status.Phase, p.Status.FailureReason)

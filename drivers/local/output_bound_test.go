@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,13 +79,18 @@ func TestChattyCommandKeepsABoundedTailOfItsOutput(t *testing.T) {
 	require.Equal(t, drivers.Succeeded, st.Phase, st.LogTail)
 	assert.LessOrEqual(t, most, int64(bound), "the state directory stays under the bound")
 	assert.JSONEq(t, `{"backupTool":{"CheckPoint":"0/99"}}`, string(st.Output), "the last JSON line of stdout is found")
-	// Standard output reaches the combined output through the capture: it
-	// may come after standard error printed just after it.
-	tail := st.LogTail[max(len(st.LogTail)-128, 0):]
-	assert.Contains(t, tail, "{\"backupTool\":{\"CheckPoint\":\"0/99\"}}\n", "the log ends with the last lines")
-	assert.Contains(t, tail, "\nthe tool is done\n")
 	log, err := f.d.Log(f.ctx, task.ID)
 	require.NoError(t, err)
+	// Standard output reaches the combined output through the capture: up
+	// to a pipe's worth of it may come after standard error printed later,
+	// so the last lines are looked for after standard error's last
+	// progress, not in a fixed number of bytes.
+	progress := strings.LastIndex(string(log), "progress\n")
+	require.GreaterOrEqual(t, progress, 0, "the kept output holds standard error's progress")
+	last := string(log[progress:])
+	assert.Contains(t, last, "{\"backupTool\":{\"CheckPoint\":\"0/99\"}}\n", "the log ends with the last lines")
+	assert.Contains(t, last, "\nthe tool is done\n")
+	assert.Contains(t, st.LogTail, "the tool is done", "the status's tail ends with them too")
 	assert.LessOrEqual(t, len(log), local.MaxOutputBytes, "Log returns the kept tail")
 	assert.GreaterOrEqual(t, len(log), local.OutputKeptBytes, "at least OutputKeptBytes of the output are kept")
 }
