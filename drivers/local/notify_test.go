@@ -75,14 +75,22 @@ func TestNotifyWhenADeletionEnds(t *testing.T) {
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
 }
 
-func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
-	f := newFixture(t)
-	task := f.task("adopted-notified", `while [ ! -e "$BACKUP_DIR/../go-adopted-notified" ]; do sleep 0.01; done`, `exit 3`)
+// runAdopted starts a task of commands from another process, its first
+// command waiting for a gate; a new Driver subscribes, the gate opens, and
+// it returns the status at the notification that found the task over.
+func runAdopted(t *testing.T, f *fixture, id string, commands ...string) *drivers.TaskStatus {
+	t.Helper()
+	gate := filepath.Join(f.root, "go-"+id)
+	task := f.task(id, append([]string{`while [ ! -e '` + gate + `' ]; do sleep 0.01; done`}, commands...)...)
 	f.startInOtherProcess(task)
 	d := f.newDriver()
 	ch := subscribe(t, d)
-	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-adopted-notified"), nil, 0o600))
-	st := untilNotified(t, d, ch, task.ID)
+	require.NoError(t, os.WriteFile(gate, nil, 0o600))
+	return untilNotified(t, d, ch, task.ID)
+}
+
+func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
+	st := runAdopted(t, newFixture(t), "adopted-notified", `exit 3`)
 	require.Equal(t, drivers.Failed, st.Phase, "%+v", st)
 }
 
@@ -92,16 +100,9 @@ func TestNotifyWhenATaskOfAnEarlierDriverExits(t *testing.T) {
 // until the output ends, and the notification comes then, not at the exit
 // record (which left the engine to its fallback poll).
 func TestNotifyWhenAnAdoptedTasksOutputEndsAfterItsExit(t *testing.T) {
-	f := newFixture(t)
-	task := f.task("adopted-late-output",
-		`while [ ! -e "$BACKUP_DIR/../go-adopted-late-output" ]; do sleep 0.01; done`,
+	st := runAdopted(t, newFixture(t), "adopted-late-output",
 		`setsid sh -c 'echo up > "$BACKUP_DIR/escaped"; sleep 2; echo late' &
 		 while [ ! -s "$BACKUP_DIR/escaped" ]; do sleep 0.01; done; echo done`)
-	f.startInOtherProcess(task)
-	d := f.newDriver()
-	ch := subscribe(t, d)
-	require.NoError(t, os.WriteFile(filepath.Join(f.dir(task.ID), "..", "go-adopted-late-output"), nil, 0o600))
-	st := untilNotified(t, d, ch, task.ID)
 	require.Equal(t, drivers.Succeeded, st.Phase, "%+v", st)
 	assert.Contains(t, st.LogTail, "late", "the status came after the whole output")
 }
