@@ -46,9 +46,7 @@ func (c *kindCache) uidOf(namespace, name string, opts metav1.DeleteOptions) typ
 	if p := opts.Preconditions; p != nil && p.UID != nil {
 		return *p.UID
 	}
-	key := c.key(namespace, name)
-	cached, _ := c.lookup(namespace, key)
-	if obj := c.overlay.resolve(key, cached); obj != nil {
+	if obj, _ := c.resolve(namespace, c.key(namespace, name)); obj != nil {
 		return obj.GetUID()
 	}
 	return ""

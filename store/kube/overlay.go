@@ -122,17 +122,31 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 	return tag
 }
 
-// resolve returns the newer of cached (the informer's object, nil when it
-// has none) and the overlay's entry for key: nil when the newer is a
-// deletion. The result is shared: the caller copies it.
-func (o *overlay) resolve(key string, cached store.Object) store.Object {
+// resolve returns the newer of the informers' object of key (lookup's,
+// nil when they have none) and the overlay's entry for key: nil when the
+// newer is a deletion. The result is shared: the caller copies it.
+//
+// It reads the entry before it calls lookup: an entry goes once the
+// informer has delivered the write, after its indexer has it, so an entry
+// that is gone by the time lookup runs is in what lookup returns. (Read the
+// other way round, an informer catching up in between left the older
+// object with no entry to correct it.)
+func (o *overlay) resolve(key string, lookup func() (store.Object, error)) (store.Object, error) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	p := o.entries[key]
-	if p == nil || cached != nil && p.caughtUp(cached) {
-		return cached
+	var p pending
+	e := o.entries[key]
+	if e != nil {
+		p = *e
 	}
-	return p.obj
+	o.mu.Unlock()
+	cached, err := lookup()
+	if err != nil {
+		return nil, err
+	}
+	if e == nil || cached != nil && p.caughtUp(cached) {
+		return cached, nil
+	}
+	return p.obj, nil
 }
 
 // caughtUp reports whether the informer's obj is as new as the entry: at
@@ -146,7 +160,9 @@ func (p *pending) caughtUp(obj store.Object) bool {
 	return ok && rv >= p.rv
 }
 
-// pendingKeys returns the keys with entries, for lists to merge.
+// pendingKeys returns the keys with entries, for lists to merge. A list
+// takes them before it reads the informers' objects, for the reason
+// resolve reads the entry first.
 func (o *overlay) pendingKeys() []string {
 	o.mu.Lock()
 	defer o.mu.Unlock()

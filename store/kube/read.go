@@ -20,15 +20,20 @@ func (c *kindCache) get(ctx context.Context, namespace, name string) (store.Obje
 		return nil, err
 	}
 	key := c.key(namespace, name)
-	cached, err := c.lookup(namespace, key)
+	obj, err := c.resolve(namespace, key)
 	if err != nil {
 		return nil, err
 	}
-	obj := c.overlay.resolve(key, cached)
 	if obj == nil {
 		return nil, apierrors.NewNotFound(c.k.GroupResource(), name)
 	}
 	return c.output(obj), nil
+}
+
+// resolve returns the newer of the informers' object of key in namespace
+// and the overlay's (overlay.resolve), or nil.
+func (c *kindCache) resolve(namespace, key string) (store.Object, error) {
+	return c.overlay.resolve(key, func() (store.Object, error) { return c.lookup(namespace, key) })
 }
 
 // lookup returns the informers' object of key in namespace, or nil.
@@ -51,6 +56,7 @@ func (c *kindCache) list(ctx context.Context, namespace string, selector labels.
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	pending := c.overlay.pendingKeys() // before the informers' objects (overlay.resolve)
 	var items []any
 	for _, p := range c.partsFor(namespace) {
 		var part []any
@@ -64,7 +70,7 @@ func (c *kindCache) list(ctx context.Context, namespace string, selector labels.
 		}
 		items = append(items, part...)
 	}
-	return c.merge(namespace, items, c.output, func(o store.Object) bool {
+	return c.merge(namespace, pending, items, c.output, func(o store.Object) bool {
 		return selector == nil || selector.Matches(labels.Set(o.GetLabels()))
 	})
 }
@@ -75,6 +81,7 @@ func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Inde
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
+	pending := c.overlay.pendingKeys() // before the informers' objects (overlay.resolve)
 	var items []any
 	for _, p := range c.partsFor(namespace) {
 		part, err := byIndex(p.informer.GetIndexer(), idx, namespace, value)
@@ -87,15 +94,16 @@ func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Inde
 	if shared {
 		emit = func(o store.Object) store.Object { return o }
 	}
-	return c.merge(namespace, items, emit, func(o store.Object) bool { return store.Matches(idx, value, o) })
+	return c.merge(namespace, pending, items, emit, func(o store.Object) bool { return store.Matches(idx, value, o) })
 }
 
 // merge emits the items of namespace ("" for all) that match, with the
-// overlay's version of every key it has instead of the informers'.
-func (c *kindCache) merge(namespace string, items []any, emit func(store.Object) store.Object,
+// overlay's version of every pending key (taken before the items were
+// read) instead of the informers'.
+func (c *kindCache) merge(namespace string, pendingKeys []string, items []any, emit func(store.Object) store.Object,
 	match func(store.Object) bool) ([]store.Object, error) {
-	pending := map[string]bool{}
-	for _, key := range c.overlay.pendingKeys() {
+	pending := make(map[string]bool, len(pendingKeys))
+	for _, key := range pendingKeys {
 		pending[key] = true
 	}
 	out := make([]store.Object, 0, len(items))
@@ -107,11 +115,10 @@ func (c *kindCache) merge(namespace string, items []any, emit func(store.Object)
 	}
 	for key := range pending {
 		ns, _, _ := cache.SplitMetaNamespaceKey(key)
-		cached, err := c.lookup(ns, key)
+		o, err := c.resolve(ns, key)
 		if err != nil {
 			return nil, err
 		}
-		o := c.overlay.resolve(key, cached)
 		if o != nil && (namespace == "" || o.GetNamespace() == namespace) && c.covers(o.GetNamespace()) && match(o) {
 			out = append(out, emit(o))
 		}
