@@ -56,6 +56,7 @@ func Add[T Object](w *Watch, host Informer, own func() (cache.SharedIndexInforme
 // The objects are shared: callers copy before they change one. Call
 // Watch.Ready first.
 func (k *Kind[T]) ByTask(id string) ([]T, error) {
+	pending := k.overlay.snapshot() // before the cache (overlay.snapshot)
 	items, err := k.informer.GetIndexer().ByIndex(IndexTaskID, id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read the cache: %w", k.w.name, err)
@@ -66,7 +67,7 @@ func (k *Kind[T]) ByTask(id string) ([]T, error) {
 			cached = append(cached, obj)
 		}
 	}
-	return k.overlay.resolve(id, cached), nil
+	return pending.merge(id, cached), nil
 }
 
 // Wrote records obj as the driver just wrote it (what the API server

@@ -87,22 +87,47 @@ func (e *entry[T]) caughtUp(obj Object) bool {
 	return ok && rv >= e.rv
 }
 
-// resolve merges the cache's objects of task id with the overlay's.
-func (o *overlay[T]) resolve(id string, cached []T) []T {
+// pendingWrites is a copy of the overlay's entries at one moment.
+type pendingWrites[T Object] map[string]entry[T]
+
+// snapshot copies the entries, dropping those older than staleAfter. A read
+// takes it before it reads the cache: an entry goes once the informer has
+// delivered the write, after its indexer has it, so an entry gone by the
+// time the cache is read is in what the read gets. (Taken after, an
+// informer catching up in between left the older object with no entry to
+// correct it.)
+func (o *overlay[T]) snapshot() pendingWrites[T] {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.entries) == 0 {
-		return cached
+		return nil
 	}
 	now := time.Now()
+	out := make(pendingWrites[T], len(o.entries))
+	for key, e := range o.entries {
+		if now.Sub(e.written) > staleAfter {
+			delete(o.entries, key)
+			continue
+		}
+		out[key] = *e
+	}
+	return out
+}
+
+// merge merges the cache's objects of task id, read after the snapshot,
+// with the pending writes.
+func (p pendingWrites[T]) merge(id string, cached []T) []T {
+	if len(p) == 0 {
+		return cached
+	}
 	out := make([]T, 0, len(cached)+1)
 	seen := map[string]bool{}
 	for _, c := range cached {
 		key := objectKey(c)
 		seen[key] = true
-		e := o.entries[key]
+		e, pending := p[key]
 		switch {
-		case e == nil || e.caughtUp(c):
+		case !pending || e.caughtUp(c):
 			out = append(out, c)
 		case !e.deleted && e.task == id:
 			out = append(out, e.obj)
@@ -110,11 +135,7 @@ func (o *overlay[T]) resolve(id string, cached []T) []T {
 		// Otherwise the driver deleted the object, or took it from the
 		// task (removed its label).
 	}
-	for key, e := range o.entries {
-		if now.Sub(e.written) > staleAfter {
-			delete(o.entries, key)
-			continue
-		}
+	for key, e := range p {
 		if e.task == id && !e.deleted && !seen[key] {
 			out = append(out, e.obj)
 		}
