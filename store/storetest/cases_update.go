@@ -67,13 +67,26 @@ func testUpdateNoop(t *testing.T, e *env) {
 	require.NoError(t, err)
 	assert.Equal(t, first.ResourceVersion, again.ResourceVersion)
 	assert.Equal(t, int64(1), again.Generation)
+	callersOwn(t, e, again)
 
-	first, err = e.s.Backups().UpdateStatus(e.ctx, again.DeepCopy())
+	first, err = e.s.Backups().UpdateStatus(e.ctx, first.DeepCopy())
 	require.NoError(t, err)
 	again, err = e.s.Backups().UpdateStatus(e.ctx, first.DeepCopy())
 	require.NoError(t, err)
 	assert.Equal(t, first.ResourceVersion, again.ResourceVersion)
 	assert.Equal(t, int64(1), again.Generation)
+	callersOwn(t, e, again)
+}
+
+// callersOwn checks that the result of a write that changed nothing is the
+// caller's: changing it changes nothing stored.
+func callersOwn(t *testing.T, e *env, got *v1alpha1.Backup) {
+	t.Helper()
+	got.Labels = map[string]string{"changed": "by the caller"}
+	got.Status.Phase = v1alpha1.BackupFailed
+	stored := e.getBackup(got.Namespace, got.Name)
+	assert.NotContains(t, stored.Labels, "changed", "the result of a write that changes nothing is the caller's")
+	assert.NotEqual(t, v1alpha1.BackupFailed, stored.Status.Phase, "the result of a write that changes nothing is the caller's")
 }
 
 func testUpdateAppliesDefaults(t *testing.T, e *env) {

@@ -22,8 +22,11 @@ type Kind struct {
 	// New returns a new, empty object of the kind.
 	New func() store.Object
 
-	validate  func(store.Object) field.ErrorList
+	validate func(store.Object) field.ErrorList
+	// spec and status return a pointer to the object's spec and status,
+	// for comparisons that copy nothing.
 	spec      func(store.Object) any
+	status    func(store.Object) any
 	setStatus func(dst, src store.Object)
 }
 
@@ -31,19 +34,23 @@ type Kind struct {
 var (
 	// BackupKind describes Backup.
 	BackupKind = newKind("Backup", "backups", true, v1alpha1.ValidateBackup,
-		func(o *v1alpha1.Backup) any { return o.Spec },
+		func(o *v1alpha1.Backup) any { return &o.Spec },
+		func(o *v1alpha1.Backup) any { return &o.Status },
 		func(dst, src *v1alpha1.Backup) { dst.Status = *src.Status.DeepCopy() })
 	// BackupPolicyKind describes BackupPolicy.
 	BackupPolicyKind = newKind("BackupPolicy", "backuppolicies", true, v1alpha1.ValidateBackupPolicy,
-		func(o *v1alpha1.BackupPolicy) any { return o.Spec },
+		func(o *v1alpha1.BackupPolicy) any { return &o.Spec },
+		func(o *v1alpha1.BackupPolicy) any { return &o.Status },
 		func(dst, src *v1alpha1.BackupPolicy) { dst.Status = *src.Status.DeepCopy() })
 	// BackupToolKind describes the cluster-scoped BackupTool.
 	BackupToolKind = newKind("BackupTool", "backuptools", false, v1alpha1.ValidateBackupTool,
-		func(o *v1alpha1.BackupTool) any { return o.Spec },
+		func(o *v1alpha1.BackupTool) any { return &o.Spec },
+		func(o *v1alpha1.BackupTool) any { return &o.Status },
 		func(dst, src *v1alpha1.BackupTool) { dst.Status = *src.Status.DeepCopy() })
 	// RestoreJobKind describes RestoreJob.
 	RestoreJobKind = newKind("RestoreJob", "restorejobs", true, v1alpha1.ValidateRestoreJob,
-		func(o *v1alpha1.RestoreJob) any { return o.Spec },
+		func(o *v1alpha1.RestoreJob) any { return &o.Spec },
+		func(o *v1alpha1.RestoreJob) any { return &o.Status },
 		func(dst, src *v1alpha1.RestoreJob) { dst.Status = *src.Status.DeepCopy() })
 )
 
@@ -55,7 +62,7 @@ func newKind[T interface {
 	store.Object
 	*E
 }, E any](name, resource string, namespaced bool, validate func(T) field.ErrorList,
-	spec func(T) any, setStatus func(dst, src T)) *Kind {
+	spec, status func(T) any, setStatus func(dst, src T)) *Kind {
 	return &Kind{
 		Name:       name,
 		Resource:   resource,
@@ -63,6 +70,7 @@ func newKind[T interface {
 		New:        func() store.Object { return T(new(E)) },
 		validate:   func(o store.Object) field.ErrorList { return validate(o.(T)) },
 		spec:       func(o store.Object) any { return spec(o.(T)) },
+		status:     func(o store.Object) any { return status(o.(T)) },
 		setStatus:  func(dst, src store.Object) { setStatus(dst.(T), src.(T)) },
 	}
 }
@@ -74,9 +82,14 @@ func (k *Kind) GroupKind() schema.GroupKind { return v1alpha1.Kind(k.Name) }
 // AlreadyExists and Conflict errors name it.
 func (k *Kind) GroupResource() schema.GroupResource { return v1alpha1.Resource(k.Resource) }
 
-// SetTypeMeta sets obj's apiVersion and kind to this kind's.
+// SetTypeMeta sets obj's apiVersion and kind to this kind's. It writes
+// nothing when they are set already, so it may be called on a stored
+// object that readers share.
 func (k *Kind) SetTypeMeta(obj store.Object) {
-	obj.GetObjectKind().SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(k.Name))
+	gvk := v1alpha1.SchemeGroupVersion.WithKind(k.Name)
+	if obj.GetObjectKind().GroupVersionKind() != gvk {
+		obj.GetObjectKind().SetGroupVersionKind(gvk)
+	}
 }
 
 // Key is the storage key of an object of this kind: "namespace/name", or

@@ -29,8 +29,9 @@ func GenerateName(obj store.Object) {
 // prepareUpdate makes obj what an update of old to obj stores, before
 // validation: old's status, system fields an update may not change, and the
 // generation, bumped when the spec changed. The API server does the same
-// (an update that sets deletionTimestamp then fails validation).
-func prepareUpdate(k *Kind, obj, old store.Object) {
+// (an update that sets deletionTimestamp then fails validation). It
+// reports whether the spec changed; old is only read.
+func prepareUpdate(k *Kind, obj, old store.Object) (specChanged bool) {
 	k.setStatus(obj, old)
 	if obj.GetUID() == "" {
 		obj.SetUID(old.GetUID())
@@ -43,10 +44,12 @@ func prepareUpdate(k *Kind, obj, old store.Object) {
 		obj.SetDeletionGracePeriodSeconds(old.GetDeletionGracePeriodSeconds())
 	}
 	gen := old.GetGeneration()
-	if !equality.Semantic.DeepEqual(k.spec(obj), k.spec(old)) {
+	specChanged = !equality.Semantic.DeepEqual(k.spec(obj), k.spec(old))
+	if specChanged {
 		gen++
 	}
 	obj.SetGeneration(gen)
+	return specChanged
 }
 
 // markDeleting sets the deletionTimestamp of an object with finalizers, a

@@ -59,14 +59,19 @@ func (s *Store) update(ctx context.Context, k *Kind, in store.Object) (store.Obj
 		if err != nil {
 			return nil, nil, err
 		}
-		prepareUpdate(k, obj, old)
+		specChanged := prepareUpdate(k, obj, old)
 		if err := validateUpdate(k, obj, old); err != nil {
 			return nil, nil, err
 		}
 		if old.GetDeletionTimestamp() != nil && len(obj.GetFinalizers()) == 0 {
 			return remove(tx, k, obj)
 		}
-		return replace(tx, k, obj, old)
+		// obj has old's status: it differs from old only if its metadata
+		// or its spec do.
+		if !specChanged && equality.Semantic.DeepEqual(objectMeta(obj), objectMeta(old)) {
+			return unchanged(old)
+		}
+		return replace(tx, k, obj)
 	})
 }
 
@@ -82,7 +87,12 @@ func (s *Store) updateStatus(ctx context.Context, k *Kind, in store.Object) (sto
 		}
 		next := old.DeepCopyObject().(store.Object)
 		k.setStatus(next, in)
-		return replace(tx, k, next, old)
+		// next is old with in's status: it differs from old only if the
+		// status does.
+		if equality.Semantic.DeepEqual(k.status(next), k.status(old)) {
+			return unchanged(old)
+		}
+		return replace(tx, k, next)
 	})
 }
 
@@ -108,17 +118,23 @@ func (s *Store) delete(ctx context.Context, k *Kind, namespace, name, uid string
 		}
 		next := old.DeepCopyObject().(store.Object)
 		markDeleting(next, metav1.NewTime(s.now()))
-		return replace(tx, k, next, old)
+		return replace(tx, k, next)
 	})
 	return err
 }
 
 // current returns the stored object that obj updates, after the API
 // server's checks in its order: a uid on obj is a precondition (Conflict),
-// then the resourceVersion must be the stored one.
+// then the resourceVersion must be the stored one. The caller only reads
+// it: from a backend whose stored objects are shared (SharedTx) it is the
+// stored object itself, not a copy.
 func current(tx Tx, k *Kind, obj store.Object) (store.Object, error) {
 	name := obj.GetName()
-	old, err := tx.Get(k, k.Key(obj.GetNamespace(), name))
+	get := tx.Get
+	if st, ok := tx.(SharedTx); ok {
+		get = st.GetShared
+	}
+	old, err := get(k, k.Key(obj.GetNamespace(), name))
 	if err != nil || old == nil {
 		return nil, orErr(err, errNotFound(k, name))
 	}
@@ -132,14 +148,12 @@ func current(tx Tx, k *Kind, obj store.Object) (store.Object, error) {
 	return old, nil
 }
 
-// replace stores obj over old with a new resourceVersion and returns the
-// Modified event, unless obj equals old: then nothing is written, as the
-// API server does not write an update that changes nothing.
-func replace(tx Tx, k *Kind, obj, old store.Object) (store.Object, *watch.Event, error) {
+// replace stores obj over the stored object with a new resourceVersion and
+// returns the Modified event. The caller has found that obj differs from
+// it: the API server does not write an update that changes nothing (see
+// unchanged).
+func replace(tx Tx, k *Kind, obj store.Object) (store.Object, *watch.Event, error) {
 	k.SetTypeMeta(obj)
-	if equality.Semantic.DeepEqual(obj, old) {
-		return old, nil, nil
-	}
 	rv, err := tx.NextResourceVersion()
 	if err != nil {
 		return nil, nil, err
@@ -149,6 +163,19 @@ func replace(tx Tx, k *Kind, obj, old store.Object) (store.Object, *watch.Event,
 		return nil, nil, err
 	}
 	return obj, &watch.Event{Type: watch.Modified, Object: obj}, nil
+}
+
+// unchanged is the result of an update that changes nothing: no write, no
+// event, and a copy of the stored object for the caller (old may be the
+// stored object itself).
+func unchanged(old store.Object) (store.Object, *watch.Event, error) {
+	return old.DeepCopyObject().(store.Object), nil, nil
+}
+
+// objectMeta returns a pointer to obj's metadata, for comparisons that copy
+// nothing.
+func objectMeta(obj store.Object) any {
+	return obj.(metav1.ObjectMetaAccessor).GetObjectMeta()
 }
 
 // remove deletes obj with a new resourceVersion and returns the Deleted
