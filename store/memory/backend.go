@@ -8,8 +8,11 @@ import (
 	"github.com/dpsdk/dataprotection/store/internal/objstore"
 )
 
-// backend keeps objects in maps, one per kind, keyed by Kind.Key. Stored
-// objects are never handed out: a Tx copies on the way in and out.
+// backend keeps objects in maps, one per kind, keyed by Kind.Key. A stored
+// object is never modified: Put stores a copy, and a commit swaps it in.
+// Get and List hand out copies; GetShared (objstore.SharedTx) the stored
+// object itself, to readers that do not modify it (shared lists, and the
+// read of the current object in a write).
 type backend struct {
 	mu      sync.RWMutex
 	objects map[*objstore.Kind]map[string]store.Object

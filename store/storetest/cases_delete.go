@@ -2,13 +2,16 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/dpsdk/dataprotection/store"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -76,6 +79,28 @@ func testDeleteFinalizers(t *testing.T, e *env) {
 	require.NoError(t, err, "a deleted object's status is still written")
 	ev = e.expectEvent(w, watch.Modified, e.ns, "b")
 	assert.Equal(t, v1alpha1.BackupCompleted, ev.Status.Phase)
+
+	// The result of an update of a deleted object shares nothing with what
+	// the store holds, now or before (a shared list may still read that).
+	shared, err := store.ListByShared(e.ctx, e.s.Backups(), e.ns, store.IndexPhase, string(v1alpha1.BackupCompleted))
+	require.NoError(t, err)
+	require.Len(t, shared, 1)
+	sharedBefore := shared[0].DeepCopy()
+	labelled := marked.DeepCopy()
+	metav1.SetMetaDataLabel(&labelled.ObjectMeta, "after", "marking")
+	res, err := e.s.Backups().Update(e.ctx, labelled)
+	require.NoError(t, err, "a deleted object's labels are still written")
+	e.expectEvent(w, watch.Modified, e.ns, "b")
+	marked = res.DeepCopy()
+	require.NotNil(t, res.DeletionTimestamp)
+	require.NotNil(t, res.DeletionGracePeriodSeconds)
+	res.DeletionTimestamp.Time = res.DeletionTimestamp.Add(time.Hour) // the caller's to change
+	*res.DeletionGracePeriodSeconds = 99
+	for what, got := range map[string]*v1alpha1.Backup{"stored": e.getBackup(e.ns, "b"), "listed before": shared[0]} {
+		assert.True(t, marked.DeletionTimestamp.Equal(got.DeletionTimestamp), "%s: the result's deletionTimestamp is the caller's", what)
+		assert.Equal(t, *marked.DeletionGracePeriodSeconds, *got.DeletionGracePeriodSeconds, "%s: the result's grace period is the caller's", what)
+	}
+	assert.Equal(t, sharedBefore, shared[0], "a shared list's object is not changed by later writes")
 
 	done := marked.DeepCopy()
 	done.Finalizers = nil

@@ -18,7 +18,8 @@ type Backend interface {
 
 // SharedTx is an optional interface of a Tx whose stored objects are never
 // modified once stored (a write stores a new object): GetShared returns the
-// stored object itself, for reads that do not modify it (ListByShared).
+// stored object itself, for reads that do not modify it (ListByShared, and
+// current, the stored object a write replaces).
 type SharedTx interface {
 	GetShared(k *Kind, key string) (store.Object, error)
 }

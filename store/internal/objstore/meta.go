@@ -4,6 +4,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilrand "k8s.io/apimachinery/pkg/util/rand"
+	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/store"
 )
@@ -30,7 +31,8 @@ func GenerateName(obj store.Object) {
 // validation: old's status, system fields an update may not change, and the
 // generation, bumped when the spec changed. The API server does the same
 // (an update that sets deletionTimestamp then fails validation). It
-// reports whether the spec changed; old is only read.
+// reports whether the spec changed. old is only read, and nothing of it is
+// shared with obj (old may be the stored object, obj goes to the caller).
 func prepareUpdate(k *Kind, obj, old store.Object) (specChanged bool) {
 	k.setStatus(obj, old)
 	if obj.GetUID() == "" {
@@ -38,10 +40,10 @@ func prepareUpdate(k *Kind, obj, old store.Object) (specChanged bool) {
 	}
 	obj.SetCreationTimestamp(old.GetCreationTimestamp())
 	if old.GetDeletionTimestamp() != nil {
-		obj.SetDeletionTimestamp(old.GetDeletionTimestamp())
+		obj.SetDeletionTimestamp(old.GetDeletionTimestamp().DeepCopy())
 	}
-	if old.GetDeletionGracePeriodSeconds() != nil && obj.GetDeletionGracePeriodSeconds() == nil {
-		obj.SetDeletionGracePeriodSeconds(old.GetDeletionGracePeriodSeconds())
+	if grace := old.GetDeletionGracePeriodSeconds(); grace != nil && obj.GetDeletionGracePeriodSeconds() == nil {
+		obj.SetDeletionGracePeriodSeconds(ptr.To(*grace))
 	}
 	gen := old.GetGeneration()
 	specChanged = !equality.Semantic.DeepEqual(k.spec(obj), k.spec(old))
