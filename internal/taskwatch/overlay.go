@@ -56,8 +56,9 @@ func (o *overlay[T]) record(obj T, deleted bool) {
 }
 
 // observe drops the entry of obj once the informer has caught up with it:
-// an event at the entry's version or later, the deletion of the object, or
-// another object of the name of a deleted one.
+// an event at the entry's version or later, the deletion of the object (not
+// of an earlier object of the name, delivered after the driver created the
+// next one), or another object of the name of a deleted one.
 func (o *overlay[T]) observe(obj T, deleted bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -66,10 +67,14 @@ func (o *overlay[T]) observe(obj T, deleted bool) {
 	if e == nil {
 		return
 	}
-	if deleted || e.caughtUp(obj) {
+	if deleted && sameObject(e.uid, obj.GetUID()) || !deleted && e.caughtUp(obj) {
 		delete(o.entries, key)
 	}
 }
+
+// sameObject reports whether two UIDs may be the same object's: equal, or
+// one of them unknown.
+func sameObject(a, b types.UID) bool { return a == "" || b == "" || a == b }
 
 // clear drops every entry.
 func (o *overlay[T]) clear() {

@@ -48,3 +48,18 @@ func TestPendingDeletionHidesTheObject(t *testing.T) {
 	other.UID = "u2"
 	assert.Equal(t, []string{"20"}, versions(o.snapshot().merge("t", []*batchv1.Job{other})), "another object of the name")
 }
+
+// TestDeletionOfAnEarlierObjectKeepsTheNextOnesWrite: the driver deletes
+// its Job and creates it again, then the informer delivers the first Job's
+// deletion: the new Job's entry stays until the informer delivers it.
+func TestDeletionOfAnEarlierObjectKeepsTheNextOnesWrite(t *testing.T) {
+	o := &overlay[*batchv1.Job]{entries: map[string]*entry[*batchv1.Job]{}}
+	o.record(job("12"), true)
+	next := job("20")
+	next.UID = "u2"
+	o.record(next, false)
+	o.observe(job("15"), true) // the first Job's deletion
+	assert.Equal(t, []string{"20"}, versions(o.snapshot().merge("t", nil)), "the new Job, before the informer has it")
+	o.observe(next, false)
+	assert.Nil(t, o.snapshot(), "the informer caught up")
+}

@@ -17,7 +17,10 @@ import (
 const DefaultSyncTimeout = 2 * time.Minute
 
 // Informer is what a Watch needs of a host's informer:
-// cache.SharedIndexInformer has it.
+// cache.SharedIndexInformer has it. Its indexer must have an object before
+// the handlers get the object's event, as client-go's and
+// controller-runtime's informers do: a read relies on it to see the
+// driver's own writes.
 type Informer interface {
 	AddEventHandler(handler cache.ResourceEventHandler) (cache.ResourceEventHandlerRegistration, error)
 	RemoveEventHandler(handle cache.ResourceEventHandlerRegistration) error

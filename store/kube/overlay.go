@@ -40,10 +40,11 @@ type pending struct {
 }
 
 // echo is one write whose event the informer has not delivered yet: at a
-// version, or a deletion.
+// version, or a deletion; uid is the object's, when known.
 type echo struct {
 	rv      uint64
 	deleted bool
+	uid     types.UID
 	seq     uint64
 }
 
@@ -76,7 +77,7 @@ func (o *overlay) record(key string, obj store.Object, deleted bool) {
 		p.obj, p.rv = obj, rv
 	}
 	p.written = time.Now()
-	p.echoes = append(p.echoes, echo{rv: rv, deleted: deleted, seq: o.seq})
+	p.echoes = append(p.echoes, echo{rv: rv, deleted: deleted, uid: obj.GetUID(), seq: o.seq})
 }
 
 // since returns the sequence number of the latest write.
@@ -102,10 +103,15 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 	var tag uint64
 	keep := p.echoes[:0]
 	for _, e := range p.echoes {
-		// A deletion settles every write; another event, the writes up to
-		// its version. It came before the writes at its version or later.
-		before, settled := e.deleted, true
-		if !deleted {
+		// A deletion settles every write to the object it deleted (not to
+		// a later object of the name); another event, the writes up to its
+		// version. It came before the writes at its version or later.
+		var before, settled bool
+		switch {
+		case deleted && sameObject(e.uid, obj.GetUID()):
+			before, settled = e.deleted, true
+		case deleted:
+		default:
 			before, settled = !e.deleted && known && e.rv >= rv, !e.deleted && known && e.rv <= rv
 		}
 		if before && (tag == 0 || e.seq < tag) {
@@ -116,11 +122,30 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 		}
 	}
 	p.echoes = keep
-	if deleted || p.caughtUp(obj) {
+	if p.settledBy(obj, deleted) {
 		delete(o.entries, key)
 	}
 	return tag
 }
+
+// settledBy reports whether the informer's event of obj (its deletion when
+// deleted is set) has caught up with the entry: a deletion of the object
+// the entry is about, or an event as new as the entry (caughtUp). The
+// deletion of an earlier object of the name, delivered after the store
+// created the next one, does not settle the next one's entry.
+func (p *pending) settledBy(obj store.Object, deleted bool) bool {
+	if !deleted {
+		return p.caughtUp(obj)
+	}
+	if p.obj == nil {
+		return sameObject(p.uid, obj.GetUID())
+	}
+	return sameObject(p.obj.GetUID(), obj.GetUID())
+}
+
+// sameObject reports whether two UIDs may be the same object's: equal, or
+// one of them unknown.
+func sameObject(a, b types.UID) bool { return a == "" || b == "" || a == b }
 
 // resolve returns the newer of the informers' object of key (lookup's,
 // nil when they have none) and the overlay's entry for key: nil when the
@@ -173,11 +198,12 @@ func (o *overlay) pendingKeys() []string {
 	return out
 }
 
-// sweep drops the entries older than staleAfter that the cache has caught
-// up with (current returns the cache's object of a key, or nil): writes
-// whose events never come (a write that changed nothing) or came before the
-// write was recorded. It runs at most once per staleAfter.
-func (o *overlay) sweep(current func(key string) store.Object) {
+// sweep drops the entries older than staleAfter: writes whose events never
+// come (a write that changed nothing) or came before the write was
+// recorded (another client deleted the object in between), and which the
+// informer, far quicker than staleAfter, has long caught up with or never
+// will. It runs at most once per staleAfter.
+func (o *overlay) sweep() {
 	now := time.Now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -186,11 +212,7 @@ func (o *overlay) sweep(current func(key string) store.Object) {
 	}
 	o.swept = now
 	for key, p := range o.entries {
-		if now.Sub(p.written) < staleAfter {
-			continue
-		}
-		cached := current(key)
-		if cached == nil && p.obj == nil || cached != nil && p.caughtUp(cached) {
+		if now.Sub(p.written) >= staleAfter {
 			delete(o.entries, key)
 		}
 	}

@@ -75,3 +75,17 @@ func TestOverlayReadsItsEntryBeforeTheInformers(t *testing.T) {
 	assert.Equal(t, "12", obj.GetResourceVersion())
 	assert.Empty(t, o.pendingKeys(), "the informer caught up")
 }
+
+// TestOverlayDeletionOfAnEarlierObjectKeepsTheNextOnesWrite: the store
+// deletes b and creates it again, then the informer delivers the first
+// object's deletion. The new object's entry and echo stay until the
+// informer delivers the new object.
+func TestOverlayDeletionOfAnEarlierObjectKeepsTheNextOnesWrite(t *testing.T) {
+	o := newOverlay()
+	o.record("ns/b", at("", "u1"), true)
+	o.record("ns/b", at("20", "u2"), false)
+	assert.Equal(t, uint64(1), o.observe("ns/b", at("15", "u1"), true), "the deletion's echo")
+	assert.Equal(t, "20", resolved(t, o, nil).GetResourceVersion(), "the new object, before the informer has it")
+	assert.Equal(t, uint64(2), o.observe("ns/b", at("20", "u2"), false), "the creation's echo")
+	assert.Empty(t, o.pendingKeys())
+}

@@ -135,22 +135,11 @@ func (c *kindCache) output(obj store.Object) store.Object {
 	return out
 }
 
-// current returns the informers' object of key, or nil, for the
-// overlay's sweep.
-func (c *kindCache) current(key string) store.Object {
-	namespace, _, _ := cache.SplitMetaNamespaceKey(key)
-	obj, err := c.lookup(namespace, key)
-	if err != nil {
-		return nil
-	}
-	return obj
-}
-
 // record notes a write the store made, so that reads see it at once.
 func (c *kindCache) record(obj store.Object, deleted bool) {
 	if !c.covers(obj.GetNamespace()) {
 		return
 	}
 	c.overlay.record(c.key(obj.GetNamespace(), obj.GetName()), obj.DeepCopyObject().(store.Object), deleted)
-	c.overlay.sweep(c.current)
+	c.overlay.sweep()
 }
