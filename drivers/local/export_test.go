@@ -12,7 +12,8 @@ func SetCaptureGrace(d time.Duration) (restore func()) {
 }
 
 // HoldMeasurements makes every backup measurement started from now on wait
-// until release is called, and Status calls wait for one up to wait; the
+// until release is called, and Status calls wait for one (and for a
+// repository transfer, which measureWait bounds too) up to wait; the
 // returned function restores both.
 func HoldMeasurements(wait time.Duration) (release, restore func()) {
 	oldWait, oldGate := measureWait, measureGate

@@ -41,21 +41,25 @@ func TestALargeBackupIsMeasuredWithoutHoldingStatus(t *testing.T) {
 	task := f.task("large", `head -c 67108864 /dev/zero > "$BACKUP_DIR/big"`)
 	f.start(task)
 	eventually(t, func() bool { // without calling Status, which would start the measurement
-		_, err := os.Stat(filepath.Join(f.state, task.ID, "exit.json"))
-		return err == nil
-	}, "the commands finish")
+		for _, name := range []string{"exit.json", "captured"} {
+			if _, err := os.Stat(filepath.Join(f.state, task.ID, name)); err != nil {
+				return false
+			}
+		}
+		return true
+	}, "the commands finish and their output is captured")
 	// The measurement is held, and a Status call would wait for it up to a
-	// minute: one that honours its 1 ms context returns long before.
+	// minute: one that honours its 2 s context returns long before, and
+	// says Running.
 	release, restore := local.HoldMeasurements(time.Minute)
 	defer restore()
-	ctx, cancel := context.WithTimeout(f.ctx, time.Millisecond)
+	ctx, cancel := context.WithTimeout(f.ctx, 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	st, err := f.d.Status(ctx, task.ID)
-	if err == nil { // unless the context ran out first
-		assert.Equal(t, drivers.Running, st.Phase, "the task is not over until its backup is measured")
-		assert.True(t, st.CompletionTime.IsZero())
-	}
+	require.NoError(t, err)
+	assert.Equal(t, drivers.Running, st.Phase, "the task is not over until its backup is measured")
+	assert.True(t, st.CompletionTime.IsZero())
 	assert.Less(t, time.Since(start), 30*time.Second, "Status does not wait for the measurement beyond its context")
 	release()
 	st = wait(t, f.d, task.ID)

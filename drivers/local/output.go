@@ -29,8 +29,9 @@ const (
 )
 
 // measureWait bounds how long a Status call waits for a backup's
-// measurement; a larger backup reports Running until a later call finds it
-// measured. A variable for tests.
+// measurement, or for a transfer to or from a repository (waitTransfer); a
+// larger backup reports Running until a later call finds it done. A
+// variable for tests.
 var measureWait = 2 * time.Second
 
 // measureGate, when a test sets it, holds every measurement until it is

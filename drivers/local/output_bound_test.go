@@ -88,7 +88,7 @@ func TestChattyCommandKeepsABoundedTailOfItsOutput(t *testing.T) {
 	progress := strings.LastIndex(string(log), "progress\n")
 	require.GreaterOrEqual(t, progress, 0, "the kept output holds standard error's progress")
 	last := string(log[progress:])
-	assert.Contains(t, last, "{\"backupTool\":{\"CheckPoint\":\"0/99\"}}\n", "the log ends with the last lines")
+	assert.Contains(t, last, "{\"backupTool\":{\"CheckPoint\":\"0/99\"}}\n", "the last JSON line comes after standard error's progress")
 	assert.Contains(t, last, "\nthe tool is done\n")
 	assert.Contains(t, st.LogTail, "the tool is done", "the status's tail ends with them too")
 	assert.LessOrEqual(t, len(log), local.MaxOutputBytes, "Log returns the kept tail")
