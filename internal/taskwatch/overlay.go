@@ -1,12 +1,10 @@
 package taskwatch
 
 import (
-	"strconv"
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/types"
-
+	"github.com/dpsdk/dataprotection/internal/objversion"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -18,9 +16,8 @@ const staleAfter = 30 * time.Second
 
 // overlay makes a driver read its own writes: what each write returned, or
 // the deletion, is kept until the informer delivers it, and a read takes
-// the newer of the cache's object and the overlay's. Versions are compared
-// as the integers the API server issues; one that does not parse is never
-// taken for newer.
+// the newer of the cache's object and the overlay's (objversion compares
+// them).
 type overlay[T Object] struct {
 	mu      sync.Mutex
 	entries map[string]*entry[T] // by namespace/name
@@ -30,9 +27,7 @@ type overlay[T Object] struct {
 // delivered yet.
 type entry[T Object] struct {
 	obj     T // the write's result; meaningless when deleted
-	deleted bool
-	rv      uint64
-	uid     types.UID
+	write   objversion.Write
 	task    string
 	written time.Time
 }
@@ -41,18 +36,17 @@ func objectKey(o Object) string { return o.GetNamespace() + "/" + o.GetName() }
 
 // record notes a write of obj, or its deletion.
 func (o *overlay[T]) record(obj T, deleted bool) {
-	rv, ok := parseRV(obj.GetResourceVersion())
-	if !ok && !deleted {
+	w, ok := objversion.Of(obj, deleted)
+	if !ok {
 		return
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	key := objectKey(obj)
-	if e := o.entries[key]; e != nil && !deleted && !e.deleted && e.rv > rv {
+	if e := o.entries[key]; e != nil && !deleted && !e.write.Deleted && e.write.RV > w.RV {
 		return // a later write is recorded
 	}
-	o.entries[key] = &entry[T]{obj: obj, deleted: deleted, rv: rv, uid: obj.GetUID(),
-		task: obj.GetLabels()[v1alpha1.LabelTaskID], written: time.Now()}
+	o.entries[key] = &entry[T]{obj: obj, write: w, task: obj.GetLabels()[v1alpha1.LabelTaskID], written: time.Now()}
 }
 
 // observe drops the entry of obj once the informer has caught up with it:
@@ -67,29 +61,16 @@ func (o *overlay[T]) observe(obj T, deleted bool) {
 	if e == nil {
 		return
 	}
-	if deleted && sameObject(e.uid, obj.GetUID()) || !deleted && e.caughtUp(obj) {
+	if e.write.SettledBy(obj, deleted) {
 		delete(o.entries, key)
 	}
 }
-
-// sameObject reports whether two UIDs may be the same object's: equal, or
-// one of them unknown.
-func sameObject(a, b types.UID) bool { return a == "" || b == "" || a == b }
 
 // clear drops every entry.
 func (o *overlay[T]) clear() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	clear(o.entries)
-}
-
-// caughtUp reports whether the informer's obj is as new as the entry.
-func (e *entry[T]) caughtUp(obj Object) bool {
-	if e.deleted {
-		return e.uid != "" && obj.GetUID() != e.uid
-	}
-	rv, ok := parseRV(obj.GetResourceVersion())
-	return ok && rv >= e.rv
 }
 
 // pendingWrites is a copy of the overlay's entries at one moment.
@@ -132,23 +113,18 @@ func (p pendingWrites[T]) merge(id string, cached []T) []T {
 		seen[key] = true
 		e, pending := p[key]
 		switch {
-		case !pending || e.caughtUp(c):
+		case !pending || e.write.CaughtUp(c):
 			out = append(out, c)
-		case !e.deleted && e.task == id:
+		case !e.write.Deleted && e.task == id:
 			out = append(out, e.obj)
 		}
 		// Otherwise the driver deleted the object, or took it from the
 		// task (removed its label).
 	}
 	for key, e := range p {
-		if e.task == id && !e.deleted && !seen[key] {
+		if e.task == id && !e.write.Deleted && !seen[key] {
 			out = append(out, e.obj)
 		}
 	}
 	return out
-}
-
-func parseRV(s string) (uint64, bool) {
-	v, err := strconv.ParseUint(s, 10, 64)
-	return v, err == nil
 }

@@ -1,21 +1,17 @@
 package kube
 
 import (
-	"strconv"
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/types"
-
+	"github.com/dpsdk/dataprotection/internal/objversion"
 	"github.com/dpsdk/dataprotection/store"
 )
 
 // overlay makes a cached store read its own writes: the object each write
 // returned, or the deletion, is kept until the informer has caught up with
-// it, and a read takes the newer of the cache's object and the overlay's.
-// Resource versions are compared as the integers the API server issues
-// (etcd revisions); an object whose version does not parse is never taken
-// for newer. The server does not say at which version it deleted an
+// it, and a read takes the newer of the cache's object and the overlay's
+// (objversion compares them). The server does not say at which version it deleted an
 // object, so a deletion hides the cache's object of the deleted UID until
 // the informer delivers the deletion.
 //
@@ -32,20 +28,16 @@ type overlay struct {
 // pending is what the store wrote to one key and the informer has not
 // delivered yet.
 type pending struct {
-	obj     store.Object // nil: deleted
-	rv      uint64       // obj's version
-	uid     types.UID    // the deleted object's, when known
+	obj     store.Object     // nil: deleted
+	write   objversion.Write // obj's version, or the deletion
 	written time.Time
 	echoes  []echo
 }
 
-// echo is one write whose event the informer has not delivered yet: at a
-// version, or a deletion; uid is the object's, when known.
+// echo is one write whose event the informer has not delivered yet.
 type echo struct {
-	rv      uint64
-	deleted bool
-	uid     types.UID
-	seq     uint64
+	write objversion.Write
+	seq   uint64
 }
 
 // staleAfter is how long an entry that the cache has caught up with is
@@ -58,8 +50,8 @@ func newOverlay() *overlay { return &overlay{entries: map[string]*pending{}} }
 // record notes a write to key: obj as it is now, or its deletion (deleted
 // set; obj then only names the object and its UID, when known).
 func (o *overlay) record(key string, obj store.Object, deleted bool) {
-	rv, ok := parseRV(obj.GetResourceVersion())
-	if !ok && !deleted {
+	w, ok := objversion.Of(obj, deleted)
+	if !ok {
 		return
 	}
 	o.mu.Lock()
@@ -72,12 +64,12 @@ func (o *overlay) record(key string, obj store.Object, deleted bool) {
 	}
 	switch {
 	case deleted:
-		p.obj, p.rv, p.uid = nil, 0, obj.GetUID()
-	case p.obj == nil || rv >= p.rv:
-		p.obj, p.rv = obj, rv
+		p.obj, p.write = nil, w
+	case p.obj == nil || w.RV >= p.write.RV:
+		p.obj, p.write = obj, w
 	}
 	p.written = time.Now()
-	p.echoes = append(p.echoes, echo{rv: rv, deleted: deleted, uid: obj.GetUID(), seq: o.seq})
+	p.echoes = append(p.echoes, echo{write: w, seq: o.seq})
 }
 
 // since returns the sequence number of the latest write.
@@ -93,7 +85,7 @@ func (o *overlay) since() uint64 {
 // or a later one to the same key), or 0. The entry goes once the informer
 // has caught up with it.
 func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
-	rv, known := parseRV(obj.GetResourceVersion())
+	rv, known := objversion.ParseRV(obj.GetResourceVersion())
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	p := o.entries[key]
@@ -107,12 +99,12 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 		// a later object of the name); another event, the writes up to its
 		// version. It came before the writes at its version or later.
 		var before, settled bool
-		switch {
-		case deleted && sameObject(e.uid, obj.GetUID()):
-			before, settled = e.deleted, true
+		switch w := e.write; {
+		case deleted && objversion.SameObject(w.UID, obj.GetUID()):
+			before, settled = w.Deleted, true
 		case deleted:
 		default:
-			before, settled = !e.deleted && known && e.rv >= rv, !e.deleted && known && e.rv <= rv
+			before, settled = !w.Deleted && known && w.RV >= rv, !w.Deleted && known && w.RV <= rv
 		}
 		if before && (tag == 0 || e.seq < tag) {
 			tag = e.seq
@@ -122,30 +114,11 @@ func (o *overlay) observe(key string, obj store.Object, deleted bool) uint64 {
 		}
 	}
 	p.echoes = keep
-	if p.settledBy(obj, deleted) {
+	if p.write.SettledBy(obj, deleted) {
 		delete(o.entries, key)
 	}
 	return tag
 }
-
-// settledBy reports whether the informer's event of obj (its deletion when
-// deleted is set) has caught up with the entry: a deletion of the object
-// the entry is about, or an event as new as the entry (caughtUp). The
-// deletion of an earlier object of the name, delivered after the store
-// created the next one, does not settle the next one's entry.
-func (p *pending) settledBy(obj store.Object, deleted bool) bool {
-	if !deleted {
-		return p.caughtUp(obj)
-	}
-	if p.obj == nil {
-		return sameObject(p.uid, obj.GetUID())
-	}
-	return sameObject(p.obj.GetUID(), obj.GetUID())
-}
-
-// sameObject reports whether two UIDs may be the same object's: equal, or
-// one of them unknown.
-func sameObject(a, b types.UID) bool { return a == "" || b == "" || a == b }
 
 // resolve returns the newer of the informers' object of key (lookup's,
 // nil when they have none) and the overlay's entry for key: nil when the
@@ -168,32 +141,21 @@ func (o *overlay) resolve(key string, lookup func() (store.Object, error)) (stor
 	if err != nil {
 		return nil, err
 	}
-	if e == nil || cached != nil && p.caughtUp(cached) {
+	if e == nil || cached != nil && p.write.CaughtUp(cached) {
 		return cached, nil
 	}
 	return p.obj, nil
 }
 
-// caughtUp reports whether the informer's obj is as new as the entry: at
-// its version or later, or, for a deletion, another object of the same
-// name (another UID).
-func (p *pending) caughtUp(obj store.Object) bool {
-	if p.obj == nil {
-		return p.uid != "" && obj.GetUID() != p.uid
-	}
-	rv, ok := parseRV(obj.GetResourceVersion())
-	return ok && rv >= p.rv
-}
-
 // pendingKeys returns the keys with entries, for lists to merge. A list
 // takes them before it reads the informers' objects, for the reason
 // resolve reads the entry first.
-func (o *overlay) pendingKeys() []string {
+func (o *overlay) pendingKeys() map[string]bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]string, 0, len(o.entries))
+	out := make(map[string]bool, len(o.entries))
 	for k := range o.entries {
-		out = append(out, k)
+		out[k] = true
 	}
 	return out
 }
@@ -216,9 +178,4 @@ func (o *overlay) sweep() {
 			delete(o.entries, key)
 		}
 	}
-}
-
-func parseRV(s string) (uint64, bool) {
-	v, err := strconv.ParseUint(s, 10, 64)
-	return v, err == nil
 }

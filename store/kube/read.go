@@ -100,12 +100,8 @@ func (c *kindCache) listBy(ctx context.Context, namespace string, idx store.Inde
 // merge emits the items of namespace ("" for all) that match, with the
 // overlay's version of every pending key (taken before the items were
 // read) instead of the informers'.
-func (c *kindCache) merge(namespace string, pendingKeys []string, items []any, emit func(store.Object) store.Object,
+func (c *kindCache) merge(namespace string, pending map[string]bool, items []any, emit func(store.Object) store.Object,
 	match func(store.Object) bool) ([]store.Object, error) {
-	pending := make(map[string]bool, len(pendingKeys))
-	for _, key := range pendingKeys {
-		pending[key] = true
-	}
 	out := make([]store.Object, 0, len(items))
 	for _, item := range items {
 		o, ok := item.(store.Object)
