@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
@@ -20,7 +19,7 @@ import (
 // person reads it.
 func TestLogsReadTheTaskPodsLog(t *testing.T) {
 	ctx := context.Background()
-	client := kubefake.NewClientset()
+	client := newFakeClient()
 	d := mustNew(t, client, Options{})
 	task := backupTask("ns", "b1-main")
 	task.EnvFrom = nil

@@ -15,9 +15,12 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
 	"github.com/dpsdk/dataprotection/drivers"
@@ -47,11 +50,40 @@ func newWorld(t *testing.T, opts Options) *world {
 func mustNew(t testing.TB, client kubernetes.Interface, opts Options) *Driver {
 	t.Helper()
 	if client == nil {
-		client = kubefake.NewClientset()
+		client = newFakeClient()
 	}
 	d, err := New(client, opts)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = d.Close() })
 	return d
+}
+
+// newFakeClient is client-go's fake clientset holding objs, whose watches
+// deliver copies of the stored objects. The fake's own watch hands a
+// watcher that starts after a write the stored object itself, and the
+// driver's informers strip managedFields from what they receive in place
+// (as client-go lets a transform do), which then races with the fake's
+// readers of that object: CI's race detector saw it once in
+// TestLogsReadTheTaskPodsLog. A real API server never shares an object.
+func newFakeClient(objs ...runtime.Object) *kubefake.Clientset {
+	c := kubefake.NewClientset(objs...)
+	c.PrependWatchReactor("*", func(a clienttesting.Action) (bool, watch.Interface, error) {
+		var opts metav1.ListOptions
+		if w, ok := a.(clienttesting.WatchActionImpl); ok {
+			opts = w.ListOptions
+		}
+		w, err := c.Tracker().Watch(a.GetResource(), a.GetNamespace(), opts)
+		if err != nil {
+			return false, nil, err
+		}
+		return true, watch.Filter(w, func(e watch.Event) (watch.Event, bool) {
+			if e.Object != nil {
+				e.Object = e.Object.DeepCopyObject()
+			}
+			return e, true
+		}), nil
+	})
+	return c
 }
 
 // id returns a task ID unique in the API server (whose namespaces, and

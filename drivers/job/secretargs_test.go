@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/dpsdk/dataprotection/drivers"
 	"github.com/dpsdk/dataprotection/internal/testkubelet"
@@ -50,7 +49,7 @@ func TestJobCommandsArgvHoldsNoSecret(t *testing.T) {
 		t.Skip("needs /proc")
 	}
 	const password, apiKey = "pw-31aa9c", "key-88f0d2"
-	client := kubefake.NewClientset(
+	client := newFakeClient(
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db"}, Data: map[string][]byte{"password": []byte(password)}},
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "api"}, Data: map[string][]byte{"API_KEY": []byte(apiKey)}})
 	d := mustNew(t, client, Options{})

@@ -104,9 +104,10 @@ func indexTaskID(obj any) ([]string, error) {
 }
 
 // stripManagedFields drops what the drivers never read from the cached
-// objects.
+// objects, in place (an informer's transform owns what it is given); an
+// object with none is left untouched.
 func stripManagedFields(obj any) (any, error) {
-	if m, ok := obj.(metav1.Object); ok {
+	if m, ok := obj.(metav1.Object); ok && m.GetManagedFields() != nil {
 		m.SetManagedFields(nil)
 	}
 	return obj, nil
