@@ -85,10 +85,14 @@ type world struct {
 func newWorld(t *testing.T, opts job.Options) *world {
 	env := testenv.RequireControllers(t)
 	require.NoError(t, setup(env))
+	ns := env.NewNamespace(t)
+	// The driver reads only its namespace: the task IDs are fixed, and an
+	// earlier run's (-count) are still in the shared API server.
+	opts.Namespace = ns
 	d, err := job.New(env.Client, opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
-	return &world{env: env, ns: env.NewNamespace(t), d: d}
+	return &world{env: env, ns: ns, d: d}
 }
 
 // task is a datafile backup task of owner in the world's namespace.
