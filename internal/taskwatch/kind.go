@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/dpsdk/dataprotection/internal/slim"
 	v1alpha1 "github.com/dpsdk/dataprotection/types/v1alpha1"
 )
 
@@ -41,7 +42,7 @@ func Add[T Object](w *Watch, host Informer, own func() (cache.SharedIndexInforme
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", w.name, err)
 		}
-		if err := si.SetTransform(stripManagedFields); err != nil {
+		if err := si.SetTransform(slim.ManagedFields); err != nil {
 			return nil, fmt.Errorf("%s: %w", w.name, err)
 		}
 		inf, run = si, si.RunWithContext
@@ -101,14 +102,4 @@ func indexTaskID(obj any) ([]string, error) {
 		return []string{id}, nil
 	}
 	return nil, nil
-}
-
-// stripManagedFields drops what the drivers never read from the cached
-// objects, in place (an informer's transform owns what it is given); an
-// object with none is left untouched.
-func stripManagedFields(obj any) (any, error) {
-	if m, ok := obj.(metav1.Object); ok && m.GetManagedFields() != nil {
-		m.SetManagedFields(nil)
-	}
-	return obj, nil
 }

@@ -7,10 +7,10 @@ import (
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/dpsdk/dataprotection/internal/slim"
 	"github.com/dpsdk/dataprotection/store"
 	"github.com/dpsdk/dataprotection/store/internal/objstore"
 )
@@ -71,7 +71,7 @@ func (c *kindCache) newPart(ns string, host Informer, lw listWatchFunc) (*cacheP
 	if host == nil {
 		inf := cache.NewSharedIndexInformerWithOptions(lw(ns), c.k.New(), cache.SharedIndexInformerOptions{
 			ObjectDescription: c.k.Resource, Indexers: indexers(c.k, nil)})
-		if err := inf.SetTransform(stripManagedFields); err != nil {
+		if err := inf.SetTransform(slim.ManagedFields); err != nil {
 			return nil, err
 		}
 		if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
@@ -182,15 +182,6 @@ func prepare(k *objstore.Kind) func(store.Object) {
 		obj.SetManagedFields(nil)
 		k.SetTypeMeta(obj)
 	}
-}
-
-// stripManagedFields is the own informers' transform: the caches do not
-// keep the server's field bookkeeping, which the engine never reads.
-func stripManagedFields(obj any) (any, error) {
-	if m, ok := obj.(metav1.Object); ok {
-		m.SetManagedFields(nil)
-	}
-	return obj, nil
 }
 
 // errorBox holds the last error of an informer, safe for concurrent use.
