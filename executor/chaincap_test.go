@@ -53,14 +53,9 @@ func TestRestoreOfAChainAtMaxBackupChainIsBounded(t *testing.T) {
 	m := newMeter(h)
 	r := m.runRestore("r1", 20)
 	require.Equal(t, v1alpha1.RestoreJobCompleted, r.Status.Phase, r.Status.FailureReason)
-	var phy *drivers.Task
-	for _, s := range h.driver.Started() {
-		if s.Kind == drivers.KindRestore {
-			phy = &s
-			break
-		}
-	}
-	require.NotNil(t, phy)
+	restores := startedOf(h, drivers.KindRestore)
+	require.NotEmpty(t, restores)
+	phy := restores[0]
 	require.Len(t, phy.Steps, v1alpha1.MaxBackupChain, "one step per link")
 	assert.Equal(t, "link-0", phy.Steps[0].Name)
 	assert.Equal(t, last, phy.Steps[len(phy.Steps)-1].Name)
@@ -84,7 +79,5 @@ func TestRestoreOfAChainOverMaxBackupChainFails(t *testing.T) {
 	r := h.runRestore("r1", 20)
 	require.Equal(t, v1alpha1.RestoreJobFailed, r.Status.Phase)
 	assert.Contains(t, r.Status.FailureReason, fmt.Sprintf("has more than %d backups", v1alpha1.MaxBackupChain))
-	for _, s := range h.driver.Started() {
-		assert.NotEqual(t, drivers.KindRestore, s.Kind, "no restore task runs")
-	}
+	assert.Empty(t, startedOf(h, drivers.KindRestore), "no restore task runs")
 }

@@ -181,3 +181,14 @@ func newEngine(cfg executor.Config) *executor.Executor {
 	}
 	return ex
 }
+
+// startedOf returns the tasks of kind the driver started.
+func startedOf(h *harness, kind drivers.TaskKind) []drivers.Task {
+	var out []drivers.Task
+	for _, task := range h.driver.Started() {
+		if task.Kind == kind {
+			out = append(out, task)
+		}
+	}
+	return out
+}

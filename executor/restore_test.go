@@ -56,12 +56,7 @@ func TestRestoreRunsPhysicalThenLogicalAndExpires(t *testing.T) {
 	require.NotNil(t, r.Status.CompletionTimestamp)
 	assert.Equal(t, r.Status.CompletionTimestamp.Add(7*24*time.Hour), r.Status.Expiration.Time)
 
-	var restores []drivers.Task
-	for _, s := range h.driver.Started() {
-		if s.Kind == drivers.KindRestore {
-			restores = append(restores, s)
-		}
-	}
+	restores := startedOf(h, drivers.KindRestore)
 	require.Len(t, restores, 2)
 	assert.Equal(t, []string{"restore-phy"}, restores[0].Steps[0].Commands)
 	assert.Equal(t, []string{"restore-logic"}, restores[1].Steps[0].Commands)
@@ -94,13 +89,9 @@ func TestRestoreReplaysTheIncrementalChain(t *testing.T) {
 	require.NoError(t, err)
 	r := h.runRestore("r1", 20)
 	require.Equal(t, v1alpha1.RestoreJobCompleted, r.Status.Phase, r.Status.FailureReason)
-	var phy *drivers.Task
-	for _, s := range h.driver.Started() {
-		if s.Kind == drivers.KindRestore && phy == nil {
-			phy = &s
-		}
-	}
-	require.NotNil(t, phy)
+	restores := startedOf(h, drivers.KindRestore)
+	require.NotEmpty(t, restores)
+	phy := restores[0]
 	var steps []string
 	for _, s := range phy.Steps {
 		steps = append(steps, s.Name+":"+s.Commands[0]+":"+s.Env[1].Value)
@@ -126,13 +117,7 @@ func TestRestoreRetriesThenFails(t *testing.T) {
 	r := h.runRestore("r1", 30)
 	require.Equal(t, v1alpha1.RestoreJobFailed, r.Status.Phase)
 	assert.Contains(t, r.Status.FailureReason, "disk full")
-	restores := 0
-	for _, s := range h.driver.Started() {
-		if s.Kind == drivers.KindRestore {
-			restores++
-		}
-	}
-	assert.Equal(t, 3, restores, "one run and two retries")
+	assert.Len(t, startedOf(h, drivers.KindRestore), 3, "one run and two retries")
 }
 
 func TestRestoreOfAMissingBackupFails(t *testing.T) {

@@ -107,14 +107,3 @@ func TestStatusCannotRedirectRestoreToAnotherTenant(t *testing.T) {
 		assert.Equal(t, "/backupdata/attacker/shared/b1", task.Steps[0].Env[1].Value, "BACKUP_DIR")
 	}
 }
-
-// startedOf returns the tasks of kind the driver started.
-func startedOf(h *harness, kind drivers.TaskKind) []drivers.Task {
-	var out []drivers.Task
-	for _, task := range h.driver.Started() {
-		if task.Kind == kind {
-			out = append(out, task)
-		}
-	}
-	return out
-}

@@ -61,8 +61,8 @@ func mustNew(t testing.TB, client kubernetes.Interface, opts Options) *Driver {
 // newFakeClient is client-go's fake clientset holding objs, whose watches
 // deliver copies of the stored objects. The fake's own watch hands a
 // watcher that starts after a write the stored object itself, and the
-// driver's informers strip managedFields from what they receive in place
-// (as client-go lets a transform do), which then races with the fake's
+// driver's informers trim what they receive in place (slim.ManagedFields,
+// as client-go lets a transform do), which then races with the fake's
 // readers of that object: CI's race detector saw it once in
 // TestLogsReadTheTaskPodsLog. A real API server never shares an object.
 func newFakeClient(objs ...runtime.Object) *kubefake.Clientset {
